@@ -1,0 +1,175 @@
+//! Embedded, crash-safe storage under the data dir (redb: ACID, copy-on-write, no C toolchain).
+//!
+//! Today it records the relay's own metadata; the sync protocol adds its ciphertext logs and
+//! snapshots here. redb takes an exclusive lock, so two relays can never share one data dir.
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Bumped whenever the layout of the tables changes; a relay refuses a newer layout than it knows.
+pub const SCHEMA_VERSION: u64 = 1;
+const FILE_NAME: &str = "relay.redb";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot create the data directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot open the relay database {path}: {source} (is another relay using this data dir?)"
+    )]
+    Open {
+        path: PathBuf,
+        source: redb::DatabaseError,
+    },
+    #[error(
+        "the data in {path} has schema version {found}, newer than this relay's {SCHEMA_VERSION}; upgrade the relay"
+    )]
+    TooNew { path: PathBuf, found: u64 },
+    #[error("storage error: {0}")]
+    Redb(#[from] redb::Error),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StorageError {
+            fn from(e: $t) -> Self {
+                StorageError::Redb(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+pub struct Storage {
+    db: Database,
+    schema_version: u64,
+    created_at_ms: u64,
+}
+
+impl Storage {
+    /// Opens (creating if missing) the database in `data_dir`. `now_ms` is stamped on a new one.
+    pub fn open(data_dir: &Path, now_ms: u64) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(FILE_NAME);
+        let db = Database::create(&path).map_err(|source| StorageError::Open {
+            path: path.clone(),
+            source,
+        })?;
+
+        let tx = db.begin_write()?;
+        let (schema_version, created_at_ms) = {
+            let mut meta = tx.open_table(META)?;
+            let found = meta.get("schema_version")?.map(|v| v.value());
+            let created = meta.get("created_at_ms")?.map(|v| v.value());
+            match found {
+                Some(v) if v > SCHEMA_VERSION => {
+                    return Err(StorageError::TooNew { path, found: v });
+                }
+                _ => {}
+            }
+            let created = match created {
+                Some(c) => c,
+                None => {
+                    meta.insert("created_at_ms", now_ms)?;
+                    now_ms
+                }
+            };
+            meta.insert("schema_version", SCHEMA_VERSION)?;
+            (SCHEMA_VERSION, created)
+        };
+        tx.commit()?;
+        Ok(Self {
+            db,
+            schema_version,
+            created_at_ms,
+        })
+    }
+
+    pub fn schema_version(&self) -> u64 {
+        self.schema_version
+    }
+
+    /// When this data dir was first used by a relay.
+    pub fn created_at_ms(&self) -> u64 {
+        self.created_at_ms
+    }
+
+    /// Reads a metadata value; used by tests and diagnostics.
+    pub fn meta(&self, key: &str) -> Result<Option<u64>, StorageError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(META)?;
+        Ok(table.get(key)?.map(|v| v.value()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_the_data_dir_and_keeps_its_birth_date() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("nested/data");
+        {
+            let s = Storage::open(&dir, 1_000).unwrap();
+            assert_eq!(s.created_at_ms(), 1_000);
+            assert_eq!(s.meta("schema_version").unwrap(), Some(SCHEMA_VERSION));
+        }
+        let s = Storage::open(&dir, 2_000).unwrap();
+        assert_eq!(
+            s.created_at_ms(),
+            1_000,
+            "reopening must not reset metadata"
+        );
+    }
+
+    #[test]
+    fn a_second_relay_on_the_same_dir_gets_a_clear_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let _first = Storage::open(tmp.path(), 1).unwrap();
+        let err = Storage::open(tmp.path(), 1)
+            .err()
+            .expect("second open must fail");
+        assert!(err.to_string().contains("another relay"), "{err}");
+    }
+
+    #[test]
+    fn refuses_data_from_a_newer_relay() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let s = Storage::open(tmp.path(), 1).unwrap();
+            let tx = s.db.begin_write().unwrap();
+            tx.open_table(META)
+                .unwrap()
+                .insert("schema_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let err = Storage::open(tmp.path(), 1).err().expect("must refuse");
+        assert!(matches!(err, StorageError::TooNew { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_unwritable_data_dir_is_reported_with_its_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = Storage::open(&file.join("data"), 1)
+            .err()
+            .expect("must fail");
+        assert!(err.to_string().contains("not-a-dir"), "{err}");
+    }
+}

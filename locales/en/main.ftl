@@ -1,0 +1,56 @@
+# Hearth CRM — English (the source language).
+# Keys are grouped by screen. Every key here must exist in every other locale (a test checks).
+
+app-name = Hearth CRM
+app-tagline = Your team's customers, on your own devices
+
+## Shell
+skip-to-content = Skip to content
+nav-label = Main
+menu-open = Open menu
+menu-close = Close menu
+theme-switch-to-dark = Switch to dark theme
+theme-switch-to-light = Switch to light theme
+
+nav-dashboard = Dashboard
+nav-contacts = Contacts
+nav-companies = Companies
+nav-deals = Deals
+nav-activities = Activities
+nav-tasks = Tasks
+nav-settings = Settings
+
+## Pages
+dashboard-intro = Your pipeline, forecast and scorecard will appear here as soon as the team records its first deals.
+contacts-empty = No contacts yet. People you work with will be listed here with their companies, deals and every conversation.
+companies-empty = No companies yet. Customers, prospects, partners, agents and competitors will be listed here.
+deals-empty = No deals yet. Each pipeline will show here as a board of stages.
+activities-empty = No activities yet. Calls, emails, meetings, visits and notes from the whole team will appear here.
+tasks-empty = No tasks yet. Your tasks, the team's and reminders will appear here.
+local-first-note = Everything you enter stays in this browser and keeps working offline.
+
+## Settings
+settings-language = Language
+settings-language-hint = The first visit follows your browser's language.
+settings-theme = Theme
+theme-system = Same as the system
+theme-light = Light
+theme-dark = Dark
+settings-formats = Regional formats
+formats-date = Date
+formats-number = Number
+formats-counting = Counting
+contacts-count = { $count ->
+    [one] { $count } contact
+   *[other] { $count } contacts
+}
+
+## Not found
+not-found-title = Page not found
+not-found-body = There is nothing at this address.
+not-found-home = Go to the dashboard
+
+## Updates and offline
+update-available = A new version of the app is available.
+update-reload = Reload
+update-later = Later

@@ -1,0 +1,81 @@
+//! Per-device preferences in `localStorage`: small, synchronous, read before the first paint.
+//!
+//! Keys are also read by the inline script in `index.html`, which applies them before the wasm
+//! has loaded so the page never flashes in the wrong theme or direction.
+
+use crate::i18n::Locale;
+
+pub const LOCALE_KEY: &str = "hearth.locale";
+pub const THEME_KEY: &str = "hearth.theme";
+
+/// The user's theme choice; `System` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeChoice {
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "system",
+            ThemeChoice::Light => "light",
+            ThemeChoice::Dark => "dark",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ThemeChoice> {
+        ThemeChoice::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Preferences are a convenience: if storage is unavailable (private mode, quota) the app
+/// still works for this visit, so a failed write is ignored on purpose.
+fn write(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The stored language, or the best match for the browser's languages on a first visit.
+pub fn initial_locale() -> Locale {
+    if let Some(stored) = read(LOCALE_KEY).as_deref().and_then(Locale::from_tag) {
+        return stored;
+    }
+    let preferred: Vec<String> = web_sys::window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    Locale::negotiate(preferred.iter().map(String::as_str))
+}
+
+pub fn save_locale(locale: Locale) {
+    write(LOCALE_KEY, locale.tag());
+}
+
+pub fn initial_theme() -> ThemeChoice {
+    read(THEME_KEY)
+        .as_deref()
+        .and_then(ThemeChoice::parse)
+        .unwrap_or(ThemeChoice::System)
+}
+
+pub fn save_theme(theme: ThemeChoice) {
+    write(THEME_KEY, theme.as_str());
+}

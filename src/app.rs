@@ -1,0 +1,59 @@
+//! The application root: contexts, document-level effects and routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::adapters::{prefs, service_worker};
+use crate::components::shell::Shell;
+use crate::components::theme::Theme;
+use crate::i18n::{self, I18n};
+use crate::pages;
+
+/// Entry point called by `main` in the browser.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    i18n::intl::install();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::new(prefs::initial_locale());
+    provide_context(i18n);
+    let theme = Theme::new(prefs::initial_theme());
+    provide_context(theme);
+    let update = service_worker::AppUpdate::new();
+    provide_context(update);
+    // Development builds (`trunk serve`) reload live; caching them would only get in the way.
+    if !cfg!(debug_assertions) {
+        service_worker::register(update);
+    }
+
+    // The document element is outside the view tree: keep its language, direction and theme
+    // attributes in step with the signals.
+    Effect::new(move |_| {
+        let locale = i18n.locale();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", locale.tag());
+            let _ = html.set_attribute("dir", locale.dir().as_str());
+        }
+    });
+    Effect::new(move |_| theme.apply_to_document());
+
+    view! {
+        <Router>
+            <Shell>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::dashboard::Dashboard />
+                    <Route path=path!("/contacts") view=pages::contacts::Contacts />
+                    <Route path=path!("/companies") view=pages::companies::Companies />
+                    <Route path=path!("/deals") view=pages::deals::Deals />
+                    <Route path=path!("/activities") view=pages::activities::Activities />
+                    <Route path=path!("/tasks") view=pages::tasks::Tasks />
+                    <Route path=path!("/settings") view=pages::settings::Settings />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}

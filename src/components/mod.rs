@@ -1,0 +1,7 @@
+//! Reusable view pieces. They render state and forward user intent; no business logic here.
+
+pub mod icons;
+pub mod page;
+pub mod shell;
+pub mod theme;
+pub mod update_prompt;

@@ -1,0 +1,95 @@
+//! The app frame: top bar, navigation (a sidebar on wide screens, a drawer on phones) and the
+//! main region. Layout uses logical CSS properties, so it mirrors for right-to-left languages.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::icons::{Icon, Svg};
+use super::theme::use_theme;
+use super::update_prompt::UpdatePrompt;
+use crate::i18n::{Msg, use_i18n};
+
+/// The primary destinations, in menu order.
+const NAV: [(&str, Msg, Icon); 7] = [
+    ("/", Msg::NavDashboard, Icon::Dashboard),
+    ("/contacts", Msg::NavContacts, Icon::Contacts),
+    ("/companies", Msg::NavCompanies, Icon::Companies),
+    ("/deals", Msg::NavDeals, Icon::Deals),
+    ("/activities", Msg::NavActivities, Icon::Activities),
+    ("/tasks", Msg::NavTasks, Icon::Tasks),
+    ("/settings", Msg::NavSettings, Icon::Settings),
+];
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = use_theme();
+    let menu_open = RwSignal::new(false);
+
+    view! {
+        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        <header class="topbar">
+            <button
+                type="button"
+                class="icon-button menu-button"
+                aria-controls="primary-nav"
+                aria-expanded=move || menu_open.get().to_string()
+                aria-label=move || {
+                    i18n.t(if menu_open.get() { Msg::MenuClose } else { Msg::MenuOpen })
+                }
+                on:click=move |_| menu_open.update(|o| *o = !*o)
+            >
+                {move || {
+                    view! { <Svg icon=if menu_open.get() { Icon::Close } else { Icon::Menu } /> }
+                }}
+            </button>
+            <A href="/" attr:class="brand">
+                <Svg icon=Icon::Logo />
+                <span>{move || i18n.t(Msg::AppName)}</span>
+            </A>
+            <span class="spacer"></span>
+            <button
+                type="button"
+                class="icon-button"
+                data-testid="theme-toggle"
+                aria-label=move || {
+                    i18n.t(
+                        if theme.is_dark() { Msg::ThemeSwitchToLight } else { Msg::ThemeSwitchToDark },
+                    )
+                }
+                on:click=move |_| theme.toggle()
+            >
+                {move || view! { <Svg icon=if theme.is_dark() { Icon::Sun } else { Icon::Moon } /> }}
+            </button>
+        </header>
+        <div class="layout">
+            <nav
+                id="primary-nav"
+                class="sidebar"
+                class:open=move || menu_open.get()
+                aria-label=move || i18n.t(Msg::NavLabel)
+            >
+                // Following a link closes the drawer on phones; on wide screens it is always shown.
+                <ul on:click=move |_| menu_open.set(false)>
+                    {NAV
+                        .into_iter()
+                        .map(|(href, label, icon)| {
+                            view! {
+                                <li>
+                                    <A href=href exact=true>
+                                        <Svg icon=icon />
+                                        <span>{move || i18n.t(label)}</span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <main id="main" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+        <UpdatePrompt />
+    }
+}

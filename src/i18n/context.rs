@@ -1,0 +1,38 @@
+//! The reactive side of i18n: the current locale as a signal, shared through context.
+
+use leptos::prelude::*;
+
+use super::{Locale, Msg};
+use crate::adapters::prefs;
+
+#[derive(Clone, Copy)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    pub fn new(initial: Locale) -> Self {
+        Self {
+            locale: RwSignal::new(initial),
+        }
+    }
+
+    /// The current locale; tracked when read inside a reactive closure.
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    pub fn set_locale(&self, locale: Locale) {
+        prefs::save_locale(locale);
+        self.locale.set(locale);
+    }
+
+    /// A message in the current locale; tracked, so a view re-renders on a language switch.
+    pub(crate) fn t(&self, msg: Msg) -> String {
+        super::t(self.locale.get(), msg)
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

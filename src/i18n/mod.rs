@@ -1,0 +1,302 @@
+//! The one i18n layer every user-visible string goes through.
+//!
+//! Messages are Fluent (`locales/<lang>/main.ftl`): translators get plural and select rules in
+//! their own files, and a message can change shape per language without touching code. This
+//! module is pure Rust and compiled natively too, so `cargo test` checks that every locale is
+//! complete and parses; numbers and dates are formatted by the browser's `Intl` (see `intl`).
+
+#[cfg(target_arch = "wasm32")]
+mod context;
+#[cfg(target_arch = "wasm32")]
+pub mod intl;
+
+#[cfg(target_arch = "wasm32")]
+pub use context::{I18n, use_i18n};
+
+use std::sync::{LazyLock, OnceLock};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+/// The languages the app ships, complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Locale {
+    En,
+    Fa,
+    Ru,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::Fa, Locale::Ru];
+    pub const DEFAULT: Locale = Locale::En;
+
+    /// BCP 47 tag, used for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Fa => "fa",
+            Locale::Ru => "ru",
+        }
+    }
+
+    /// The tag handed to `Intl`: Persian explicitly asks for the Solar Hijri calendar and
+    /// Persian digits, so no browser default can swap in Gregorian dates or Latin digits.
+    pub fn intl_tag(self) -> &'static str {
+        match self {
+            Locale::En => "en-US",
+            Locale::Fa => "fa-IR-u-ca-persian-nu-arabext",
+            Locale::Ru => "ru-RU",
+        }
+    }
+
+    pub fn dir(self) -> Direction {
+        match self {
+            Locale::Fa => Direction::Rtl,
+            Locale::En | Locale::Ru => Direction::Ltr,
+        }
+    }
+
+    /// The language's name in itself, as language pickers show it.
+    pub fn autonym(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Fa => "فارسی",
+            Locale::Ru => "Русский",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Locale::En => 0,
+            Locale::Fa => 1,
+            Locale::Ru => 2,
+        }
+    }
+
+    /// Reads a stored or browser tag such as `ru`, `fa-IR` or `EN_us`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.into_iter().find(|l| l.tag() == primary)
+    }
+
+    /// The first of the user's preferred languages (`navigator.languages`) that we ship.
+    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
+        preferred
+            .into_iter()
+            .find_map(Locale::from_tag)
+            .unwrap_or(Locale::DEFAULT)
+    }
+}
+
+const SOURCES: [(Locale, &str); 3] = [
+    (Locale::En, include_str!("../../locales/en/main.ftl")),
+    (Locale::Fa, include_str!("../../locales/fa/main.ftl")),
+    (Locale::Ru, include_str!("../../locales/ru/main.ftl")),
+];
+
+/// Formats a number for a locale; installed by the browser adapter (`Intl.NumberFormat`).
+pub type NumberFormatter = fn(Locale, f64) -> String;
+static NUMBER_FORMATTER: OnceLock<NumberFormatter> = OnceLock::new();
+
+/// Routes numbers inside messages (`{ $count }`) through `f`. Call once at start-up, before
+/// the first message is formatted; later calls are ignored.
+pub fn set_number_formatter(f: NumberFormatter) {
+    let _ = NUMBER_FORMATTER.set(f);
+}
+
+fn fluent_number<const L: usize, M>(value: &FluentValue, _: &M) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    NUMBER_FORMATTER.get().map(|f| f(Locale::ALL[L], n.value))
+}
+
+macro_rules! messages {
+    ($($variant:ident = $key:literal,)*) => {
+        /// Every message the app shows, as a typed key: a typo is a compile error, and a key no
+        /// screen uses any more is a dead-code warning (an error under clippy -D warnings).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+        pub(crate) enum Msg {
+            $($variant,)*
+        }
+
+        impl Msg {
+            #[cfg(test)]
+            pub(crate) const ALL: &[Msg] = &[$(Msg::$variant,)*];
+
+            pub(crate) fn key(self) -> &'static str {
+                match self {
+                    $(Msg::$variant => $key,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName = "app-name",
+    AppTagline = "app-tagline",
+    SkipToContent = "skip-to-content",
+    NavLabel = "nav-label",
+    MenuOpen = "menu-open",
+    MenuClose = "menu-close",
+    ThemeSwitchToDark = "theme-switch-to-dark",
+    ThemeSwitchToLight = "theme-switch-to-light",
+    NavDashboard = "nav-dashboard",
+    NavContacts = "nav-contacts",
+    NavCompanies = "nav-companies",
+    NavDeals = "nav-deals",
+    NavActivities = "nav-activities",
+    NavTasks = "nav-tasks",
+    NavSettings = "nav-settings",
+    DashboardIntro = "dashboard-intro",
+    ContactsEmpty = "contacts-empty",
+    CompaniesEmpty = "companies-empty",
+    DealsEmpty = "deals-empty",
+    ActivitiesEmpty = "activities-empty",
+    TasksEmpty = "tasks-empty",
+    LocalFirstNote = "local-first-note",
+    SettingsLanguage = "settings-language",
+    SettingsLanguageHint = "settings-language-hint",
+    SettingsTheme = "settings-theme",
+    ThemeSystem = "theme-system",
+    ThemeLight = "theme-light",
+    ThemeDark = "theme-dark",
+    SettingsFormats = "settings-formats",
+    FormatsDate = "formats-date",
+    FormatsNumber = "formats-number",
+    FormatsCounting = "formats-counting",
+    ContactsCount = "contacts-count",
+    NotFoundTitle = "not-found-title",
+    NotFoundBody = "not-found-body",
+    NotFoundHome = "not-found-home",
+    UpdateAvailable = "update-available",
+    UpdateReload = "update-reload",
+    UpdateLater = "update-later",
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// All translations, parsed once.
+pub struct Catalog {
+    bundles: Vec<Bundle>,
+    problems: Vec<String>,
+}
+
+impl Catalog {
+    fn load() -> Catalog {
+        let mut problems = Vec::new();
+        let bundles = SOURCES
+            .iter()
+            .map(|&(locale, source)| {
+                let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(
+                    |(partial, errors)| {
+                        problems.extend(errors.iter().map(|e| format!("{}: {e:?}", locale.tag())));
+                        partial
+                    },
+                );
+                let langid: LanguageIdentifier = match locale.tag().parse() {
+                    Ok(id) => id,
+                    Err(e) => {
+                        problems.push(format!("{}: bad language tag: {e}", locale.tag()));
+                        LanguageIdentifier::default()
+                    }
+                };
+                let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+                bundle.set_formatter(Some(match locale.index() {
+                    0 => fluent_number::<0, _>,
+                    1 => fluent_number::<1, _>,
+                    _ => fluent_number::<2, _>,
+                }));
+                if let Err(errors) = bundle.add_resource(resource) {
+                    problems.extend(errors.iter().map(|e| format!("{}: {e:?}", locale.tag())));
+                }
+                bundle
+            })
+            .collect();
+        Catalog { bundles, problems }
+    }
+
+    /// Parse or load errors; empty in a correct build (the tests insist).
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    fn bundle(&self, locale: Locale) -> &Bundle {
+        &self.bundles[locale.index()]
+    }
+
+    /// The message `key` in `locale`. A key missing there falls back to English, and a key
+    /// missing everywhere shows itself, so a gap is visible but never breaks the screen.
+    pub fn message(&self, locale: Locale, key: &str, args: Option<&FluentArgs>) -> String {
+        [locale, Locale::DEFAULT]
+            .into_iter()
+            .find_map(|l| self.format(self.bundle(l), key, args))
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    fn format(&self, bundle: &Bundle, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        Some(text.into_owned())
+    }
+
+    /// Every message key a locale defines.
+    pub fn keys(&self, locale: Locale) -> Vec<String> {
+        let source = SOURCES[locale.index()].1;
+        FluentResource::try_new(source.to_owned())
+            .unwrap_or_else(|(partial, _)| partial)
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::load);
+
+pub fn catalog() -> &'static Catalog {
+    &CATALOG
+}
+
+/// A message in `locale`, without arguments.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn t(locale: Locale, msg: Msg) -> String {
+    catalog().message(locale, msg.key(), None)
+}
+
+/// A message in `locale` with a numeric argument, e.g. a count that picks the plural form.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn t_count(locale: Locale, msg: Msg, name: &'static str, value: f64) -> String {
+    let mut args = FluentArgs::new();
+    args.set(name, FluentValue::from(value));
+    catalog().message(locale, msg.key(), Some(&args))
+}
+
+/// "1 contact", "2 контакта", "۵ مخاطب": the plural form the locale needs for `n`.
+pub fn contacts_count(locale: Locale, n: u64) -> String {
+    t_count(locale, Msg::ContactsCount, "count", n as f64)
+}
+
+#[cfg(test)]
+mod tests;

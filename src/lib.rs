@@ -1,0 +1,16 @@
+//! Hearth CRM, the browser app.
+//!
+//! Pages and components render state that `crm-core` computes; the browser adapters (IndexedDB,
+//! service worker, `Intl`, local preferences) are thin and live under `adapters`. Everything
+//! browser-specific is compiled for wasm32 only, so native `cargo test` stays fast.
+
+pub mod i18n;
+
+#[cfg(target_arch = "wasm32")]
+pub mod adapters;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod pages;

@@ -1,0 +1,10 @@
+//! One module per route.
+
+pub mod activities;
+pub mod companies;
+pub mod contacts;
+pub mod dashboard;
+pub mod deals;
+pub mod not_found;
+pub mod settings;
+pub mod tasks;
