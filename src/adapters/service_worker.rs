@@ -97,23 +97,31 @@ pub fn register(update: AppUpdate) {
                 .and_then(|w| w.navigator().service_worker().controller())
                 .is_some()
         };
-        // A first install has no controller: there is no old version, so nothing to prompt.
+        // A new version may be found before this code runs (the browser checks on navigation):
+        // it can already be waiting, or still installing, or turn up later.
         if registration.waiting().is_some() && has_controller() {
             update.ready.set(true);
         }
-        let reg = registration.clone();
-        let on_update_found = Closure::<dyn FnMut()>::new(move || {
-            let Some(installing) = reg.installing() else {
-                return;
-            };
-            let worker = installing.clone();
+        let watch = move |worker: web_sys::ServiceWorker| {
+            let watched = worker.clone();
             let on_state = Closure::<dyn FnMut()>::new(move || {
-                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                // Installed with a controller present means an old version is still in charge;
+                // a first install has no controller and nothing to prompt about.
+                if watched.state() == ServiceWorkerState::Installed && has_controller() {
                     update.ready.set(true);
                 }
             });
-            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
             on_state.forget();
+        };
+        if let Some(installing) = registration.installing() {
+            watch(installing);
+        }
+        let reg = registration.clone();
+        let on_update_found = Closure::<dyn FnMut()>::new(move || {
+            if let Some(installing) = reg.installing() {
+                watch(installing);
+            }
         });
         registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
         on_update_found.forget();

@@ -1,0 +1,63 @@
+# Entry points. On a fresh machine, `make run` and `make test` install what they need first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+RELAY := target/relay/crm-relay
+
+.PHONY: help run test dev lint bench setup-build setup-test app relay test-native test-wasm test-e2e size clean
+
+help:
+	@echo "make run    build the app (release) and serve it with the relay on http://127.0.0.1:8080"
+	@echo "            (CRM_PORT, CRM_HOST, CRM_DATA_DIR change port, address and data dir ./data)"
+	@echo "make test   every test level: lint, native, browser unit (wasm), end to end (Playwright)"
+	@echo "make dev    trunk serve with live reload on http://127.0.0.1:8081"
+	@echo "make lint   rustfmt and clippy (native and wasm32), warnings are errors"
+	@echo "make bench  the benchmark harness (bench/)"
+
+run: setup-build app relay
+	$(RELAY)
+
+test: setup-test lint test-native test-wasm app relay test-e2e
+	@echo "make test: all levels passed"
+
+setup-build:
+	scripts/setup.sh build
+
+setup-test:
+	scripts/setup.sh test
+
+# The release build of the app (size-tuned; see Cargo.toml) with its precompressed siblings.
+app:
+	trunk build --release
+
+relay:
+	cargo build --profile relay -p crm-relay
+
+dev: setup-build
+	trunk serve
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p crm-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-wasm:
+	cargo test -p crm-app --target wasm32-unknown-unknown --test browser
+
+test-e2e:
+	cd tests/e2e && RELAY_BIN=$(CURDIR)/$(RELAY) DIST_DIR=$(CURDIR)/dist npx playwright test
+
+bench: setup-build app
+	bench/size.sh
+
+clean:
+	rm -rf dist tests/e2e/artifacts tests/e2e/test-results
+	cargo clean

@@ -1,0 +1,48 @@
+// Shared fixtures: a relay per test file, a fixed clock, and a page that fails the test on any
+// console error or uncaught exception.
+import { test as base, expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { startRelay, type Relay } from "./relay";
+
+export const ARTIFACTS = join(__dirname, "../artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** 2026-11-23T12:00:00Z: 2 Azar 1405 in the Solar Hijri calendar. */
+export const FIXED_NOW = new Date("2026-11-23T12:00:00Z");
+
+type Fixtures = { consoleErrors: string[] };
+type WorkerFixtures = { relay: Relay };
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  relay: [
+    async ({}, use) => {
+      const relay = await startRelay();
+      await use(relay);
+      await relay.stop();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ relay }, use) => use(relay.url),
+  consoleErrors: async ({}, use) => use([]),
+  page: async ({ page, consoleErrors }, use) => {
+    watchConsole(page, consoleErrors);
+    await page.clock.setFixedTime(FIXED_NOW);
+    await use(page);
+    expect(consoleErrors, "console errors").toEqual([]);
+  },
+});
+
+export function watchConsole(page: Page, sink: string[]) {
+  page.on("console", (m) => {
+    if (m.type() === "error") sink.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => sink.push(`${page.url()}: ${e.message}`));
+}
+
+/** Waits until the wasm app has rendered a page heading. */
+export async function appReady(page: Page) {
+  await expect(page.locator("main h1")).toBeVisible();
+}
+
+export { expect };
