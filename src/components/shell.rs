@@ -25,6 +25,13 @@ pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let theme = use_theme();
     let menu_open = RwSignal::new(false);
+    // Escape closes the drawer, as it closes any overlay.
+    let escape = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
 
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
@@ -86,6 +93,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            <Show when=move || menu_open.get()>
+                <div class="scrim" on:click=move |_| menu_open.set(false)></div>
+            </Show>
             <main id="main" tabindex="-1">
                 {children()}
             </main>

@@ -96,6 +96,15 @@ test.describe("phone layout", () => {
     await expect(page).toHaveURL(/\/deals$/);
     await expect(page.locator("main h1")).toHaveText(msg("en", "nav-deals"));
     await expect(nav).toBeHidden();
+
+    // Escape and a tap beside the drawer close it too.
+    await page.getByRole("button", { name: msg("en", "menu-open") }).click();
+    await expect(nav).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(nav).toBeHidden();
+    await page.getByRole("button", { name: msg("en", "menu-open") }).click();
+    await page.mouse.click(340, 400);
+    await expect(nav).toBeHidden();
   });
 });
 
