@@ -126,9 +126,10 @@ pub fn register(update: AppUpdate) {
         registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
         on_update_found.forget();
 
-        let periodic = Closure::<dyn FnMut()>::new(move || {
-            let _ = registration.update();
-        });
+        // Ask for a new version now (the browser's own check on navigation is throttled and
+        // may come late) and then periodically while the tab stays open.
+        check_for_update(&registration);
+        let periodic = Closure::<dyn FnMut()>::new(move || check_for_update(&registration));
         if let Some(w) = web_sys::window() {
             let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
                 periodic.as_ref().unchecked_ref(),
@@ -137,4 +138,18 @@ pub fn register(update: AppUpdate) {
         }
         periodic.forget();
     });
+}
+
+/// Fetches `sw.js` to see whether a new build exists; skipped offline, where it could only fail.
+fn check_for_update(registration: &ServiceWorkerRegistration) {
+    let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+    if !online {
+        return;
+    }
+    if let Ok(promise) = registration.update() {
+        wasm_bindgen_futures::spawn_local(async move {
+            // A failed check (server down, flaky network) is retried at the next interval.
+            let _ = JsFuture::from(promise).await;
+        });
+    }
 }

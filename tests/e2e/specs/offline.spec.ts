@@ -1,5 +1,5 @@
 // Offline after the first visit, and updates that wait for the user's go-ahead.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { appReady, expect, test } from "../support/fixtures";
@@ -52,6 +52,11 @@ test("a new deployment is offered with a prompt and taken only on reload", async
     const next = source.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1next"');
     expect(next).not.toBe(source);
     writeFileSync(sw, next);
+    // Last-Modified has one-second resolution: a deployment within the same second as the
+    // copy would look unchanged to the browser's revalidation. Real deployments are further
+    // apart; here the clock is moved on explicitly.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(sw, later, later);
     rmSync(`${sw}.br`, { force: true });
     rmSync(`${sw}.gz`, { force: true });
 
