@@ -1,0 +1,130 @@
+//! What a user can do to a workspace, and why it can be refused.
+
+use crate::id::Id;
+use crate::schema::Kind;
+use crate::time::Timestamp;
+use crate::value::{FieldError, FieldValue};
+
+/// Who acts and when: passed in, never read from a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ctx {
+    pub now: Timestamp,
+    /// The team member this device acts as, if chosen.
+    pub by: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// A new record; `id` comes from the caller's random source.
+    Create {
+        kind: Kind,
+        id: Id,
+        fields: Vec<(String, FieldValue)>,
+        custom: Vec<(Id, FieldValue)>,
+    },
+    /// Sets (`Some`) or clears (`None`) fields. Long texts are merged as text edits, sets as sets.
+    Update {
+        kind: Kind,
+        id: Id,
+        fields: Vec<(String, Option<FieldValue>)>,
+    },
+    SetCustom {
+        kind: Kind,
+        id: Id,
+        field: Id,
+        value: Option<FieldValue>,
+    },
+    /// Soft delete into the trash; the record stays whole and can be restored.
+    Trash {
+        kind: Kind,
+        id: Id,
+    },
+    Restore {
+        kind: Kind,
+        id: Id,
+    },
+    MoveStage {
+        deal: Id,
+        stage: String,
+    },
+    Win {
+        deal: Id,
+    },
+    Lose {
+        deal: Id,
+        reason: String,
+    },
+    Reopen {
+        deal: Id,
+    },
+    /// Marks a task done; a recurring task moves on to its next due date instead.
+    CompleteTask {
+        task: Id,
+    },
+    ReopenTask {
+        task: Id,
+    },
+    /// Folds `remove` into `keep`: missing fields are filled, sets united, notes appended, every
+    /// link to `remove` re-pointed to `keep`, and `remove` goes to the trash marked as merged.
+    MergeDuplicates {
+        kind: Kind,
+        keep: Id,
+        remove: Id,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error("{kind} has no field {field:?}")]
+    UnknownField { kind: Kind, field: String },
+    #[error("there is no {kind} record {id}")]
+    NotFound { kind: Kind, id: Id },
+    #[error("a {kind} record {id} already exists")]
+    AlreadyExists { kind: Kind, id: Id },
+    #[error("{field} points to {target} {id}, which does not exist")]
+    DanglingLink { field: String, target: Kind, id: Id },
+    #[error("{field} points to {target} {id}, which is in the trash")]
+    LinkToTrash { field: String, target: Kind, id: Id },
+    #[error("{kind} {id} is in the trash; restore it first")]
+    Trashed { kind: Kind, id: Id },
+    #[error("{kind} {id} is not in the trash")]
+    NotTrashed { kind: Kind, id: Id },
+    #[error("reports_to would make a loop in the org chart")]
+    ReportingCycle,
+    #[error("the pipeline has no stage {0:?}")]
+    UnknownStage(String),
+    #[error("a pipeline needs at least one stage")]
+    NoStages,
+    #[error("the deal is {0}; reopen it first")]
+    DealClosed(String),
+    #[error("the deal is already open")]
+    DealOpen,
+    #[error("a lost deal needs a reason")]
+    ReasonRequired,
+    #[error("this task is already done")]
+    TaskDone,
+    #[error("this task is not done")]
+    TaskNotDone,
+    #[error("a recurring task needs a due date")]
+    RecurringWithoutDue,
+    #[error("custom field {0} does not exist or is in the trash")]
+    UnknownCustomField(Id),
+    #[error("custom field {field} belongs to {expected} records, not {kind}")]
+    CustomFieldKind {
+        field: Id,
+        expected: String,
+        kind: Kind,
+    },
+    #[error("{value:?} is not an option of this field ({options})")]
+    NotAnOption { value: String, options: String },
+    #[error("a record cannot be merged with itself")]
+    MergeWithSelf,
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+    #[error("the document refused the change: {0}")]
+    Document(String),
+}

@@ -1,0 +1,1308 @@
+//! A workspace: one Automerge document holding every record, with an in-memory view kept
+//! current from the document's patches, full-text search, per-record history and undo.
+//!
+//! Merge rules (see ARCHITECTURE.md): every record is its own map keyed by a random id, so
+//! concurrent creations never collide; different fields merge independently; one field edited
+//! concurrently resolves by Automerge's deterministic winner; long texts are Automerge texts
+//! edited by diff (character merge); sets are maps of key -> label (add wins); delete is a
+//! `trashed_at` mark, never a removal, so a concurrent edit is kept and restore brings back
+//! the whole record.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue,
+    Value,
+};
+
+use crate::command::{Command, CommandError, Ctx};
+use crate::id::Id;
+use crate::pipeline::{advance, stages};
+use crate::record::{Record, read_record};
+use crate::schema::{FieldSpec, FieldType, Kind};
+use crate::search::SearchIndex;
+use crate::time::Timestamp;
+use crate::value::{FieldValue, encode_money, validate, validate_as};
+
+/// The actor of the genesis change. Every replica writes the same genesis with it, so all
+/// replicas share one root and its collections (two independently created roots would shadow
+/// each other on merge); each device then switches to its own actor.
+const GENESIS_ACTOR: [u8; 16] = [0; 16];
+const FORMAT: &str = "hearth-workspace";
+const MESSAGE_PREFIX: &str = "hearth/1";
+/// Undo steps kept per device.
+const UNDO_DEPTH: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("this is not a Hearth workspace file, or it is damaged: {0}")]
+    NotAWorkspace(String),
+    #[error("the changes could not be read: {0}")]
+    BadChanges(String),
+}
+
+/// A link from one record to another as the app should show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link<'a> {
+    Live(&'a Record),
+    /// The target is in the trash: shown as such, with a way to restore it.
+    Trashed(&'a Record),
+    /// Not (yet) in this replica, e.g. created on a device that has not synced.
+    Missing(Id),
+}
+
+/// One field's change within a history entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub key: String,
+    pub before: Option<FieldValue>,
+    pub after: Option<FieldValue>,
+}
+
+/// One change to a record, derived from the Automerge history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub hash: ChangeHash,
+    pub at: Timestamp,
+    pub by: Option<Id>,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The state of one record before and after a command, for undo and redo.
+#[derive(Debug, Clone)]
+struct RecordDiff {
+    kind: Kind,
+    id: Id,
+    before: Option<Record>,
+    after: Option<Record>,
+}
+
+pub struct Workspace {
+    doc: AutoCommit,
+    collections: HashMap<Kind, ObjId>,
+    records: HashMap<Kind, BTreeMap<Id, Record>>,
+    search: SearchIndex,
+    undo: Vec<Vec<RecordDiff>>,
+    redo: Vec<Vec<RecordDiff>>,
+}
+
+fn genesis() -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
+    // Writes to a fresh in-memory document with static keys cannot fail.
+    let _ = doc.put(ROOT, "format", FORMAT);
+    for kind in Kind::ALL {
+        let _ = doc.put_object(ROOT, kind.collection(), ObjType::Map);
+    }
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(0)
+            .with_message("hearth genesis"),
+    );
+    doc
+}
+
+/// The hash every workspace's first change has.
+pub fn genesis_hash() -> ChangeHash {
+    genesis().get_heads()[0]
+}
+
+fn doc_err(e: automerge::AutomergeError) -> CommandError {
+    CommandError::Document(e.to_string())
+}
+
+impl Workspace {
+    /// A new, empty workspace. `actor` is 16 random bytes unique to this device and session.
+    pub fn new(actor: [u8; 16]) -> Workspace {
+        let mut doc = genesis();
+        doc.set_actor(ActorId::from(actor));
+        Self::from_doc(doc)
+    }
+
+    /// Opens a saved workspace (`save` output, or concatenated incremental chunks).
+    pub fn load(bytes: &[u8], actor: [u8; 16]) -> Result<Workspace, WorkspaceError> {
+        let mut doc =
+            AutoCommit::load(bytes).map_err(|e| WorkspaceError::NotAWorkspace(e.to_string()))?;
+        if doc.get_change_meta_by_hash(&genesis_hash()).is_none() {
+            return Err(WorkspaceError::NotAWorkspace(
+                "it does not start from a Hearth workspace's first change".into(),
+            ));
+        }
+        doc.set_actor(ActorId::from(actor));
+        Ok(Self::from_doc(doc))
+    }
+
+    fn from_doc(mut doc: AutoCommit) -> Workspace {
+        let mut collections = HashMap::new();
+        for kind in Kind::ALL {
+            if let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, kind.collection()) {
+                collections.insert(kind, obj);
+            }
+        }
+        doc.update_diff_cursor();
+        let mut ws = Workspace {
+            doc,
+            collections,
+            records: HashMap::new(),
+            search: SearchIndex::default(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+        };
+        for kind in Kind::ALL {
+            let ids: Vec<Id> = match ws.collections.get(&kind) {
+                Some(c) => ws.doc.keys(c).filter_map(|k| k.parse().ok()).collect(),
+                None => Vec::new(),
+            };
+            for id in ids {
+                ws.reload(kind, id);
+            }
+        }
+        ws
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// Changes since the last `save` or `save_incremental`: what to persist after each command.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Applies changes saved elsewhere (another tab, a colleague) and updates the view.
+    pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<(), WorkspaceError> {
+        self.doc
+            .load_incremental(bytes)
+            .map_err(|e| WorkspaceError::BadChanges(e.to_string()))?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// Merges another replica of the same workspace into this one.
+    pub fn merge(&mut self, other: &mut Workspace) -> Result<(), WorkspaceError> {
+        self.doc
+            .merge(&mut other.doc)
+            .map_err(|e| WorkspaceError::BadChanges(e.to_string()))?;
+        self.refresh();
+        Ok(())
+    }
+
+    // ----- reading -----
+
+    pub fn get(&self, kind: Kind, id: Id) -> Option<&Record> {
+        self.records.get(&kind)?.get(&id)
+    }
+
+    /// Every record of a kind, trashed ones included, in id order.
+    pub fn records(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.records
+            .get(&kind)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+    }
+
+    /// Records of a kind that are not in the trash.
+    pub fn live(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.records(kind).filter(|r| !r.is_trashed())
+    }
+
+    pub fn trash(&self) -> impl Iterator<Item = &Record> {
+        Kind::ALL
+            .into_iter()
+            .flat_map(|k| self.records(k).filter(|r| r.is_trashed()))
+    }
+
+    pub fn link(&self, kind: Kind, id: Id) -> Link<'_> {
+        match self.get(kind, id) {
+            Some(r) if r.is_trashed() => Link::Trashed(r),
+            Some(r) => Link::Live(r),
+            None => Link::Missing(id),
+        }
+    }
+
+    /// Records matching every word of `query` as a prefix, trashed ones left out.
+    pub fn search(&self, query: &str) -> Vec<(Kind, Id)> {
+        self.search
+            .search(query)
+            .into_iter()
+            .filter(|(k, id)| self.get(*k, *id).is_some_and(|r| !r.is_trashed()))
+            .collect()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    // ----- the incremental view -----
+
+    fn record_obj(&self, kind: Kind, id: Id) -> Option<ObjId> {
+        let coll = self.collections.get(&kind)?;
+        match self.doc.get(coll, id.to_string()) {
+            Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
+            _ => None,
+        }
+    }
+
+    /// Re-reads one record from the document into the view and the search index.
+    fn reload(&mut self, kind: Kind, id: Id) {
+        match self.record_obj(kind, id) {
+            Some(obj) => {
+                let rec = read_record(&self.doc, kind, id, &obj);
+                self.search.set(kind, id, &search_text(&rec));
+                self.records.entry(kind).or_default().insert(id, rec);
+            }
+            None => {
+                self.search.remove(kind, id);
+                if let Some(m) = self.records.get_mut(&kind) {
+                    m.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Brings the view up to date from the patches since the last refresh: only the records the
+    /// patches touch are re-read.
+    fn refresh(&mut self) {
+        let mut touched = BTreeSet::new();
+        for patch in self.doc.diff_incremental() {
+            let Some((_, Prop::Map(collection))) = patch.path.first() else {
+                continue;
+            };
+            let Some(kind) = Kind::from_collection(collection) else {
+                continue;
+            };
+            let id = match patch.path.get(1) {
+                Some((_, Prop::Map(id))) => id.parse::<Id>().ok(),
+                Some(_) => None,
+                None => match &patch.action {
+                    PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                        key.parse().ok()
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(id) = id {
+                touched.insert((kind, id));
+            }
+        }
+        for (kind, id) in touched {
+            self.reload(kind, id);
+        }
+    }
+
+    // ----- commands -----
+
+    /// Validates and applies a command as one change; on any error nothing is written.
+    pub fn apply(&mut self, cmd: Command, ctx: &Ctx) -> Result<(), CommandError> {
+        let plan = self.plan(cmd, ctx)?;
+        let diffs = self.write(plan, ctx)?;
+        if !diffs.is_empty() {
+            self.undo.push(diffs);
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
+        Ok(())
+    }
+
+    /// Reverts this device's most recent command (as a new change, so it syncs like any edit).
+    pub fn undo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
+        let diffs = self.undo.pop().ok_or(CommandError::NothingToUndo)?;
+        let plan = self.revert_plan(&diffs, true);
+        self.write(plan, ctx)?;
+        self.redo.push(diffs);
+        Ok(())
+    }
+
+    pub fn redo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
+        let diffs = self.redo.pop().ok_or(CommandError::NothingToRedo)?;
+        let plan = self.revert_plan(&diffs, false);
+        self.write(plan, ctx)?;
+        self.undo.push(diffs);
+        Ok(())
+    }
+}
+
+/// A validated set of writes, grouped by record.
+#[derive(Debug, Default)]
+struct Plan {
+    records: Vec<RecordWrite>,
+}
+
+#[derive(Debug)]
+struct RecordWrite {
+    kind: Kind,
+    id: Id,
+    create: bool,
+    writes: Vec<Write>,
+}
+
+#[derive(Debug, Clone)]
+enum Write {
+    Field(&'static FieldSpec, Option<FieldValue>),
+    Custom(Id, Option<FieldValue>),
+    Trashed(Option<Timestamp>),
+    MergedInto(Option<Id>),
+    /// Appends to a deal's stage history.
+    StageEntered(String),
+}
+
+impl Write {
+    fn key(&self) -> String {
+        match self {
+            Write::Field(spec, _) => spec.name.to_owned(),
+            Write::Custom(id, _) => format!("custom.{id}"),
+            Write::Trashed(_) => "trashed".into(),
+            Write::MergedInto(_) => "merged_into".into(),
+            Write::StageEntered(_) => "stage_history".into(),
+        }
+    }
+}
+
+fn search_text(rec: &Record) -> String {
+    let mut out = String::new();
+    for spec in rec.kind.fields().iter().filter(|f| f.searchable) {
+        match rec.get(spec.name) {
+            Some(FieldValue::Text(t)) => out.push_str(t),
+            Some(FieldValue::Set(s)) => {
+                for k in s.keys() {
+                    out.push_str(k);
+                    out.push(' ');
+                    // Phone numbers are found by any tail of their digits ("4567", or the
+                    // number without its country code).
+                    if spec.ty == FieldType::Phones {
+                        let digits = crate::value::phone_key(k).replace('+', "");
+                        for start in 0..digits.len().saturating_sub(3) {
+                            out.push_str(&digits[start..]);
+                            out.push(' ');
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(' ');
+    }
+    out
+}
+
+impl Workspace {
+    fn require(&self, kind: Kind, id: Id) -> Result<&Record, CommandError> {
+        self.get(kind, id)
+            .ok_or(CommandError::NotFound { kind, id })
+    }
+
+    fn require_live(&self, kind: Kind, id: Id) -> Result<&Record, CommandError> {
+        let r = self.require(kind, id)?;
+        if r.is_trashed() {
+            return Err(CommandError::Trashed { kind, id });
+        }
+        Ok(r)
+    }
+
+    fn check_link(&self, field: &str, target: Kind, id: Id) -> Result<(), CommandError> {
+        match self.link(target, id) {
+            Link::Live(_) => Ok(()),
+            Link::Trashed(_) => Err(CommandError::LinkToTrash {
+                field: field.to_owned(),
+                target,
+                id,
+            }),
+            Link::Missing(_) => Err(CommandError::DanglingLink {
+                field: field.to_owned(),
+                target,
+                id,
+            }),
+        }
+    }
+
+    /// Validates one field value, including its links.
+    fn check_field(
+        &self,
+        kind: Kind,
+        name: &str,
+        value: Option<FieldValue>,
+    ) -> Result<(&'static FieldSpec, Option<FieldValue>), CommandError> {
+        let spec = kind.field(name).ok_or_else(|| CommandError::UnknownField {
+            kind,
+            field: name.to_owned(),
+        })?;
+        let value = match value {
+            Some(v) => validate(spec, v)?,
+            None => None,
+        };
+        match (&spec.ty, &value) {
+            (FieldType::Ref(target), Some(FieldValue::Ref(id))) => {
+                self.check_link(spec.name, *target, *id)?
+            }
+            (FieldType::RefSet(target), Some(FieldValue::Set(ids))) => {
+                for key in ids.keys() {
+                    let id: Id = key.parse().map_err(|_| CommandError::DanglingLink {
+                        field: spec.name.to_owned(),
+                        target: *target,
+                        id: Id::from_bytes([0; 16]),
+                    })?;
+                    self.check_link(spec.name, *target, id)?;
+                }
+            }
+            _ => {}
+        }
+        if spec.required && value.is_none() {
+            return Err(crate::value::FieldError::Required {
+                field: spec.name.to_owned(),
+            }
+            .into());
+        }
+        Ok((spec, value))
+    }
+
+    fn check_custom(
+        &self,
+        kind: Kind,
+        field: Id,
+        value: Option<FieldValue>,
+    ) -> Result<Write, CommandError> {
+        let def = match self.get(Kind::CustomField, field) {
+            Some(d) if !d.is_trashed() => d,
+            _ => return Err(CommandError::UnknownCustomField(field)),
+        };
+        let record_kind = def.text("record_kind").unwrap_or_default();
+        if record_kind != kind.collection() {
+            return Err(CommandError::CustomFieldKind {
+                field,
+                expected: record_kind.to_owned(),
+                kind,
+            });
+        }
+        let Some(value) = value else {
+            return Ok(Write::Custom(field, None));
+        };
+        let label = def.text("label").unwrap_or("custom field").to_owned();
+        let options: Vec<&str> = def
+            .text("options")
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let check_option = |v: &str| {
+            if options.contains(&v) {
+                Ok(())
+            } else {
+                Err(CommandError::NotAnOption {
+                    value: v.to_owned(),
+                    options: options.join(", "),
+                })
+            }
+        };
+        let ty = match def.text("field_type").unwrap_or_default() {
+            "number" => FieldType::Int {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+            "money" => FieldType::Money,
+            "date" => FieldType::Date,
+            "checkbox" => FieldType::Bool,
+            "url" => FieldType::Url,
+            "email" => FieldType::Email,
+            "phone" => FieldType::Phone,
+            "multi_select" => FieldType::Tags,
+            _ => FieldType::Text,
+        };
+        let value = validate_as(&label, ty, value)?;
+        match (def.text("field_type").unwrap_or_default(), &value) {
+            ("select", Some(FieldValue::Text(v))) => check_option(v)?,
+            ("multi_select", Some(FieldValue::Set(vs))) => {
+                for v in vs.keys() {
+                    check_option(v)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(Write::Custom(field, value))
+    }
+
+    /// `reports_to` must not make anyone their own (indirect) manager.
+    fn check_no_cycle(&self, id: Id, manager: Id) -> Result<(), CommandError> {
+        let mut seen = BTreeSet::new();
+        let mut current = Some(manager);
+        while let Some(m) = current {
+            if m == id || !seen.insert(m) {
+                return Err(CommandError::ReportingCycle);
+            }
+            current = self
+                .get(Kind::Contact, m)
+                .and_then(|r| r.get("reports_to"))
+                .and_then(FieldValue::as_ref_id);
+        }
+        Ok(())
+    }
+
+    fn deal_stage_check(&self, pipeline: Id, stage: &str) -> Result<(), CommandError> {
+        let p = self.require(Kind::Pipeline, pipeline)?;
+        if stages(p).iter().any(|s| s.id == stage) {
+            Ok(())
+        } else {
+            Err(CommandError::UnknownStage(stage.to_owned()))
+        }
+    }
+
+    fn plan(&self, cmd: Command, ctx: &Ctx) -> Result<Plan, CommandError> {
+        let one = |kind, id, create, writes| Plan {
+            records: vec![RecordWrite {
+                kind,
+                id,
+                create,
+                writes,
+            }],
+        };
+        match cmd {
+            Command::Create {
+                kind,
+                id,
+                fields,
+                custom,
+            } => {
+                if self.get(kind, id).is_some() {
+                    return Err(CommandError::AlreadyExists { kind, id });
+                }
+                let mut given: BTreeMap<String, FieldValue> = fields.into_iter().collect();
+                if kind == Kind::Deal {
+                    given
+                        .entry("status".into())
+                        .or_insert_with(|| FieldValue::text("open"));
+                }
+                if kind == Kind::Task
+                    && given.contains_key("recurrence")
+                    && !given.contains_key("due")
+                    && given.get("recurrence").and_then(FieldValue::as_text) != Some("none")
+                {
+                    return Err(CommandError::RecurringWithoutDue);
+                }
+                let mut writes = Vec::new();
+                for spec in kind.fields() {
+                    let (spec, value) =
+                        self.check_field(kind, spec.name, given.remove(spec.name))?;
+                    if value.is_some() {
+                        writes.push(Write::Field(spec, value));
+                    }
+                }
+                if let Some(name) = given.into_keys().next() {
+                    return Err(CommandError::UnknownField { kind, field: name });
+                }
+                self.check_kind_rules(kind, id, &writes)?;
+                if kind == Kind::Deal
+                    && let Some(stage) = writes.iter().find_map(|w| match w {
+                        Write::Field(s, Some(FieldValue::Text(t))) if s.name == "stage" => {
+                            Some(t.clone())
+                        }
+                        _ => None,
+                    })
+                {
+                    writes.push(Write::StageEntered(stage));
+                }
+                for (field, value) in custom {
+                    writes.push(self.check_custom(kind, field, Some(value))?);
+                }
+                Ok(one(kind, id, true, writes))
+            }
+            Command::Update { kind, id, fields } => {
+                self.require_live(kind, id)?;
+                let mut writes = Vec::new();
+                for (name, value) in fields {
+                    let (spec, value) = self.check_field(kind, &name, value)?;
+                    if kind == Kind::Deal && matches!(spec.name, "stage" | "status" | "pipeline") {
+                        // Stage moves and closing have their own commands, which keep history.
+                        return Err(CommandError::UnknownField { kind, field: name });
+                    }
+                    writes.push(Write::Field(spec, value));
+                }
+                self.check_kind_rules(kind, id, &writes)?;
+                Ok(one(kind, id, false, writes))
+            }
+            Command::SetCustom {
+                kind,
+                id,
+                field,
+                value,
+            } => {
+                self.require_live(kind, id)?;
+                Ok(one(
+                    kind,
+                    id,
+                    false,
+                    vec![self.check_custom(kind, field, value)?],
+                ))
+            }
+            Command::Trash { kind, id } => {
+                self.require_live(kind, id)?;
+                Ok(one(kind, id, false, vec![Write::Trashed(Some(ctx.now))]))
+            }
+            Command::Restore { kind, id } => {
+                let r = self.require(kind, id)?;
+                if !r.is_trashed() {
+                    return Err(CommandError::NotTrashed { kind, id });
+                }
+                let mut writes = vec![Write::Trashed(None)];
+                if r.merged_into.is_some() {
+                    writes.push(Write::MergedInto(None));
+                }
+                Ok(one(kind, id, false, writes))
+            }
+            Command::MoveStage { deal, stage } => {
+                let d = self.require_live(Kind::Deal, deal)?;
+                let status = d.text("status").unwrap_or("open");
+                if status != "open" {
+                    return Err(CommandError::DealClosed(status.to_owned()));
+                }
+                let pipeline = d
+                    .get("pipeline")
+                    .and_then(FieldValue::as_ref_id)
+                    .ok_or(CommandError::UnknownStage(stage.clone()))?;
+                self.deal_stage_check(pipeline, &stage)?;
+                let spec = field_spec(Kind::Deal, "stage");
+                Ok(one(
+                    Kind::Deal,
+                    deal,
+                    false,
+                    vec![
+                        Write::Field(spec, Some(FieldValue::Text(stage.clone()))),
+                        Write::StageEntered(stage),
+                    ],
+                ))
+            }
+            Command::Win { deal } | Command::Lose { deal, .. } => {
+                let d = self.require_live(Kind::Deal, deal)?;
+                let status = d.text("status").unwrap_or("open");
+                if status != "open" {
+                    return Err(CommandError::DealClosed(status.to_owned()));
+                }
+                let (new_status, reason) = match cmd {
+                    Command::Lose { reason, .. } => {
+                        let reason = reason.trim().to_owned();
+                        if reason.is_empty() {
+                            return Err(CommandError::ReasonRequired);
+                        }
+                        ("lost", Some(FieldValue::Text(reason)))
+                    }
+                    _ => ("won", None),
+                };
+                Ok(one(
+                    Kind::Deal,
+                    deal,
+                    false,
+                    vec![
+                        Write::Field(
+                            field_spec(Kind::Deal, "status"),
+                            Some(FieldValue::text(new_status)),
+                        ),
+                        Write::Field(
+                            field_spec(Kind::Deal, "closed_at"),
+                            Some(FieldValue::Timestamp(ctx.now)),
+                        ),
+                        Write::Field(field_spec(Kind::Deal, "lost_reason"), reason),
+                    ],
+                ))
+            }
+            Command::Reopen { deal } => {
+                let d = self.require_live(Kind::Deal, deal)?;
+                if d.text("status").unwrap_or("open") == "open" {
+                    return Err(CommandError::DealOpen);
+                }
+                Ok(one(
+                    Kind::Deal,
+                    deal,
+                    false,
+                    vec![
+                        Write::Field(
+                            field_spec(Kind::Deal, "status"),
+                            Some(FieldValue::text("open")),
+                        ),
+                        Write::Field(field_spec(Kind::Deal, "closed_at"), None),
+                        Write::Field(field_spec(Kind::Deal, "lost_reason"), None),
+                    ],
+                ))
+            }
+            Command::CompleteTask { task } => {
+                let t = self.require_live(Kind::Task, task)?;
+                if t.get("done") == Some(&FieldValue::Bool(true)) {
+                    return Err(CommandError::TaskDone);
+                }
+                let done_at = Write::Field(
+                    field_spec(Kind::Task, "done_at"),
+                    Some(FieldValue::Timestamp(ctx.now)),
+                );
+                let recurrence = t.text("recurrence").unwrap_or("none");
+                if recurrence == "none" {
+                    return Ok(one(
+                        Kind::Task,
+                        task,
+                        false,
+                        vec![
+                            Write::Field(
+                                field_spec(Kind::Task, "done"),
+                                Some(FieldValue::Bool(true)),
+                            ),
+                            done_at,
+                        ],
+                    ));
+                }
+                let due = t.text("due").ok_or(CommandError::RecurringWithoutDue)?;
+                let every = match t.get("every") {
+                    Some(FieldValue::Int(n)) => *n,
+                    _ => 1,
+                };
+                let next =
+                    advance(due, recurrence, every).ok_or(CommandError::RecurringWithoutDue)?;
+                Ok(one(
+                    Kind::Task,
+                    task,
+                    false,
+                    vec![
+                        Write::Field(field_spec(Kind::Task, "due"), Some(FieldValue::Text(next))),
+                        done_at,
+                    ],
+                ))
+            }
+            Command::ReopenTask { task } => {
+                let t = self.require_live(Kind::Task, task)?;
+                if t.get("done") != Some(&FieldValue::Bool(true)) {
+                    return Err(CommandError::TaskNotDone);
+                }
+                Ok(one(
+                    Kind::Task,
+                    task,
+                    false,
+                    vec![
+                        Write::Field(
+                            field_spec(Kind::Task, "done"),
+                            Some(FieldValue::Bool(false)),
+                        ),
+                        Write::Field(field_spec(Kind::Task, "done_at"), None),
+                    ],
+                ))
+            }
+            Command::MergeDuplicates { kind, keep, remove } => {
+                self.plan_merge(kind, keep, remove, ctx)
+            }
+        }
+    }
+
+    /// Rules that involve more than one field or record.
+    fn check_kind_rules(&self, kind: Kind, id: Id, writes: &[Write]) -> Result<(), CommandError> {
+        let value_of = |name: &str| {
+            writes.iter().find_map(|w| match w {
+                Write::Field(s, v) if s.name == name => Some(v.clone()),
+                _ => None,
+            })
+        };
+        match kind {
+            Kind::Contact => {
+                if let Some(Some(FieldValue::Ref(manager))) = value_of("reports_to") {
+                    self.check_no_cycle(id, manager)?;
+                }
+            }
+            Kind::Deal => {
+                let current = self.get(kind, id);
+                let pipeline = value_of("pipeline")
+                    .flatten()
+                    .or_else(|| current.and_then(|r| r.get("pipeline").cloned()))
+                    .and_then(|v| v.as_ref_id());
+                let stage = value_of("stage")
+                    .flatten()
+                    .or_else(|| current.and_then(|r| r.get("stage").cloned()));
+                if let (Some(p), Some(FieldValue::Text(s))) = (pipeline, stage) {
+                    self.deal_stage_check(p, &s)?;
+                }
+            }
+            Kind::Pipeline => {
+                if let Some(v) = value_of("stages")
+                    && v.as_ref()
+                        .and_then(FieldValue::as_set)
+                        .is_none_or(BTreeMap::is_empty)
+                {
+                    return Err(CommandError::NoStages);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn plan_merge(
+        &self,
+        kind: Kind,
+        keep: Id,
+        remove: Id,
+        ctx: &Ctx,
+    ) -> Result<Plan, CommandError> {
+        if keep == remove {
+            return Err(CommandError::MergeWithSelf);
+        }
+        let k = self.require_live(kind, keep)?;
+        let r = self.require_live(kind, remove)?;
+        let mut keep_writes = Vec::new();
+        for spec in kind.fields() {
+            let (kv, rv) = (k.get(spec.name), r.get(spec.name));
+            let merged = match (spec.ty, kv, rv) {
+                (_, _, None) => continue,
+                (FieldType::LongText, Some(FieldValue::Text(a)), Some(FieldValue::Text(b)))
+                    if a != b =>
+                {
+                    FieldValue::Text(format!("{a}\n\n{b}"))
+                }
+                (_, Some(FieldValue::Set(a)), Some(FieldValue::Set(b))) => {
+                    let mut u = b.clone();
+                    u.extend(a.clone());
+                    if &u == a {
+                        continue;
+                    }
+                    FieldValue::Set(u)
+                }
+                (_, None, Some(v)) => v.clone(),
+                _ => continue,
+            };
+            keep_writes.push(Write::Field(spec, Some(merged)));
+        }
+        for (field, value) in &r.custom {
+            if !k.custom.contains_key(field) {
+                keep_writes.push(Write::Custom(*field, Some(value.clone())));
+            }
+        }
+        let mut plan = Plan::default();
+        plan.records.push(RecordWrite {
+            kind,
+            id: keep,
+            create: false,
+            writes: keep_writes,
+        });
+        // Every link to the removed record now points to the kept one.
+        let removed_key = remove.to_string();
+        for other_kind in Kind::ALL {
+            for rec in self.records(other_kind) {
+                if (other_kind, rec.id) == (kind, keep) || (other_kind, rec.id) == (kind, remove) {
+                    continue;
+                }
+                let mut writes = Vec::new();
+                for spec in other_kind.fields() {
+                    match (spec.ty, rec.get(spec.name)) {
+                        (FieldType::Ref(t), Some(FieldValue::Ref(id)))
+                            if t == kind && *id == remove =>
+                        {
+                            writes.push(Write::Field(spec, Some(FieldValue::Ref(keep))));
+                        }
+                        (FieldType::RefSet(t), Some(FieldValue::Set(ids)))
+                            if t == kind && ids.contains_key(&removed_key) =>
+                        {
+                            let mut ids = ids.clone();
+                            ids.remove(&removed_key);
+                            ids.insert(keep.to_string(), String::new());
+                            writes.push(Write::Field(spec, Some(FieldValue::Set(ids))));
+                        }
+                        _ => {}
+                    }
+                }
+                if !writes.is_empty() {
+                    plan.records.push(RecordWrite {
+                        kind: other_kind,
+                        id: rec.id,
+                        create: false,
+                        writes,
+                    });
+                }
+            }
+        }
+        plan.records.push(RecordWrite {
+            kind,
+            id: remove,
+            create: false,
+            writes: vec![Write::Trashed(Some(ctx.now)), Write::MergedInto(Some(keep))],
+        });
+        Ok(plan)
+    }
+
+    /// The writes that restore each record's `before` (undo) or `after` (redo) state, for the
+    /// keys the original command changed and no others, so colleagues' edits made since to
+    /// other fields are left alone.
+    fn revert_plan(&self, diffs: &[RecordDiff], to_before: bool) -> Plan {
+        let mut plan = Plan::default();
+        for d in diffs {
+            let (b, a) = (d.before.as_ref(), d.after.as_ref());
+            let to = if to_before { b } else { a };
+            let trashed = |r: Option<&Record>| match r {
+                // Undoing a creation puts the record in the trash: nothing is ever erased.
+                None => Some(Timestamp(0)),
+                Some(r) => r.trashed.as_ref().map(|t| t.at),
+            };
+            let mut writes = Vec::new();
+            if trashed(b) != trashed(a) {
+                writes.push(Write::Trashed(trashed(to)));
+            }
+            let field = |r: Option<&Record>, name: &str| r.and_then(|r| r.get(name)).cloned();
+            for spec in d.kind.fields() {
+                if field(b, spec.name) != field(a, spec.name) {
+                    let value = field(to, spec.name);
+                    if spec.name == "stage"
+                        && let Some(FieldValue::Text(s)) = &value
+                    {
+                        writes.push(Write::StageEntered(s.clone()));
+                    }
+                    writes.push(Write::Field(spec, value));
+                }
+            }
+            let custom = |r: Option<&Record>, key: &Id| r.and_then(|r| r.custom.get(key)).cloned();
+            let keys: BTreeSet<Id> = [b, a]
+                .into_iter()
+                .flatten()
+                .flat_map(|r| r.custom.keys())
+                .copied()
+                .collect();
+            for key in keys {
+                if custom(b, &key) != custom(a, &key) {
+                    writes.push(Write::Custom(key, custom(to, &key)));
+                }
+            }
+            let merged = |r: Option<&Record>| r.and_then(|r| r.merged_into);
+            if merged(b) != merged(a) {
+                writes.push(Write::MergedInto(merged(to)));
+            }
+            if !writes.is_empty() {
+                plan.records.push(RecordWrite {
+                    kind: d.kind,
+                    id: d.id,
+                    create: false,
+                    writes,
+                });
+            }
+        }
+        plan
+    }
+
+    /// Writes a plan as one Automerge change and refreshes the view. Returns each record's
+    /// state before and after.
+    fn write(&mut self, plan: Plan, ctx: &Ctx) -> Result<Vec<RecordDiff>, CommandError> {
+        let befores: Vec<Option<Record>> = plan
+            .records
+            .iter()
+            .map(|r| self.get(r.kind, r.id).cloned())
+            .collect();
+        let mut message = format!(
+            "{MESSAGE_PREFIX} by={}",
+            ctx.by.map_or_else(|| "-".to_owned(), |b| b.to_string())
+        );
+        for rw in &plan.records {
+            if let Err(e) = self.write_record(rw, ctx) {
+                self.doc.rollback();
+                return Err(e);
+            }
+            let mut keys: Vec<String> = rw.writes.iter().map(Write::key).collect();
+            if rw.create {
+                keys.insert(0, "created".into());
+            }
+            keys.dedup();
+            message.push_str(&format!(
+                "\n{} {} {}",
+                rw.kind.collection(),
+                rw.id,
+                keys.join(",")
+            ));
+        }
+        if self.doc.pending_ops() == 0 {
+            return Ok(Vec::new());
+        }
+        self.doc.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(ctx.now.0),
+        );
+        self.refresh();
+        Ok(plan
+            .records
+            .iter()
+            .zip(befores)
+            .map(|(rw, before)| RecordDiff {
+                kind: rw.kind,
+                id: rw.id,
+                before,
+                after: self.get(rw.kind, rw.id).cloned(),
+            })
+            .collect())
+    }
+
+    fn write_record(&mut self, rw: &RecordWrite, ctx: &Ctx) -> Result<(), CommandError> {
+        let coll = self
+            .collections
+            .get(&rw.kind)
+            .cloned()
+            .ok_or_else(|| CommandError::Document(format!("no {} collection", rw.kind)))?;
+        let obj = if rw.create {
+            let obj = self
+                .doc
+                .put_object(&coll, rw.id.to_string(), ObjType::Map)
+                .map_err(doc_err)?;
+            self.doc
+                .put(&obj, "created_at", ScalarValue::Timestamp(ctx.now.0))
+                .map_err(doc_err)?;
+            if let Some(by) = ctx.by {
+                self.doc
+                    .put(&obj, "created_by", by.to_string())
+                    .map_err(doc_err)?;
+            }
+            obj
+        } else {
+            self.record_obj(rw.kind, rw.id)
+                .ok_or(CommandError::NotFound {
+                    kind: rw.kind,
+                    id: rw.id,
+                })?
+        };
+        for w in &rw.writes {
+            match w {
+                Write::Field(spec, value) => {
+                    self.write_value(&obj, spec.name, spec.ty, value.as_ref())?
+                }
+                Write::Custom(field, value) => {
+                    let custom = match self.doc.get(&obj, "custom").map_err(doc_err)? {
+                        Some((Value::Object(ObjType::Map), o)) => o,
+                        _ => self
+                            .doc
+                            .put_object(&obj, "custom", ObjType::Map)
+                            .map_err(doc_err)?,
+                    };
+                    let ty = match value {
+                        Some(FieldValue::Set(_)) => FieldType::Tags,
+                        _ => FieldType::Text,
+                    };
+                    self.write_value(&custom, &field.to_string(), ty, value.as_ref())?;
+                }
+                Write::Trashed(Some(at)) => {
+                    self.doc
+                        .put(&obj, "trashed_at", ScalarValue::Timestamp(at.0))
+                        .map_err(doc_err)?;
+                    match ctx.by {
+                        Some(by) => self
+                            .doc
+                            .put(&obj, "trashed_by", by.to_string())
+                            .map_err(doc_err)?,
+                        None => self.delete_key(&obj, "trashed_by")?,
+                    }
+                }
+                Write::Trashed(None) => {
+                    self.delete_key(&obj, "trashed_at")?;
+                    self.delete_key(&obj, "trashed_by")?;
+                }
+                Write::MergedInto(Some(id)) => self
+                    .doc
+                    .put(&obj, "merged_into", id.to_string())
+                    .map_err(doc_err)?,
+                Write::MergedInto(None) => self.delete_key(&obj, "merged_into")?,
+                Write::StageEntered(stage) => {
+                    let list = match self.doc.get(&obj, "stage_history").map_err(doc_err)? {
+                        Some((Value::Object(ObjType::List), o)) => o,
+                        _ => self
+                            .doc
+                            .put_object(&obj, "stage_history", ObjType::List)
+                            .map_err(doc_err)?,
+                    };
+                    let at = self.doc.length(&list);
+                    let entry = self
+                        .doc
+                        .insert_object(&list, at, ObjType::Map)
+                        .map_err(doc_err)?;
+                    self.doc
+                        .put(&entry, "stage", stage.as_str())
+                        .map_err(doc_err)?;
+                    self.doc
+                        .put(&entry, "at", ScalarValue::Timestamp(ctx.now.0))
+                        .map_err(doc_err)?;
+                    if let Some(by) = ctx.by {
+                        self.doc
+                            .put(&entry, "by", by.to_string())
+                            .map_err(doc_err)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn delete_key(&mut self, obj: &ObjId, key: &str) -> Result<(), CommandError> {
+        if self.doc.get(obj, key).map_err(doc_err)?.is_some() {
+            self.doc.delete(obj, key).map_err(doc_err)?;
+        }
+        Ok(())
+    }
+
+    /// Writes one value the way its type merges best.
+    fn write_value(
+        &mut self,
+        obj: &ObjId,
+        key: &str,
+        ty: FieldType,
+        value: Option<&FieldValue>,
+    ) -> Result<(), CommandError> {
+        let existing = self.doc.get(obj, key).map_err(doc_err)?;
+        match (ty, value) {
+            (FieldType::LongText, value) => {
+                let new = value.and_then(FieldValue::as_text).unwrap_or_default();
+                match existing {
+                    // A diff against the current text, so concurrent edits merge by character.
+                    Some((Value::Object(ObjType::Text), text)) => {
+                        self.doc.update_text(&text, new).map_err(doc_err)?
+                    }
+                    _ if new.is_empty() => self.delete_key(obj, key)?,
+                    _ => {
+                        let text = self
+                            .doc
+                            .put_object(obj, key, ObjType::Text)
+                            .map_err(doc_err)?;
+                        self.doc.splice_text(&text, 0, 0, new).map_err(doc_err)?;
+                    }
+                }
+            }
+            (
+                FieldType::RefSet(_)
+                | FieldType::Tags
+                | FieldType::Emails
+                | FieldType::Phones
+                | FieldType::Stages,
+                value,
+            ) => {
+                let empty = BTreeMap::new();
+                let new = value.and_then(FieldValue::as_set).unwrap_or(&empty);
+                let map = match existing {
+                    Some((Value::Object(ObjType::Map), m)) => m,
+                    _ if new.is_empty() => return self.delete_key(obj, key),
+                    _ => self
+                        .doc
+                        .put_object(obj, key, ObjType::Map)
+                        .map_err(doc_err)?,
+                };
+                // Only the differences are written, so concurrent adds and removes of other
+                // members survive (a set, not a list that one side overwrites).
+                let current: Vec<String> = self.doc.keys(&map).collect();
+                for k in current.iter().filter(|k| !new.contains_key(*k)) {
+                    self.doc.delete(&map, k.as_str()).map_err(doc_err)?;
+                }
+                for (k, label) in new {
+                    let same = matches!(self.doc.get(&map, k.as_str()).map_err(doc_err)?,
+                        Some((Value::Scalar(s), _)) if s.as_str() == Some(label.as_str()));
+                    if !same {
+                        self.doc
+                            .put(&map, k.as_str(), label.as_str())
+                            .map_err(doc_err)?;
+                    }
+                }
+            }
+            (_, None) => self.delete_key(obj, key)?,
+            (_, Some(v)) => {
+                let scalar = match v {
+                    FieldValue::Text(t) => ScalarValue::Str(t.as_str().into()),
+                    FieldValue::Int(n) => ScalarValue::Int(*n),
+                    FieldValue::Bool(b) => ScalarValue::Boolean(*b),
+                    FieldValue::Money(m) => ScalarValue::Str(encode_money(m).into()),
+                    FieldValue::Timestamp(t) => ScalarValue::Timestamp(t.0),
+                    FieldValue::Ref(id) => ScalarValue::Str(id.to_string().into()),
+                    FieldValue::Set(_) => {
+                        return Err(CommandError::Document(format!("{key} is not a set field")));
+                    }
+                };
+                let unchanged =
+                    matches!(&existing, Some((Value::Scalar(s), _)) if s.as_ref() == &scalar);
+                if !unchanged {
+                    self.doc.put(obj, key, scalar).map_err(doc_err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every change to a record, oldest first, with old and new values of each field.
+    pub fn history(&mut self, kind: Kind, id: Id) -> Vec<HistoryEntry> {
+        let needle = format!("\n{} {} ", kind.collection(), id);
+        let metas: Vec<(ChangeHash, Vec<ChangeHash>, i64, String)> = self
+            .doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .filter_map(|m| {
+                let msg = m.message.as_deref()?;
+                msg.contains(needle.as_str())
+                    .then(|| (m.hash, m.deps.to_vec(), m.timestamp, msg.to_owned()))
+            })
+            .collect();
+        let Some(obj) = self.record_obj(kind, id) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (hash, deps, time, msg) in metas {
+            let by = msg
+                .lines()
+                .next()
+                .and_then(|l| l.split(" by=").nth(1))
+                .and_then(|b| b.parse().ok());
+            let Some(line) = msg.lines().find(|l| l.starts_with(&needle[1..])) else {
+                continue;
+            };
+            let keys = line.rsplit(' ').next().unwrap_or_default();
+            let changes = keys
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(|key| FieldChange {
+                    key: key.to_owned(),
+                    before: self.value_at(kind, &obj, key, &deps),
+                    after: self.value_at(kind, &obj, key, &[hash]),
+                })
+                .collect();
+            out.push(HistoryEntry {
+                hash,
+                at: Timestamp(time),
+                by,
+                changes,
+            });
+        }
+        out.sort_by_key(|e| e.at);
+        out
+    }
+
+    fn value_at(
+        &self,
+        kind: Kind,
+        obj: &ObjId,
+        key: &str,
+        heads: &[ChangeHash],
+    ) -> Option<FieldValue> {
+        let scalar_at = |k: &str| match self.doc.get_at(obj, k, heads) {
+            Ok(Some((Value::Scalar(s), _))) => Some(s.into_owned()),
+            _ => None,
+        };
+        match key {
+            "trashed" => scalar_at("trashed_at").and_then(|s| match s {
+                ScalarValue::Timestamp(t) => Some(FieldValue::Timestamp(Timestamp(t))),
+                _ => None,
+            }),
+            "merged_into" => scalar_at("merged_into")
+                .and_then(|s| s.as_str().and_then(|t| t.parse().ok()))
+                .map(FieldValue::Ref),
+            "created" | "stage_history" => None,
+            name => {
+                let spec = kind.field(name)?;
+                let (value, child) = self.doc.get_at(obj, name, heads).ok()??;
+                crate::record::decode_field(&self.doc, spec.ty, value, &child, Some(heads))
+            }
+        }
+    }
+}
+
+fn field_spec(kind: Kind, name: &str) -> &'static FieldSpec {
+    kind.field(name).unwrap_or(&kind.fields()[0])
+}

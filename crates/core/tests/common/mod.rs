@@ -1,0 +1,80 @@
+//! Helpers shared by the workspace tests.
+#![allow(dead_code)]
+
+use crm_core::pipeline::{Stage, stages_value};
+use crm_core::{Command, Ctx, FieldValue, Id, Kind, Money, Timestamp, Workspace};
+
+pub fn id(n: u64) -> Id {
+    let mut b = [0u8; 16];
+    b[8..].copy_from_slice(&n.to_be_bytes());
+    b[0] = 0x11;
+    Id::from_bytes(b)
+}
+
+pub fn actor(n: u8) -> [u8; 16] {
+    [n; 16]
+}
+
+pub fn ctx(now: i64) -> Ctx {
+    Ctx {
+        now: Timestamp(now),
+        by: None,
+    }
+}
+
+pub fn text(s: &str) -> FieldValue {
+    FieldValue::text(s)
+}
+
+pub fn create(kind: Kind, rid: Id, fields: &[(&str, FieldValue)]) -> Command {
+    Command::Create {
+        kind,
+        id: rid,
+        fields: fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+        custom: vec![],
+    }
+}
+
+pub fn update(kind: Kind, rid: Id, fields: &[(&str, Option<FieldValue>)]) -> Command {
+    Command::Update {
+        kind,
+        id: rid,
+        fields: fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    }
+}
+
+pub fn eur(minor: i64) -> FieldValue {
+    FieldValue::Money(Money::new(minor, "EUR".parse().unwrap()))
+}
+
+pub const PIPELINE: u64 = 900;
+
+/// A workspace with one pipeline (stages lead 10%, won 100%... ) and nothing else.
+pub fn with_pipeline(actor_byte: u8) -> Workspace {
+    let mut ws = Workspace::new(actor(actor_byte));
+    let stages = [
+        Stage::new("lead", "Lead", 10, 0),
+        Stage::new("proposal", "Proposal", 50, 1),
+        Stage::new("negotiation", "Negotiation", 80, 2),
+    ];
+    ws.apply(
+        create(
+            Kind::Pipeline,
+            id(PIPELINE),
+            &[("name", text("Sales")), ("stages", stages_value(&stages))],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    ws
+}
+
+pub fn fork(ws: &mut Workspace, actor_byte: u8) -> Workspace {
+    Workspace::load(&ws.save(), actor(actor_byte)).unwrap()
+}
