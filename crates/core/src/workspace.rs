@@ -234,6 +234,10 @@ impl Workspace {
             .collect()
     }
 
+    pub(crate) fn search_index(&self) -> &SearchIndex {
+        &self.search
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }

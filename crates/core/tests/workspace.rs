@@ -798,3 +798,161 @@ fn an_edit_concurrent_with_delete_is_kept_in_the_trash_and_restored_whole() {
         (Some("Ann"), Some("Oslo"), Some("CTO"))
     );
 }
+
+#[test]
+fn queries_filter_sort_and_group_by_any_field_including_custom_ones() {
+    use crm_core::{FieldKey, Filter, FilterOp, Query, Sort};
+    let mut ws = Workspace::new(actor(1));
+    let score = id(500);
+    ws.apply(
+        create(
+            Kind::CustomField,
+            score,
+            &[
+                ("record_kind", text("companies")),
+                ("label", text("Score")),
+                ("field_type", text("number")),
+            ],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    let tier = id(501);
+    ws.apply(
+        create(
+            Kind::CustomField,
+            tier,
+            &[
+                ("record_kind", text("companies")),
+                ("label", text("Tier")),
+                ("field_type", text("select")),
+                ("options", text("gold\nsilver")),
+            ],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    for (n, name, kind, city, s) in [
+        (1, "Émile SA", "customer", "Paris", 30),
+        (2, "Acme", "prospect", "Berlin", 10),
+        (3, "Zeta", "customer", "Paris", 20),
+    ] {
+        ws.apply(
+            Command::Create {
+                kind: Kind::Company,
+                id: id(n),
+                fields: vec![
+                    ("name".into(), text(name)),
+                    ("kind".into(), text(kind)),
+                    ("city".into(), text(city)),
+                ],
+                custom: vec![(score, FieldValue::Int(s))],
+            },
+            &ctx(2),
+        )
+        .unwrap();
+    }
+    let err = ws
+        .apply(
+            Command::SetCustom {
+                kind: Kind::Company,
+                id: id(1),
+                field: tier,
+                value: Some(text("bronze")),
+            },
+            &ctx(3),
+        )
+        .unwrap_err();
+    assert!(matches!(err, CommandError::NotAnOption { .. }), "{err}");
+    ws.apply(
+        Command::SetCustom {
+            kind: Kind::Company,
+            id: id(1),
+            field: tier,
+            value: Some(text("gold")),
+        },
+        &ctx(3),
+    )
+    .unwrap();
+    let err = ws
+        .apply(
+            Command::SetCustom {
+                kind: Kind::Contact,
+                id: id(1),
+                field: tier,
+                value: None,
+            },
+            &ctx(3),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CommandError::NotFound { .. } | CommandError::CustomFieldKind { .. }
+        ),
+        "{err}"
+    );
+
+    let mut q = Query::new(Kind::Company);
+    q.sort = vec![Sort {
+        key: FieldKey::Field("name".into()),
+        descending: false,
+    }];
+    assert_eq!(
+        ws.query(&q)[0].ids,
+        [id(2), id(1), id(3)],
+        "sorted ignoring the accent of Émile"
+    );
+    q.sort = vec![Sort {
+        key: FieldKey::Custom(score),
+        descending: true,
+    }];
+    assert_eq!(ws.query(&q)[0].ids, [id(1), id(3), id(2)]);
+    q.filters = vec![Filter {
+        key: FieldKey::Field("kind".into()),
+        op: FilterOp::Equals("customer".into()),
+    }];
+    assert_eq!(ws.query(&q)[0].ids, [id(1), id(3)]);
+    q.filters.push(Filter {
+        key: FieldKey::Custom(score),
+        op: FilterOp::AtMost("25".into()),
+    });
+    assert_eq!(ws.query(&q)[0].ids, [id(3)]);
+    q.filters = vec![Filter {
+        key: FieldKey::Custom(tier),
+        op: FilterOp::IsEmpty,
+    }];
+    assert_eq!(ws.query(&q)[0].ids, [id(3), id(2)]);
+    q.filters.clear();
+    q.group_by = Some(FieldKey::Field("city".into()));
+    let groups: Vec<(String, usize)> = ws
+        .query(&q)
+        .into_iter()
+        .map(|g| (g.label, g.ids.len()))
+        .collect();
+    assert_eq!(groups, [("Berlin".to_owned(), 1), ("Paris".to_owned(), 2)]);
+    q.group_by = None;
+    q.search = Some("emil".into());
+    assert_eq!(ws.query(&q)[0].ids, [id(1)]);
+
+    // A saved view is a record holding the query; it syncs like any other.
+    ws.apply(
+        create(
+            Kind::SavedView,
+            id(600),
+            &[
+                ("name", text("Paris customers")),
+                ("record_kind", text("companies")),
+                ("query", text(&q.to_json())),
+            ],
+        ),
+        &ctx(4),
+    )
+    .unwrap();
+    let saved = ws
+        .get(Kind::SavedView, id(600))
+        .unwrap()
+        .text("query")
+        .unwrap();
+    assert_eq!(Query::from_json(saved).unwrap(), q);
+}
