@@ -16,6 +16,10 @@ use automerge::{
     Value,
 };
 
+mod files;
+
+pub use files::{ChunkProblem, JSON_FORMAT};
+
 use crate::command::{Command, CommandError, Ctx};
 use crate::id::Id;
 use crate::pipeline::{advance, stages};
@@ -180,6 +184,15 @@ impl Workspace {
             .load_incremental(bytes)
             .map_err(|e| WorkspaceError::BadChanges(e.to_string()))?;
         self.refresh();
+        Ok(())
+    }
+
+    /// Applies changes another tab of this browser has already persisted: they are marked as
+    /// saved, so this tab's next `save_incremental` does not write them a second time.
+    /// Call only with no unsaved local changes (save after every command).
+    pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), WorkspaceError> {
+        self.load_incremental(bytes)?;
+        let _ = self.doc.save_incremental();
         Ok(())
     }
 
