@@ -196,6 +196,67 @@ impl Idb {
     }
 }
 
+impl Idb {
+    /// Keys of a store that start with `prefix`, in key order.
+    pub async fn keys_with_prefix(
+        &self,
+        store: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, IdbError> {
+        let (_tx, os) = self.transaction(store, IdbTransactionMode::Readonly)?;
+        let upper = format!("{prefix}\u{ffff}");
+        let range =
+            web_sys::IdbKeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&upper))
+                .map_err(request_error)?;
+        let req = os.get_all_keys_with_key(&range).map_err(request_error)?;
+        let keys: Array = request_done(&req).await?.unchecked_into();
+        Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+    }
+
+    /// Reads several values in one transaction; all requests are issued before any is awaited,
+    /// so the transaction cannot close between them.
+    pub async fn get_many(
+        &self,
+        store: &str,
+        keys: &[String],
+    ) -> Result<Vec<Option<Vec<u8>>>, IdbError> {
+        let (_tx, os) = self.transaction(store, IdbTransactionMode::Readonly)?;
+        let requests = keys
+            .iter()
+            .map(|k| os.get(&JsValue::from_str(k)).map_err(request_error))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(requests.len());
+        for req in &requests {
+            let value = request_done(req).await?;
+            out.push(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Puts and deletes in one readwrite transaction: all happen, or none.
+    pub async fn batch(
+        &self,
+        store: &str,
+        puts: &[(String, Vec<u8>)],
+        deletes: &[String],
+    ) -> Result<(), IdbError> {
+        let (tx, os) = self.transaction(store, IdbTransactionMode::Readwrite)?;
+        for (key, value) in puts {
+            os.put_with_key(&Uint8Array::from(value.as_slice()), &JsValue::from_str(key))
+                .map_err(request_error)?;
+        }
+        for key in deletes {
+            os.delete(&JsValue::from_str(key)).map_err(request_error)?;
+        }
+        transaction_done(&tx).await
+    }
+
+    /// Closes the connection now; later calls fail (used to test write failures).
+    pub fn close(&self) {
+        self.db.close();
+    }
+}
+
 impl Drop for Idb {
     fn drop(&mut self) {
         self.db.set_onversionchange(None);

@@ -3,6 +3,7 @@
 pub mod idb;
 pub mod prefs;
 pub mod service_worker;
+pub mod workspace_store;
 
 /// The wall clock, read only here at the edge and passed into `crm-core` as data.
 pub fn now_ms() -> i64 {

@@ -1,0 +1,245 @@
+//! Workspaces persisted in IndexedDB as Automerge chunks.
+//!
+//! Every batch of local changes is one incremental chunk written in one transaction. When the
+//! incrementals outgrow the snapshot they are compacted into a new snapshot, and compaction
+//! deletes only the chunks this tab loaded or wrote, so a second tab's writes are never lost.
+//! Loading reads snapshots, then incrementals; a damaged chunk is skipped and reported.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crm_core::workspace::ChunkProblem;
+use crm_core::{Workspace, WorkspaceError};
+use serde::{Deserialize, Serialize};
+
+use super::idb::{Idb, IdbError};
+
+pub const DB_NAME: &str = "hearth";
+const CHUNKS: &str = "chunks";
+const META: &str = "meta";
+const REGISTRY_KEY: &str = "workspaces";
+const CURRENT_KEY: &str = "current-workspace";
+/// Below this, compaction is not worth a rewrite.
+const MIN_COMPACT_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Idb(#[from] IdbError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error("the list of workspaces is damaged: {0}")]
+    Registry(String),
+}
+
+/// 16 bytes from the browser's cryptographic random source.
+pub fn random_bytes() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    // Without a random source nothing could be created safely; it exists in every browser
+    // that runs wasm.
+    if getrandom::fill(&mut b).is_err() {
+        let t = js_sys::Date::now().to_bits().to_le_bytes();
+        b[..8].copy_from_slice(&t);
+        b[8..].copy_from_slice(&js_sys::Math::random().to_bits().to_le_bytes());
+    }
+    b
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A workspace as listed in this browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// The workspaces of this browser and which one is open.
+pub async fn list_workspaces(db: &Idb) -> Result<Vec<WorkspaceInfo>, StoreError> {
+    match db.get(META, REGISTRY_KEY).await? {
+        None => Ok(Vec::new()),
+        Some(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::Registry(e.to_string()))
+        }
+    }
+}
+
+pub async fn save_workspaces(db: &Idb, list: &[WorkspaceInfo]) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec(list).map_err(|e| StoreError::Registry(e.to_string()))?;
+    Ok(db.put(META, REGISTRY_KEY, &bytes).await?)
+}
+
+pub async fn current_workspace(db: &Idb) -> Result<Option<String>, StoreError> {
+    Ok(db
+        .get(META, CURRENT_KEY)
+        .await?
+        .and_then(|b| String::from_utf8(b).ok()))
+}
+
+pub async fn set_current_workspace(db: &Idb, id: &str) -> Result<(), StoreError> {
+    Ok(db.put(META, CURRENT_KEY, id.as_bytes()).await?)
+}
+
+/// Deletes every chunk of a workspace.
+pub async fn delete_workspace_data(db: &Idb, id: &str) -> Result<(), StoreError> {
+    let keys = db.keys_with_prefix(CHUNKS, &format!("{id}/")).await?;
+    Ok(db.batch(CHUNKS, &[], &keys).await?)
+}
+
+pub fn new_workspace_id() -> String {
+    hex(&random_bytes())
+}
+
+#[derive(Default)]
+struct State {
+    /// Chunks this tab loaded or wrote: the only ones its compaction may delete.
+    known: Vec<String>,
+    snapshot_bytes: usize,
+    incremental_bytes: usize,
+    /// Chunks whose write failed; kept in memory and retried, never dropped.
+    pending: Vec<(String, Vec<u8>)>,
+}
+
+/// The chunks of one workspace. Cheap to clone; all clones share state.
+#[derive(Clone)]
+pub struct ChunkStore {
+    db: Rc<RefCell<Rc<Idb>>>,
+    workspace: String,
+    state: Rc<RefCell<State>>,
+}
+
+fn chunk_key(workspace: &str, kind: char) -> String {
+    // Time first so keys sort in write order; random tail so two tabs never collide.
+    format!(
+        "{workspace}/{kind}/{:013}-{}",
+        js_sys::Date::now() as u64,
+        hex(&random_bytes()[..6])
+    )
+}
+
+impl ChunkStore {
+    /// Loads a workspace (a new, empty one if it has no chunks yet).
+    pub async fn open(
+        db: Rc<Idb>,
+        workspace: &str,
+        actor: [u8; 16],
+    ) -> Result<(ChunkStore, Workspace, Vec<ChunkProblem>), StoreError> {
+        let mut keys = db
+            .keys_with_prefix(CHUNKS, &format!("{workspace}/"))
+            .await?;
+        // Snapshots (`/s/`) before incrementals (`/i/`), each in write order.
+        keys.sort_by_key(|k| (!k.contains("/s/"), k.clone()));
+        let values = db.get_many(CHUNKS, &keys).await?;
+        let mut state = State::default();
+        let mut chunks = Vec::new();
+        for (key, value) in keys.into_iter().zip(values) {
+            let Some(bytes) = value else { continue };
+            if key.contains("/s/") {
+                state.snapshot_bytes += bytes.len();
+            } else {
+                state.incremental_bytes += bytes.len();
+            }
+            state.known.push(key.clone());
+            chunks.push((key, bytes));
+        }
+        let (mut ws, problems) = Workspace::open_chunks(&chunks, actor)?;
+        // Everything loaded is already stored.
+        let _ = ws.save_incremental();
+        let store = ChunkStore {
+            db: Rc::new(RefCell::new(db)),
+            workspace: workspace.to_owned(),
+            state: Rc::new(RefCell::new(state)),
+        };
+        Ok((store, ws, problems))
+    }
+
+    pub fn workspace_id(&self) -> &str {
+        &self.workspace
+    }
+
+    /// Stores a batch of changes (`Workspace::save_incremental` output) and returns its key.
+    /// On failure the batch stays queued and the next `flush` or `persist` retries it.
+    pub async fn persist(&self, bytes: Vec<u8>) -> Result<Option<String>, StoreError> {
+        if bytes.is_empty() {
+            self.flush().await?;
+            return Ok(None);
+        }
+        let key = chunk_key(&self.workspace, 'i');
+        self.state.borrow_mut().pending.push((key.clone(), bytes));
+        self.flush().await?;
+        Ok(Some(key))
+    }
+
+    fn db(&self) -> Rc<Idb> {
+        Rc::clone(&self.db.borrow())
+    }
+
+    /// Runs a batch; if the connection was closed under us (another tab upgrading the
+    /// database, the browser evicting storage) it reconnects once and tries again.
+    async fn batch(
+        &self,
+        puts: &[(String, Vec<u8>)],
+        deletes: &[String],
+    ) -> Result<(), StoreError> {
+        let db = self.db();
+        match db.batch(CHUNKS, puts, deletes).await {
+            Ok(()) => Ok(()),
+            Err(first) => {
+                let Ok(fresh) = Idb::open(db.name()).await else {
+                    return Err(first.into());
+                };
+                let fresh = Rc::new(fresh);
+                *self.db.borrow_mut() = Rc::clone(&fresh);
+                Ok(fresh.batch(CHUNKS, puts, deletes).await?)
+            }
+        }
+    }
+
+    /// Writes every queued chunk in one transaction.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let pending = self.state.borrow().pending.clone();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.batch(&pending, &[]).await?;
+        let mut st = self.state.borrow_mut();
+        st.pending
+            .retain(|(k, _)| !pending.iter().any(|(p, _)| p == k));
+        for (k, v) in pending {
+            st.incremental_bytes += v.len();
+            st.known.push(k);
+        }
+        Ok(())
+    }
+
+    pub fn pending_count(&self) -> usize {
+        self.state.borrow().pending.len()
+    }
+
+    pub fn needs_compaction(&self) -> bool {
+        let st = self.state.borrow();
+        st.incremental_bytes > st.snapshot_bytes.max(MIN_COMPACT_BYTES) && st.pending.is_empty()
+    }
+
+    /// Replaces the chunks this tab knows with one snapshot of `snapshot` (`Workspace::save`).
+    pub async fn compact(&self, snapshot: Vec<u8>) -> Result<(), StoreError> {
+        let known = self.state.borrow().known.clone();
+        let key = chunk_key(&self.workspace, 's');
+        let size = snapshot.len();
+        self.batch(&[(key.clone(), snapshot)], &known).await?;
+        let mut st = self.state.borrow_mut();
+        st.known.retain(|k| !known.contains(k));
+        st.known.push(key);
+        st.snapshot_bytes = size;
+        st.incremental_bytes = 0;
+        Ok(())
+    }
+
+    /// Reads chunks another tab announced, to apply them here.
+    pub async fn read(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db().get(CHUNKS, key).await?)
+    }
+}

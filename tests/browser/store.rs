@@ -1,0 +1,156 @@
+//! Workspaces persisted as chunks in the real IndexedDB.
+
+use std::rc::Rc;
+
+use crm_app::adapters::idb::{Idb, delete_database};
+use crm_app::adapters::workspace_store::{ChunkStore, random_bytes};
+use crm_core::{Command, Ctx, FieldValue, Id, Kind, Timestamp};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn name(test: &str) -> String {
+    format!("store-{test}-{}", js_sys::Math::random().to_bits())
+}
+
+fn contact(n: u8, who: &str) -> Command {
+    Command::Create {
+        kind: Kind::Contact,
+        id: Id::from_bytes([n; 16]),
+        fields: vec![("name".into(), FieldValue::text(who))],
+        custom: vec![],
+    }
+}
+
+fn ctx() -> Ctx {
+    Ctx {
+        now: Timestamp(1),
+        by: None,
+    }
+}
+
+async fn db(name: &str) -> Rc<Idb> {
+    Rc::new(Idb::open(name).await.expect("open"))
+}
+
+#[wasm_bindgen_test]
+async fn changes_survive_a_reload() {
+    let n = name("reload");
+    {
+        let (store, mut ws, problems) = ChunkStore::open(db(&n).await, "ws1", random_bytes())
+            .await
+            .unwrap();
+        assert!(problems.is_empty());
+        ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+        store.persist(ws.save_incremental()).await.unwrap();
+        ws.apply(contact(2, "Bob"), &ctx()).unwrap();
+        store.persist(ws.save_incremental()).await.unwrap();
+    }
+    let (_, ws, _) = ChunkStore::open(db(&n).await, "ws1", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 2);
+    let (_, other, _) = ChunkStore::open(db(&n).await, "ws2", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(
+        other.live(Kind::Contact).count(),
+        0,
+        "workspaces are separate"
+    );
+    delete_database(&n).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn compaction_never_deletes_another_tabs_writes() {
+    let n = name("compact");
+    let (a, mut ws_a, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    ws_a.apply(contact(1, "from A"), &ctx()).unwrap();
+    a.persist(ws_a.save_incremental()).await.unwrap();
+    // A second tab opens, then writes after A last loaded.
+    let (b, mut ws_b, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    ws_b.apply(contact(2, "from B"), &ctx()).unwrap();
+    b.persist(ws_b.save_incremental()).await.unwrap();
+    // A compacts what it knows: its own chunk, not B's.
+    a.compact(ws_a.save()).await.unwrap();
+    let (_, ws, problems) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert!(problems.is_empty());
+    let names: Vec<&str> = ws.live(Kind::Contact).map(|r| r.title()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // B compacting afterwards keeps everything too.
+    b.compact(ws_b.save()).await.unwrap();
+    let (_, ws, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 2);
+    delete_database(&n).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_chunk_is_skipped_and_reported() {
+    let n = name("corrupt");
+    let d = db(&n).await;
+    let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
+        .await
+        .unwrap();
+    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+    store.persist(ws.save_incremental()).await.unwrap();
+    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
+        .await
+        .unwrap();
+    let (_, ws, problems) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 1);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].key, "w/i/9999999999999-garbage");
+    delete_database(&n).await.unwrap();
+}
+
+/// Opens `name` at a newer version, as a newer app in another tab would.
+async fn open_newer(name: &str) -> web_sys::IdbDatabase {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let req = factory.open_with_u32(name, 99).unwrap();
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        req.set_onsuccess(Some(&resolve));
+        req.set_onerror(Some(&reject));
+    });
+    JsFuture::from(promise).await.unwrap();
+    req.result().unwrap().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_write_is_kept_and_retried() {
+    let n = name("fail");
+    let d = db(&n).await;
+    let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
+        .await
+        .unwrap();
+    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+    // The connection goes away and cannot be re-established (a newer version holds the db).
+    d.close();
+    let newer = open_newer(&n).await;
+    let err = store.persist(ws.save_incremental()).await.unwrap_err();
+    assert!(!err.to_string().is_empty());
+    assert_eq!(
+        store.pending_count(),
+        1,
+        "the change is kept in memory, not dropped"
+    );
+    // Once storage works again, the retry writes it.
+    newer.close();
+    delete_database(&n).await.unwrap();
+    store.flush().await.unwrap();
+    assert_eq!(store.pending_count(), 0);
+    let (_, ws, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 1);
+    delete_database(&n).await.unwrap();
+}
