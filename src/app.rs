@@ -7,8 +7,10 @@ use leptos_router::path;
 use crate::adapters::{prefs, service_worker};
 use crate::components::shell::Shell;
 use crate::components::theme::Theme;
+use crate::i18n::Msg;
 use crate::i18n::{self, I18n};
 use crate::pages;
+use crate::session::Session;
 
 /// Entry point called by `main` in the browser.
 pub fn start() {
@@ -23,6 +25,9 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let theme = Theme::new(prefs::initial_theme());
     provide_context(theme);
+    let session = Session::new();
+    provide_context(session);
+    session.start(i18n::t(i18n.locale_untracked(), Msg::WorkspaceDefaultName));
     let update = service_worker::AppUpdate::new();
     provide_context(update);
     // Development builds (`trunk serve`) reload live; caching them would only get in the way.

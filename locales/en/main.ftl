@@ -54,3 +54,37 @@ not-found-home = Go to the dashboard
 update-available = A new version of the app is available.
 update-reload = Reload
 update-later = Later
+
+## Contacts
+contacts-add-title = Add a contact
+field-name = Name
+field-email = Email
+contacts-add = Add contact
+command-refused = Not saved: { $reason }
+
+## Saving and loading
+save-failed = Your latest changes could not be saved on this device ({ $reason }). They are kept in this tab and will be retried.
+save-retry = Retry now
+load-problem = Some stored data could not be read and was skipped: { $details }
+dismiss = Dismiss
+
+## Workspaces and data
+settings-workspaces = Workspaces
+workspace-current = Open now
+workspace-open = Open
+workspace-rename = Rename
+workspace-delete = Delete
+workspace-delete-confirm = Delete the workspace “{ $name }” and all its data from this browser? This cannot be undone.
+workspace-new-name = Name of the new workspace
+workspace-create = Create workspace
+workspace-default-name = My workspace
+settings-data = Your data
+data-hint = Take your data with you at any time: the workspace file keeps the full history, JSON is readable by any program.
+export-automerge = Download workspace file
+export-json = Download as JSON
+import-file = Import a workspace file
+import-hint = A workspace file (.automerge) or a JSON export opens as a new workspace; nothing existing is changed.
+settings-storage = Storage on this device
+storage-persistent = Persistent: the browser will not clear it to free space.
+storage-best-effort = Not persistent: the browser may clear it when space runs low. Download your data regularly.
+storage-used = { $used } MB used of { $quota } MB available

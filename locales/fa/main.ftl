@@ -52,3 +52,37 @@ not-found-home = رفتن به داشبورد
 update-available = نسخهٔ تازه‌ای از برنامه آماده است.
 update-reload = بارگذاری دوباره
 update-later = بعداً
+
+## Contacts
+contacts-add-title = افزودن مخاطب
+field-name = نام
+field-email = ایمیل
+contacts-add = افزودن مخاطب
+command-refused = ذخیره نشد: { $reason }
+
+## Saving and loading
+save-failed = آخرین تغییرات شما روی این دستگاه ذخیره نشد ({ $reason }). این تغییرات در همین زبانه نگه داشته می‌شوند و دوباره تلاش می‌شود.
+save-retry = تلاش دوباره
+load-problem = بخشی از داده‌های ذخیره‌شده خوانده نشد و کنار گذاشته شد: { $details }
+dismiss = بستن
+
+## Workspaces and data
+settings-workspaces = فضاهای کاری
+workspace-current = باز است
+workspace-open = باز کردن
+workspace-rename = تغییر نام
+workspace-delete = حذف
+workspace-delete-confirm = فضای کاری «{ $name }» و همهٔ داده‌هایش از این مرورگر حذف شود؟ این کار بازگشت‌پذیر نیست.
+workspace-new-name = نام فضای کاری تازه
+workspace-create = ساختن فضای کاری
+workspace-default-name = فضای کاری من
+settings-data = داده‌های شما
+data-hint = هر زمان داده‌هایتان را با خود ببرید: پروندهٔ فضای کاری همهٔ تاریخچه را نگه می‌دارد و JSON را هر برنامه‌ای می‌خواند.
+export-automerge = دریافت پروندهٔ فضای کاری
+export-json = دریافت به‌صورت JSON
+import-file = وارد کردن پروندهٔ فضای کاری
+import-hint = پروندهٔ فضای کاری (.automerge) یا خروجی JSON به‌صورت فضای کاری تازه باز می‌شود؛ چیزی از داده‌های کنونی تغییر نمی‌کند.
+settings-storage = فضای ذخیره‌سازی این دستگاه
+storage-persistent = ماندگار: مرورگر آن را برای آزاد کردن فضا پاک نمی‌کند.
+storage-best-effort = ناماندگار: مرورگر ممکن است هنگام کمبود فضا آن را پاک کند. داده‌هایتان را مرتب دریافت کنید.
+storage-used = { $used } مگابایت از { $quota } مگابایت در دسترس به کار رفته است

@@ -55,3 +55,37 @@ not-found-home = Перейти к сводке
 update-available = Доступна новая версия приложения.
 update-reload = Обновить
 update-later = Позже
+
+## Contacts
+contacts-add-title = Новый контакт
+field-name = Имя
+field-email = Эл. почта
+contacts-add = Добавить контакт
+command-refused = Не сохранено: { $reason }
+
+## Saving and loading
+save-failed = Последние изменения не удалось сохранить на этом устройстве ({ $reason }). Они сохранены в этой вкладке, попытка будет повторена.
+save-retry = Повторить сейчас
+load-problem = Часть сохранённых данных не удалось прочитать, она пропущена: { $details }
+dismiss = Закрыть
+
+## Workspaces and data
+settings-workspaces = Рабочие пространства
+workspace-current = Открыто
+workspace-open = Открыть
+workspace-rename = Переименовать
+workspace-delete = Удалить
+workspace-delete-confirm = Удалить рабочее пространство «{ $name }» и все его данные из этого браузера? Это действие нельзя отменить.
+workspace-new-name = Название нового пространства
+workspace-create = Создать пространство
+workspace-default-name = Моё пространство
+settings-data = Ваши данные
+data-hint = Забирайте данные в любой момент: файл пространства хранит всю историю, JSON читает любая программа.
+export-automerge = Скачать файл пространства
+export-json = Скачать в JSON
+import-file = Импортировать файл пространства
+import-hint = Файл пространства (.automerge) или экспорт JSON открывается как новое пространство; существующие данные не меняются.
+settings-storage = Хранилище на этом устройстве
+storage-persistent = Постоянное: браузер не очистит его ради свободного места.
+storage-best-effort = Непостоянное: браузер может очистить его при нехватке места. Регулярно скачивайте данные.
+storage-used = Занято { $used } МБ из { $quota } МБ

@@ -1,5 +1,6 @@
 //! Thin browser adapters: each wraps one web API and holds no business logic.
 
+pub mod files;
 pub mod idb;
 pub mod prefs;
 pub mod service_worker;

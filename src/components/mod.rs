@@ -2,6 +2,7 @@
 
 pub mod icons;
 pub mod page;
+pub mod save_banner;
 pub mod shell;
 pub mod theme;
 pub mod update_prompt;

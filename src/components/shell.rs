@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::icons::{Icon, Svg};
+use super::save_banner::SaveBanner;
 use super::theme::use_theme;
 use super::update_prompt::UpdatePrompt;
 use crate::i18n::{Msg, use_i18n};
@@ -97,6 +98,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <div class="scrim" on:click=move |_| menu_open.set(false)></div>
             </Show>
             <main id="main" tabindex="-1">
+                <SaveBanner />
                 {children()}
             </main>
         </div>

@@ -22,6 +22,10 @@ impl I18n {
         self.locale.get()
     }
 
+    pub fn locale_untracked(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
     pub fn set_locale(&self, locale: Locale) {
         prefs::save_locale(locale);
         self.locale.set(locale);
@@ -30,6 +34,10 @@ impl I18n {
     /// A message in the current locale; tracked, so a view re-renders on a language switch.
     pub(crate) fn t(&self, msg: Msg) -> String {
         super::t(self.locale.get(), msg)
+    }
+
+    pub(crate) fn t_with(&self, msg: Msg, args: &[(&'static str, &str)]) -> String {
+        super::t_with(self.locale.get(), msg, args)
     }
 }
 

@@ -190,6 +190,34 @@ messages! {
     UpdateAvailable = "update-available",
     UpdateReload = "update-reload",
     UpdateLater = "update-later",
+    ContactsAddTitle = "contacts-add-title",
+    FieldName = "field-name",
+    FieldEmail = "field-email",
+    ContactsAdd = "contacts-add",
+    CommandRefused = "command-refused",
+    SaveFailed = "save-failed",
+    SaveRetry = "save-retry",
+    LoadProblem = "load-problem",
+    Dismiss = "dismiss",
+    SettingsWorkspaces = "settings-workspaces",
+    WorkspaceCurrent = "workspace-current",
+    WorkspaceOpen = "workspace-open",
+    WorkspaceRename = "workspace-rename",
+    WorkspaceDelete = "workspace-delete",
+    WorkspaceDeleteConfirm = "workspace-delete-confirm",
+    WorkspaceNewName = "workspace-new-name",
+    WorkspaceCreate = "workspace-create",
+    WorkspaceDefaultName = "workspace-default-name",
+    SettingsData = "settings-data",
+    DataHint = "data-hint",
+    ExportAutomerge = "export-automerge",
+    ExportJson = "export-json",
+    ImportFile = "import-file",
+    ImportHint = "import-hint",
+    SettingsStorage = "settings-storage",
+    StoragePersistent = "storage-persistent",
+    StorageBestEffort = "storage-best-effort",
+    StorageUsed = "storage-used",
 }
 
 type Bundle = FluentBundle<FluentResource>;
@@ -291,6 +319,16 @@ pub(crate) fn t_count(locale: Locale, msg: Msg, name: &'static str, value: f64) 
     let mut args = FluentArgs::new();
     args.set(name, FluentValue::from(value));
     catalog().message(locale, msg.key(), Some(&args))
+}
+
+/// A message with text arguments (names, reasons), each isolated for bidirectional text.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn t_with(locale: Locale, msg: Msg, args: &[(&'static str, &str)]) -> String {
+    let mut fa = FluentArgs::new();
+    for (name, value) in args {
+        fa.set(*name, FluentValue::from(value.to_string()));
+    }
+    catalog().message(locale, msg.key(), Some(&fa))
 }
 
 /// "1 contact", "2 контакта", "۵ مخاطب": the plural form the locale needs for `n`.

@@ -1,16 +1,125 @@
-//! /contacts
+//! /contacts — the people the team works with.
+//!
+//! For now a quick-add form and the list; the full table, detail pages and bulk actions come
+//! with the CRM screens.
 
+use crm_core::{Command, FieldValue, Id, Kind};
 use leptos::prelude::*;
 
+use crate::adapters::workspace_store::random_bytes;
 use crate::components::icons::Icon;
 use crate::components::page::{EmptyState, Page};
-use crate::i18n::Msg;
+use crate::i18n::{Msg, contacts_count, use_i18n};
+use crate::session::use_session;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    id: Id,
+    name: String,
+    email: String,
+}
 
 #[component]
 pub fn Contacts() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+
+    let rows = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                let mut rows: Vec<Row> = ws
+                    .live(Kind::Contact)
+                    .map(|r| Row {
+                        id: r.id,
+                        name: r.title().to_owned(),
+                        email: r
+                            .get("emails")
+                            .and_then(FieldValue::as_set)
+                            .and_then(|s| s.keys().next().cloned())
+                            .unwrap_or_default(),
+                    })
+                    .collect();
+                rows.sort_by_cached_key(|r| crm_core::search::normalize(&r.name));
+                rows
+            })
+            .unwrap_or_default()
+    });
+
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut fields = vec![("name".to_owned(), FieldValue::text(name.get_untracked()))];
+        let mail = email.get_untracked();
+        if !mail.trim().is_empty() {
+            fields.push(("emails".to_owned(), FieldValue::set([mail])));
+        }
+        let cmd = Command::Create {
+            kind: Kind::Contact,
+            id: Id::from_bytes(random_bytes()),
+            fields,
+            custom: vec![],
+        };
+        match session.apply(cmd) {
+            Ok(()) => {
+                name.set(String::new());
+                email.set(String::new());
+                error.set(None);
+            }
+            Err(e) => error.set(Some(
+                i18n.t_with(Msg::CommandRefused, &[("reason", &e.to_string())]),
+            )),
+        }
+    };
+
     view! {
         <Page title=Msg::NavContacts>
-            <EmptyState icon=Icon::Contacts text=Msg::ContactsEmpty />
+            <form class="card quick-add" on:submit=add aria-labelledby="add-contact-title">
+                <h2 id="add-contact-title">{move || i18n.t(Msg::ContactsAddTitle)}</h2>
+                <div class="fields">
+                    <label>
+                        <span>{move || i18n.t(Msg::FieldName)}</span>
+                        <input
+                            name="name"
+                            required
+                            autocomplete="off"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <label>
+                        <span>{move || i18n.t(Msg::FieldEmail)}</span>
+                        <input
+                            name="email"
+                            type="email"
+                            autocomplete="off"
+                            prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <button type="submit" class="button primary">{move || i18n.t(Msg::ContactsAdd)}</button>
+                </div>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                </Show>
+            </form>
+            <Show
+                when=move || !rows.get().is_empty()
+                fallback=|| view! { <EmptyState icon=Icon::Contacts text=Msg::ContactsEmpty /> }
+            >
+                <p class="muted" data-testid="contacts-count">
+                    {move || contacts_count(i18n.locale(), rows.get().len() as u64)}
+                </p>
+                <ul class="record-list" data-testid="contact-list">
+                    <For each=move || rows.get() key=|r| r.id let:row>
+                        <li>
+                            <span class="record-title">{row.name}</span>
+                            <span class="muted">{row.email}</span>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
         </Page>
     }
 }

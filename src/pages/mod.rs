@@ -7,4 +7,5 @@ pub mod dashboard;
 pub mod deals;
 pub mod not_found;
 pub mod settings;
+mod settings_data;
 pub mod tasks;

@@ -16,6 +16,9 @@ pub fn Settings() -> impl IntoView {
             <LanguageSetting />
             <ThemeSetting />
             <FormatsPreview />
+            <super::settings_data::WorkspacesSetting />
+            <super::settings_data::DataSetting />
+            <super::settings_data::StorageSetting />
         </Page>
     }
 }

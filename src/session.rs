@@ -1,0 +1,409 @@
+//! The open workspace as the UI sees it: the `crm-core` workspace in memory, its chunk store
+//! in IndexedDB, and the channel that keeps other tabs of this browser in step.
+//!
+//! Reads are synchronous (the whole view is in memory: no spinners); every command is applied
+//! in memory at once and persisted right after. Signals carry only what the UI reacts to.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crm_core::{Command, CommandError, Ctx, Timestamp, Workspace};
+use js_sys::Uint8Array;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::adapters::idb::Idb;
+use crate::adapters::now_ms;
+use crate::adapters::workspace_store::{
+    self as store, ChunkStore, DB_NAME, StoreError, WorkspaceInfo, new_workspace_id, random_bytes,
+};
+
+/// Whether this device's changes are safely stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStatus {
+    Saved,
+    /// A write failed; the changes are kept in memory and retried.
+    Failed(String),
+}
+
+struct Live {
+    ws: Workspace,
+    store: ChunkStore,
+    channel: Option<web_sys::BroadcastChannel>,
+    _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Some(c) = &self.channel {
+            c.set_onmessage(None);
+            c.close();
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// Bumped on every change to the open workspace; views that read it re-render.
+    version: RwSignal<u64>,
+    pub status: RwSignal<SaveStatus>,
+    /// Damaged chunks skipped while loading, and load or import errors.
+    pub problems: RwSignal<Vec<String>>,
+    pub workspaces: RwSignal<Vec<WorkspaceInfo>>,
+    pub current: RwSignal<Option<String>>,
+    live: StoredValue<Option<Rc<RefCell<Live>>>, LocalStorage>,
+    db: StoredValue<Option<Rc<Idb>>, LocalStorage>,
+}
+
+/// How long to wait before retrying a failed write.
+const RETRY_MS: i32 = 3_000;
+
+fn ctx() -> Ctx {
+    Ctx {
+        now: Timestamp(now_ms()),
+        by: None,
+    }
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self {
+            version: RwSignal::new(0),
+            status: RwSignal::new(SaveStatus::Saved),
+            problems: RwSignal::new(Vec::new()),
+            workspaces: RwSignal::new(Vec::new()),
+            current: RwSignal::new(None),
+            live: StoredValue::new_local(None),
+            db: StoredValue::new_local(None),
+        }
+    }
+
+    fn report(&self, e: impl std::fmt::Display) {
+        let text = e.to_string();
+        self.problems.update(|p| p.push(text));
+    }
+
+    /// Opens the database and the last used workspace (creating a first one on a first visit).
+    pub fn start(self, default_name: String) {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = self.start_inner(default_name).await {
+                self.report(e);
+            }
+        });
+        request_persistent_storage();
+    }
+
+    async fn start_inner(self, default_name: String) -> Result<(), StoreError> {
+        let db = Rc::new(Idb::open(DB_NAME).await?);
+        self.db.set_value(Some(Rc::clone(&db)));
+        let mut list = store::list_workspaces(&db).await?;
+        if list.is_empty() {
+            list.push(WorkspaceInfo {
+                id: new_workspace_id(),
+                name: default_name,
+                created_at: now_ms(),
+            });
+            store::save_workspaces(&db, &list).await?;
+        }
+        let current = store::current_workspace(&db)
+            .await?
+            .filter(|c| list.iter().any(|w| &w.id == c));
+        let id = current.unwrap_or_else(|| list[0].id.clone());
+        self.workspaces.set(list);
+        self.open(id).await
+    }
+
+    async fn open(self, id: String) -> Result<(), StoreError> {
+        let Some(db) = self.db.get_value() else {
+            return Ok(());
+        };
+        let (chunk_store, ws, problems) =
+            ChunkStore::open(Rc::clone(&db), &id, random_bytes()).await?;
+        for p in problems {
+            self.report(format!("{}: {}", p.key, p.reason));
+        }
+        store::set_current_workspace(&db, &id).await?;
+        let live = Rc::new(RefCell::new(Live {
+            ws,
+            store: chunk_store,
+            channel: None,
+            _on_message: None,
+        }));
+        self.listen(&live, &id);
+        self.live.set_value(Some(live));
+        self.current.set(Some(id));
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// Other tabs post each chunk they persist; apply it here without writing it again.
+    fn listen(self, live: &Rc<RefCell<Live>>, id: &str) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(&format!("hearth-{id}")) else {
+            return;
+        };
+        let weak = Rc::downgrade(live);
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let Some(live) = weak.upgrade() else { return };
+                let Ok(bytes) = e.data().dyn_into::<Uint8Array>() else {
+                    return;
+                };
+                let result = live.borrow_mut().ws.absorb(&bytes.to_vec());
+                match result {
+                    Ok(()) => self.version.update(|v| *v += 1),
+                    Err(err) => self.report(err),
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let mut l = live.borrow_mut();
+        l.channel = Some(channel);
+        l._on_message = Some(on_message);
+    }
+
+    /// Reads the open workspace; tracked, so the caller re-runs after any change.
+    pub fn with<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
+        self.version.track();
+        self.live
+            .with_value(|l| l.as_ref().map(|l| f(&l.borrow().ws)))
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.version.track();
+        self.live.with_value(Option::is_some)
+    }
+
+    /// Applies a command now and persists it in the background.
+    pub fn apply(&self, cmd: Command) -> Result<(), CommandError> {
+        self.mutate(|ws| ws.apply(cmd, &ctx()))
+    }
+
+    pub fn undo(&self) -> Result<(), CommandError> {
+        self.mutate(|ws| ws.undo(&ctx()))
+    }
+
+    pub fn redo(&self) -> Result<(), CommandError> {
+        self.mutate(|ws| ws.redo(&ctx()))
+    }
+
+    fn mutate(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let Some(live) = self.live.get_value() else {
+            return Err(CommandError::Document(
+                "the workspace is still opening".into(),
+            ));
+        };
+        let bytes = {
+            let mut l = live.borrow_mut();
+            f(&mut l.ws)?;
+            l.ws.save_incremental()
+        };
+        self.version.update(|v| *v += 1);
+        self.persist(live, bytes);
+        Ok(())
+    }
+
+    fn persist(self, live: Rc<RefCell<Live>>, bytes: Vec<u8>) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let chunk_store = live.borrow().store.clone();
+            let sent = bytes.clone();
+            match chunk_store.persist(bytes).await {
+                Ok(key) => {
+                    self.status.set(SaveStatus::Saved);
+                    if key.is_some()
+                        && let Some(c) = &live.borrow().channel
+                    {
+                        let _ = c.post_message(&Uint8Array::from(sent.as_slice()));
+                    }
+                    if chunk_store.needs_compaction() {
+                        let snapshot = live.borrow_mut().ws.save();
+                        if let Err(e) = chunk_store.compact(snapshot).await {
+                            leptos::logging::warn!("compaction postponed: {e}");
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.status.set(SaveStatus::Failed(e.to_string()));
+                    self.retry_later(live);
+                }
+            }
+        });
+    }
+
+    fn retry_later(self, live: Rc<RefCell<Live>>) {
+        let retry = Closure::once_into_js(move || self.persist(live, Vec::new()));
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.unchecked_ref(),
+                RETRY_MS,
+            );
+        }
+    }
+
+    /// Retries failed writes now (the banner's button).
+    pub fn retry_now(&self) {
+        if let Some(live) = self.live.get_value() {
+            self.persist(live, Vec::new());
+        }
+    }
+
+    // ----- several workspaces -----
+
+    pub fn create_workspace(self, name: String) {
+        self.run(async move {
+            let db = self
+                .db
+                .get_value()
+                .ok_or(StoreError::Registry("not open".into()))?;
+            let info = WorkspaceInfo {
+                id: new_workspace_id(),
+                name,
+                created_at: now_ms(),
+            };
+            let id = info.id.clone();
+            let mut list = self.workspaces.get_untracked();
+            list.push(info);
+            store::save_workspaces(&db, &list).await?;
+            self.workspaces.set(list);
+            self.open(id).await
+        });
+    }
+
+    pub fn switch_workspace(self, id: String) {
+        self.run(self.open(id));
+    }
+
+    pub fn rename_workspace(self, id: String, name: String) {
+        self.run(async move {
+            let db = self
+                .db
+                .get_value()
+                .ok_or(StoreError::Registry("not open".into()))?;
+            let mut list = self.workspaces.get_untracked();
+            if let Some(w) = list.iter_mut().find(|w| w.id == id) {
+                w.name = name;
+            }
+            store::save_workspaces(&db, &list).await?;
+            self.workspaces.set(list);
+            Ok(())
+        });
+    }
+
+    /// Deletes a workspace's data from this browser (the caller has asked for confirmation).
+    /// Deleting the open one opens another, or a fresh empty one.
+    pub fn delete_workspace(self, id: String, fallback_name: String) {
+        self.run(async move {
+            let db = self
+                .db
+                .get_value()
+                .ok_or(StoreError::Registry("not open".into()))?;
+            let mut list = self.workspaces.get_untracked();
+            list.retain(|w| w.id != id);
+            if list.is_empty() {
+                list.push(WorkspaceInfo {
+                    id: new_workspace_id(),
+                    name: fallback_name,
+                    created_at: now_ms(),
+                });
+            }
+            store::save_workspaces(&db, &list).await?;
+            store::delete_workspace_data(&db, &id).await?;
+            self.workspaces.set(list.clone());
+            if self.current.get_untracked().as_deref() == Some(id.as_str()) {
+                self.live.set_value(None);
+                self.open(list[0].id.clone()).await?;
+            }
+            Ok(())
+        });
+    }
+
+    /// The open workspace as an Automerge file (full history).
+    pub fn export_automerge(&self) -> Option<Vec<u8>> {
+        self.live.get_value().map(|l| l.borrow_mut().ws.save())
+    }
+
+    pub fn export_json(&self) -> Option<String> {
+        self.live.get_value().map(|l| l.borrow().ws.export_json())
+    }
+
+    /// Imports a file as a new workspace: an Automerge workspace file or a JSON export. A
+    /// damaged or foreign file changes nothing and is reported.
+    pub fn import(self, name: String, bytes: Vec<u8>) {
+        self.run(async move {
+            let db = self
+                .db
+                .get_value()
+                .ok_or(StoreError::Registry("not open".into()))?;
+            let mut ws = if bytes.first() == Some(&b'{') {
+                let text =
+                    String::from_utf8(bytes).map_err(|e| StoreError::Registry(e.to_string()))?;
+                Workspace::import_json(&text, random_bytes(), &ctx())?
+            } else {
+                Workspace::load(&bytes, random_bytes())?
+            };
+            let info = WorkspaceInfo {
+                id: new_workspace_id(),
+                name,
+                created_at: now_ms(),
+            };
+            let id = info.id.clone();
+            let (chunk_store, _, _) = ChunkStore::open(Rc::clone(&db), &id, random_bytes()).await?;
+            chunk_store.compact(ws.save()).await?;
+            let mut list = self.workspaces.get_untracked();
+            list.push(info);
+            store::save_workspaces(&db, &list).await?;
+            self.workspaces.set(list);
+            self.open(id).await
+        });
+    }
+
+    fn run(self, f: impl std::future::Future<Output = Result<(), StoreError>> + 'static) {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = f.await {
+                self.report(e);
+            }
+        });
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Asks the browser to keep this site's storage even under pressure: a CRM's data must not be
+/// evicted silently. The answer is shown in Settings.
+fn request_persistent_storage() {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(p) = w.navigator().storage().persist() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        });
+    }
+}
+
+/// Whether storage is persistent, and bytes used and available, for Settings.
+pub async fn storage_report() -> Option<(bool, f64, f64)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let persisted = wasm_bindgen_futures::JsFuture::from(storage.persisted().ok()?)
+        .await
+        .ok()?
+        .as_bool()?;
+    let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?)
+        .await
+        .ok()?;
+    let get = |k: &str| {
+        js_sys::Reflect::get(&estimate, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    Some((persisted, get("usage"), get("quota")))
+}

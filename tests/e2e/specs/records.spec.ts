@@ -1,0 +1,160 @@
+// Records live in the browser: they survive reloads, reach other tabs, and leave and return
+// through export and import.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { ARTIFACTS, appReady, expect, test, watchConsole } from "../support/fixtures";
+import { msg } from "../support/messages";
+
+async function addContact(page: Page, name: string, email = "") {
+  await page.getByLabel(msg("en", "field-name")).fill(name);
+  await page.getByLabel(msg("en", "field-email")).fill(email);
+  await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
+  await expect(page.getByTestId("contact-list")).toContainText(name);
+}
+
+/** The text stored under `key` in the app's `meta` object store. */
+const storedMeta = (page: Page, key: string) =>
+  page.evaluate(
+    (key) =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open("hearth");
+        open.onsuccess = () => {
+          const req = open.result.transaction("meta").objectStore("meta").get(key);
+          req.onsuccess = () => resolve(req.result ? new TextDecoder().decode(req.result) : "");
+          req.onerror = () => reject(req.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    key,
+  );
+
+const listed = (page: Page) => page.getByTestId("contact-list").locator("li .record-title").allTextContents();
+
+test("contacts added are still there after a reload", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ann Lee", "ann@example.com");
+  await addContact(page, "Bob Stone");
+  // Fluent isolates the number with invisible bidi marks.
+  await expect(page.getByTestId("contacts-count")).toHaveText("\u20682\u2069 contacts");
+  await page.reload();
+  await expect.poll(() => listed(page)).toEqual(["Ann Lee", "Bob Stone"]);
+  await expect(page.getByTestId("contact-list")).toContainText("ann@example.com");
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-contacts-filled.png"), fullPage: true });
+});
+
+test("invalid input is refused with a reason and nothing is saved", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await page.getByLabel(msg("en", "field-name")).fill("Cara");
+  // Bypass the browser's own email check to reach the app's validation.
+  await page.getByLabel(msg("en", "field-email")).evaluate((el: HTMLInputElement) => (el.type = "text"));
+  await page.getByLabel(msg("en", "field-email")).fill("not an email");
+  await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
+  await expect(page.getByRole("alert")).toContainText("not a valid email address");
+  await expect(page.getByTestId("contact-list")).toHaveCount(0);
+});
+
+test("a change in one tab appears in another tab", async ({ page, context, consoleErrors }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  const second = await context.newPage();
+  watchConsole(second, consoleErrors);
+  await second.goto("/contacts");
+  await appReady(second);
+  await addContact(page, "From tab one");
+  await expect(second.getByTestId("contact-list")).toContainText("From tab one", { timeout: 1_000 });
+  await addContact(second, "From tab two");
+  await expect(page.getByTestId("contact-list")).toContainText("From tab two", { timeout: 1_000 });
+  // No duplicate writes: each tab stored only its own change.
+  const chunks = await page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("hearth");
+        open.onsuccess = () => {
+          const req = open.result.transaction("chunks").objectStore("chunks").count();
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  expect(chunks).toBe(2);
+});
+
+test("a workspace exported and imported into a fresh browser is identical", async ({ page, browser, relay }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ann Lee", "ann@example.com");
+  await addContact(page, "Фёдор Петров", "fedor@example.ru");
+  await page.goto("/settings");
+  const jsonDownload = page.waitForEvent("download");
+  await page.getByTestId("export-json").click();
+  const jsonPath = join(ARTIFACTS, "export.json");
+  await (await jsonDownload).saveAs(jsonPath);
+  const amDownload = page.waitForEvent("download");
+  await page.getByTestId("export-automerge").click();
+  const amPath = join(ARTIFACTS, "export.automerge");
+  await (await amDownload).saveAs(amPath);
+  expect(JSON.parse(readFileSync(jsonPath, "utf8")).format).toBe("hearth-workspace-json");
+
+  for (const file of [amPath, jsonPath]) {
+    const fresh = await browser.newContext({ baseURL: relay.url, locale: "en-US" });
+    const other = await fresh.newPage();
+    const errors: string[] = [];
+    watchConsole(other, errors);
+    await other.goto("/settings");
+    await appReady(other);
+    await other.getByTestId("import-file").setInputFiles(file);
+    await expect(other.getByTestId("workspace-list").locator("li")).toHaveCount(2);
+    await other.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+    await expect.poll(() => listed(other)).toEqual(["Ann Lee", "Фёдор Петров"]);
+    // Exporting again gives the same records.
+    await other.goto("/settings");
+    const again = other.waitForEvent("download");
+    await other.getByTestId("export-json").click();
+    const againPath = join(ARTIFACTS, "export-again.json");
+    await (await again).saveAs(againPath);
+    expect(JSON.parse(readFileSync(againPath, "utf8")).records).toEqual(JSON.parse(readFileSync(jsonPath, "utf8")).records);
+    expect(errors).toEqual([]);
+    await fresh.close();
+  }
+});
+
+test("a foreign file is refused with a clear message and changes nothing", async ({ page }) => {
+  await page.goto("/settings");
+  await appReady(page);
+  const bogus = join(ARTIFACTS, "bogus.automerge");
+  writeFileSync(bogus, "this is not a workspace");
+  await page.getByTestId("import-file").setInputFiles(bogus);
+  await expect(page.getByTestId("load-problem")).toContainText("not a Hearth workspace");
+  await expect(page.getByTestId("workspace-list").locator("li")).toHaveCount(1);
+});
+
+test("workspaces can be created, switched, renamed and deleted", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "In the first");
+  await page.goto("/settings");
+  await page.getByLabel(msg("en", "workspace-new-name")).fill("Second");
+  await page.getByRole("button", { name: msg("en", "workspace-create") }).click();
+  const rows = page.getByTestId("workspace-list").locator("li");
+  await expect(rows).toHaveCount(2);
+  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await expect(page.getByTestId("contact-list")).toHaveCount(0);
+  await page.goto("/settings");
+  await rows.nth(0).getByRole("button", { name: msg("en", "workspace-open") }).click();
+  await expect(rows.nth(0).getByText(msg("en", "workspace-current"))).toBeVisible();
+  await rows.nth(1).getByRole("textbox").fill("Renamed");
+  await rows.nth(1).getByRole("button", { name: msg("en", "workspace-rename") }).click();
+  await expect.poll(() => storedMeta(page, "workspaces")).toContain("Renamed");
+  await page.reload();
+  await expect(rows.nth(1).getByRole("textbox")).toHaveValue("Renamed");
+  page.once("dialog", (d) => d.accept());
+  await rows.nth(1).getByRole("button", { name: msg("en", "workspace-delete") }).click();
+  await expect(rows).toHaveCount(1);
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-settings-workspaces.png"), fullPage: true });
+  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await expect(page.getByTestId("contact-list")).toContainText("In the first");
+});
