@@ -9,7 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 RELAY := target/relay/crm-relay
 
-.PHONY: help run test dev lint bench setup-build setup-test app relay test-native test-wasm test-e2e size clean
+.PHONY: help run test dev lint bench bench-l setup-build setup-test app relay test-native test-wasm test-e2e size clean
 
 help:
 	@echo "make run    build the app (release) and serve it with the relay on http://127.0.0.1:8080"
@@ -55,8 +55,20 @@ test-wasm:
 test-e2e:
 	cd tests/e2e && RELAY_BIN=$(CURDIR)/$(RELAY) DIST_DIR=$(CURDIR)/dist npx playwright test
 
-bench: setup-build app
+# Not part of `make test`: sizes, native engine timings (S, M) and the app in headless Chromium
+# with dataset M. `make bench-l` adds the L dataset natively (minutes, several GB of memory).
+bench: setup-test app relay
 	bench/size.sh
+	cargo build --profile relay -p crm-bench
+	target/relay/crm-bench native S
+	target/relay/crm-bench native M
+	mkdir -p bench/results
+	target/relay/crm-bench generate M bench/results/M.automerge
+	node bench/browser.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
+
+bench-l: relay
+	cargo build --profile relay -p crm-bench
+	target/relay/crm-bench native L
 
 clean:
 	rm -rf dist tests/e2e/artifacts tests/e2e/test-results

@@ -134,6 +134,7 @@ impl Session {
         self.live.set_value(Some(live));
         self.current.set(Some(id));
         self.version.update(|v| *v += 1);
+        mark("hearth:workspace-ready");
         Ok(())
     }
 
@@ -212,6 +213,7 @@ impl Session {
             match chunk_store.persist(bytes).await {
                 Ok(key) => {
                     self.status.set(SaveStatus::Saved);
+                    mark("hearth:persisted");
                     if key.is_some()
                         && let Some(c) = &live.borrow().channel
                     {
@@ -406,4 +408,11 @@ pub async fn storage_report() -> Option<(bool, f64, f64)> {
             .unwrap_or(0.0)
     };
     Some((persisted, get("usage"), get("quota")))
+}
+
+/// A User Timing mark, read by the benchmark harness (`bench/browser.mjs`).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
 }

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value, hydrate};
 
 use crate::id::Id;
-use crate::schema::{FieldSpec, FieldType, Kind};
+use crate::schema::{FieldType, Kind};
 use crate::time::Timestamp;
 use crate::value::{FieldValue, decode_money};
 
@@ -160,23 +160,62 @@ fn decode_scalar(ty: FieldType, s: &ScalarValue) -> Option<FieldValue> {
     }
 }
 
-/// A custom value decoded by its stored shape alone.
-fn decode_custom<D: ReadDoc>(doc: &D, value: Value<'_>, obj: &ObjId) -> Option<FieldValue> {
-    match value {
-        Value::Object(ObjType::Map) => Some(FieldValue::Set(read_set(doc, obj, None))),
-        Value::Object(_) => None,
-        Value::Scalar(s) => match s.as_ref() {
+/// Reads the record stored in map `obj`: one hydrating pass over its subtree.
+pub(crate) fn read_record<D: ReadDoc>(doc: &D, kind: Kind, id: Id, obj: &ObjId) -> Record {
+    match doc.hydrate(obj, None) {
+        Ok(hydrate::Value::Map(map)) => record_from_map(kind, id, &map),
+        _ => record_from_map(kind, id, &hydrate::Map::default()),
+    }
+}
+
+fn hydrated_set(v: &hydrate::Value) -> Option<BTreeMap<String, String>> {
+    let hydrate::Value::Map(m) = v else {
+        return None;
+    };
+    Some(
+        m.iter()
+            .map(|(k, mv)| {
+                let label = match &mv.value {
+                    hydrate::Value::Scalar(s) => s.as_str().unwrap_or_default().to_owned(),
+                    _ => String::new(),
+                };
+                (k.clone(), label)
+            })
+            .collect(),
+    )
+}
+
+fn hydrated_field(ty: FieldType, v: &hydrate::Value) -> Option<FieldValue> {
+    use FieldType as T;
+    match (ty, v) {
+        (T::LongText, hydrate::Value::Text(t)) => {
+            let text = String::from(t);
+            (!text.is_empty()).then_some(FieldValue::Text(text))
+        }
+        (T::RefSet(_) | T::Tags | T::Emails | T::Phones | T::Stages, v) => hydrated_set(v)
+            .filter(|s| !s.is_empty())
+            .map(FieldValue::Set),
+        (ty, hydrate::Value::Scalar(s)) => decode_scalar(ty, s),
+        _ => None,
+    }
+}
+
+fn hydrated_custom(v: &hydrate::Value) -> Option<FieldValue> {
+    match v {
+        hydrate::Value::Map(_) => hydrated_set(v).map(FieldValue::Set),
+        hydrate::Value::Scalar(s) => match s {
             ScalarValue::Str(t) => Some(FieldValue::Text(t.to_string())),
             ScalarValue::Int(n) => Some(FieldValue::Int(*n)),
             ScalarValue::Boolean(b) => Some(FieldValue::Bool(*b)),
             ScalarValue::Timestamp(t) => Some(FieldValue::Timestamp(Timestamp(*t))),
             _ => None,
         },
+        _ => None,
     }
 }
 
-/// Reads the record stored in map `obj`.
-pub(crate) fn read_record<D: ReadDoc>(doc: &D, kind: Kind, id: Id, obj: &ObjId) -> Record {
+/// Decodes a record from its hydrated map.
+pub(crate) fn record_from_map(kind: Kind, id: Id, map: &hydrate::Map) -> Record {
     let mut rec = Record {
         kind,
         id,
@@ -188,38 +227,62 @@ pub(crate) fn read_record<D: ReadDoc>(doc: &D, kind: Kind, id: Id, obj: &ObjId) 
         merged_into: None,
         stage_history: Vec::new(),
     };
+    let scalar = |v: &hydrate::Value| match v {
+        hydrate::Value::Scalar(s) => Some(s.clone()),
+        _ => None,
+    };
     let mut trashed_at = None;
     let mut trashed_by = None;
-    let keys: Vec<String> = doc.keys(obj).collect();
-    for key in keys {
-        let Ok(Some((value, child))) = doc.get(obj, key.as_str()) else {
-            continue;
-        };
+    for (key, mv) in map.iter() {
+        let value = &mv.value;
         match key.as_str() {
-            "created_at" => rec.created_at = value.to_scalar_time().unwrap_or_default(),
-            "created_by" => rec.created_by = value.as_scalar().and_then(scalar_id),
-            "trashed_at" => trashed_at = value.to_scalar_time(),
-            "trashed_by" => trashed_by = value.as_scalar().and_then(scalar_id),
-            "merged_into" => rec.merged_into = value.as_scalar().and_then(scalar_id),
+            "created_at" => {
+                rec.created_at = scalar(value)
+                    .as_ref()
+                    .and_then(scalar_time)
+                    .unwrap_or_default()
+            }
+            "created_by" => rec.created_by = scalar(value).as_ref().and_then(scalar_id),
+            "trashed_at" => trashed_at = scalar(value).as_ref().and_then(scalar_time),
+            "trashed_by" => trashed_by = scalar(value).as_ref().and_then(scalar_id),
+            "merged_into" => rec.merged_into = scalar(value).as_ref().and_then(scalar_id),
             "custom" => {
-                let ids: Vec<String> = doc.keys(&child).collect();
-                for field in ids {
-                    let Ok(field_id) = field.parse::<Id>() else {
-                        continue;
-                    };
-                    if let Ok(Some((v, o))) = doc.get(&child, field.as_str())
-                        && let Some(fv) = decode_custom(doc, v, &o)
-                    {
-                        rec.custom.insert(field_id, fv);
+                if let hydrate::Value::Map(m) = value {
+                    for (field, fv) in m.iter() {
+                        if let (Ok(field_id), Some(v)) =
+                            (field.parse::<Id>(), hydrated_custom(&fv.value))
+                        {
+                            rec.custom.insert(field_id, v);
+                        }
                     }
                 }
             }
-            "stage_history" => rec.stage_history = read_stage_history(doc, &child),
+            "stage_history" => {
+                if let hydrate::Value::List(list) = value {
+                    for item in list.iter() {
+                        let hydrate::Value::Map(e) = &item.value else {
+                            continue;
+                        };
+                        let get = |k: &str| e.get(k).and_then(scalar);
+                        let Some(stage) = get("stage").and_then(|s| s.as_str().map(str::to_owned))
+                        else {
+                            continue;
+                        };
+                        rec.stage_history.push(StageEntry {
+                            stage,
+                            at: get("at").as_ref().and_then(scalar_time).unwrap_or_default(),
+                            by: get("by").as_ref().and_then(scalar_id),
+                        });
+                    }
+                    // Concurrent moves are appended by different replicas; time order is what
+                    // matters, and list order (the same everywhere) breaks ties.
+                    rec.stage_history.sort_by_key(|e| e.at);
+                }
+            }
             name => {
-                let Some(spec): Option<&FieldSpec> = kind.field(name) else {
-                    continue;
-                };
-                if let Some(v) = decode_field(doc, spec.ty, value, &child, None) {
+                if let Some(spec) = kind.field(name)
+                    && let Some(v) = hydrated_field(spec.ty, value)
+                {
                     rec.fields.insert(spec.name, v);
                 }
             }
@@ -227,38 +290,4 @@ pub(crate) fn read_record<D: ReadDoc>(doc: &D, kind: Kind, id: Id, obj: &ObjId) 
     }
     rec.trashed = trashed_at.map(|at| Trashed { at, by: trashed_by });
     rec
-}
-
-fn read_stage_history<D: ReadDoc>(doc: &D, list: &ObjId) -> Vec<StageEntry> {
-    let mut out = Vec::new();
-    for i in 0..doc.length(list) {
-        let Ok(Some((Value::Object(ObjType::Map), entry))) = doc.get(list, i) else {
-            continue;
-        };
-        let get = |k: &str| match doc.get(&entry, k) {
-            Ok(Some((Value::Scalar(s), _))) => Some(s.into_owned()),
-            _ => None,
-        };
-        let Some(stage) = get("stage").and_then(|s| s.as_str().map(str::to_owned)) else {
-            continue;
-        };
-        out.push(StageEntry {
-            stage,
-            at: get("at").as_ref().and_then(scalar_time).unwrap_or_default(),
-            by: get("by").as_ref().and_then(scalar_id),
-        });
-    }
-    // Concurrent moves are appended by different replicas; time order is what matters.
-    out.sort_by_key(|e| e.at);
-    out
-}
-
-trait ScalarTime {
-    fn to_scalar_time(&self) -> Option<Timestamp>;
-}
-
-impl ScalarTime for Value<'_> {
-    fn to_scalar_time(&self) -> Option<Timestamp> {
-        self.as_scalar().and_then(scalar_time)
-    }
 }

@@ -152,13 +152,23 @@ impl Workspace {
             undo: Vec::new(),
             redo: Vec::new(),
         };
+        // One hydrating pass per collection: far cheaper than reading record by record.
         for kind in Kind::ALL {
-            let ids: Vec<Id> = match ws.collections.get(&kind) {
-                Some(c) => ws.doc.keys(c).filter_map(|k| k.parse().ok()).collect(),
-                None => Vec::new(),
+            let Some(coll) = ws.collections.get(&kind) else {
+                continue;
             };
-            for id in ids {
-                ws.reload(kind, id);
+            let Ok(automerge::hydrate::Value::Map(map)) = ws.doc.hydrate(coll, None) else {
+                continue;
+            };
+            let records = ws.records.entry(kind).or_default();
+            for (key, value) in map.iter() {
+                let (Ok(id), automerge::hydrate::Value::Map(m)) = (key.parse::<Id>(), &value.value)
+                else {
+                    continue;
+                };
+                let rec = crate::record::record_from_map(kind, id, m);
+                ws.search.set(kind, id, &search_text(&rec));
+                records.insert(id, rec);
             }
         }
         ws
@@ -322,6 +332,43 @@ impl Workspace {
     pub fn apply(&mut self, cmd: Command, ctx: &Ctx) -> Result<(), CommandError> {
         let plan = self.plan(cmd, ctx)?;
         let diffs = self.write(plan, ctx)?;
+        if !diffs.is_empty() {
+            self.undo.push(diffs);
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
+        Ok(())
+    }
+
+    /// Applies several commands as one change and one undo step (an import, a bulk edit).
+    /// Each is validated against the workspace as it was before the batch, so links must point
+    /// to records that already exist. On the first invalid command nothing is written and its
+    /// index is returned with the reason.
+    pub fn apply_batch(
+        &mut self,
+        cmds: Vec<Command>,
+        ctx: &Ctx,
+    ) -> Result<(), (usize, CommandError)> {
+        let mut plan = Plan::default();
+        let mut seen = BTreeSet::new();
+        for (i, cmd) in cmds.into_iter().enumerate() {
+            let p = self.plan(cmd, ctx).map_err(|e| (i, e))?;
+            for rw in &p.records {
+                if rw.create && !seen.insert((rw.kind, rw.id)) {
+                    return Err((
+                        i,
+                        CommandError::AlreadyExists {
+                            kind: rw.kind,
+                            id: rw.id,
+                        },
+                    ));
+                }
+            }
+            plan.records.extend(p.records);
+        }
+        let diffs = self.write(plan, ctx).map_err(|e| (0, e))?;
         if !diffs.is_empty() {
             self.undo.push(diffs);
             if self.undo.len() > UNDO_DEPTH {

@@ -956,3 +956,35 @@ fn queries_filter_sort_and_group_by_any_field_including_custom_ones() {
         .unwrap();
     assert_eq!(Query::from_json(saved).unwrap(), q);
 }
+
+#[test]
+fn a_batch_is_one_change_and_one_undo_step_and_all_or_nothing() {
+    let mut ws = Workspace::new(actor(1));
+    let batch = (1..=3)
+        .map(|n| create(Kind::Contact, id(n), &[("name", text(&format!("C{n}")))]))
+        .collect();
+    ws.apply_batch(batch, &ctx(1)).unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 3);
+    ws.undo(&ctx(2)).unwrap();
+    assert_eq!(
+        ws.live(Kind::Contact).count(),
+        0,
+        "one undo reverts the whole batch"
+    );
+    let bad = vec![
+        create(Kind::Contact, id(10), &[("name", text("ok"))]),
+        create(Kind::Contact, id(11), &[("name", text(""))]),
+    ];
+    let (index, err) = ws.apply_batch(bad, &ctx(3)).unwrap_err();
+    assert_eq!(index, 1);
+    assert!(matches!(err, CommandError::Field(_)));
+    assert!(
+        ws.get(Kind::Contact, id(10)).is_none(),
+        "nothing of a failed batch is written"
+    );
+    let dup = vec![
+        create(Kind::Contact, id(20), &[("name", text("a"))]),
+        create(Kind::Contact, id(20), &[("name", text("b"))]),
+    ];
+    assert_eq!(ws.apply_batch(dup, &ctx(4)).unwrap_err().0, 1);
+}

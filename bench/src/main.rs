@@ -1,0 +1,183 @@
+//! `crm-bench`: deterministic datasets and native timings of the workspace engine.
+//!
+//!   crm-bench generate M out.automerge   write dataset M as a workspace file
+//!   crm-bench native M                   time open, edit and search natively (Markdown rows)
+
+mod dataset;
+
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use crm_core::{Command, Ctx, FieldValue, Kind, Timestamp, Workspace};
+use dataset::{Size, generate};
+
+const SEED: u64 = 20_261_123;
+
+fn median_ms(mut samples: Vec<f64>) -> (f64, f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    (
+        samples[samples.len() / 2],
+        samples[0],
+        samples[samples.len() - 1],
+    )
+}
+
+fn time<R>(f: impl FnOnce() -> R) -> (R, f64) {
+    let start = Instant::now();
+    let r = f();
+    (r, start.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn row(what: &str, (median, min, max): (f64, f64, f64), runs: usize) {
+    println!("| {what} | {median:.2} | {min:.2} | {max:.2} | {runs} |");
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let size_arg = args.get(1).map(String::as_str).unwrap_or("M");
+    let size =
+        Size::parse(size_arg).with_context(|| format!("unknown size {size_arg}: use S, M or L"))?;
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let out = args.get(2).context("usage: crm-bench generate SIZE FILE")?;
+            let (mut ws, ms) = time(|| generate(size, SEED));
+            let bytes = ws.save();
+            std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
+            eprintln!(
+                "dataset {size_arg}: {} bytes in {ms:.0} ms -> {out}",
+                bytes.len()
+            );
+        }
+        Some("native") => native(size_arg, size)?,
+        _ => bail!("usage: crm-bench generate SIZE FILE | crm-bench native SIZE"),
+    }
+    Ok(())
+}
+
+fn native(label: &str, size: Size) -> anyhow::Result<()> {
+    let (mut ws, gen_ms) = time(|| generate(size, SEED));
+    let bytes = ws.save();
+    let (mut contacts_only, _) = time(|| contacts_only(&ws));
+    let contacts_bytes = contacts_only.save();
+    println!(
+        "Dataset {label}: {} records, workspace file {:.1} MB, generated in {:.1} s",
+        count(&ws),
+        bytes.len() as f64 / 1e6,
+        gen_ms / 1000.0
+    );
+    println!();
+    println!("| {label}, native | median ms | min | max | runs |");
+    println!("|---|---:|---:|---:|---:|");
+    let runs = 5;
+    let opens: Vec<f64> = (0..runs)
+        .map(|i| time(|| Workspace::load(&bytes, [i as u8 + 1; 16]).map(|w| count(&w))).1)
+        .collect();
+    row(
+        "open workspace file to ready view (load + index)",
+        median_ms(opens),
+        runs,
+    );
+    let raw: Vec<f64> = (0..runs)
+        .map(|_| time(|| automerge::AutoCommit::load(&bytes).map(|_| ())).1)
+        .collect();
+    row("of which: Automerge load alone", median_ms(raw), runs);
+    let loaded = automerge::AutoCommit::load(&bytes)?;
+    let hyd: Vec<f64> = (0..runs)
+        .map(|_| {
+            time(|| {
+                use automerge::ReadDoc;
+                loaded.hydrate(automerge::ROOT, None).map(|_| ())
+            })
+            .1
+        })
+        .collect();
+    row(
+        "of which: hydrating the whole document",
+        median_ms(hyd),
+        runs,
+    );
+    let shard: Vec<f64> = (0..runs)
+        .map(|i| time(|| Workspace::load(&contacts_bytes, [i as u8 + 1; 16]).map(|w| count(&w))).1)
+        .collect();
+    row(
+        "open a contacts-only document (sharded layout's first screen)",
+        median_ms(shard),
+        runs,
+    );
+
+    let ids: Vec<_> = ws.live(Kind::Contact).map(|r| r.id).take(101).collect();
+    let edits: Vec<f64> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            time(|| {
+                let cmd = Command::Update {
+                    kind: Kind::Contact,
+                    id: *id,
+                    fields: vec![("name".into(), Some(FieldValue::text(format!("Edited {i}"))))],
+                };
+                ws.apply(
+                    cmd,
+                    &Ctx {
+                        now: Timestamp(i as i64),
+                        by: None,
+                    },
+                )
+                .map(|()| ws.save_incremental().len())
+            })
+            .1
+        })
+        .collect();
+    row(
+        "one field edit: command, document, view, incremental bytes",
+        median_ms(edits),
+        ids.len(),
+    );
+    let searches: Vec<f64> = ["ann", "pet", "kar", "ber", "мар", "علی", "glo"]
+        .iter()
+        .cycle()
+        .take(70)
+        .map(|q| time(|| ws.search(q).len()).1)
+        .collect();
+    row("3-letter search", median_ms(searches), 70);
+    let saves: Vec<f64> = (0..3).map(|_| time(|| ws.save().len()).1).collect();
+    row("compaction: save the whole workspace", median_ms(saves), 3);
+    Ok(())
+}
+
+fn count(ws: &Workspace) -> usize {
+    Kind::ALL.into_iter().map(|k| ws.records(k).count()).sum()
+}
+
+/// The same contacts in a document of their own, to measure what a sharded layout would gain.
+fn contacts_only(ws: &Workspace) -> Workspace {
+    let mut out = Workspace::new([0xcc; 16]);
+    let json = ws.export_json();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    if let Some(records) = v.get_mut("records").and_then(|r| r.as_object_mut()) {
+        records.retain(|k, _| k == "contacts");
+        for c in records
+            .get_mut("contacts")
+            .and_then(|c| c.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(f) = c.get_mut("fields").and_then(|f| f.as_object_mut()) {
+                f.retain(|k, _| {
+                    !matches!(k.as_str(), "company" | "owner" | "territory" | "reports_to")
+                });
+            }
+        }
+        if let Ok(w) = Workspace::import_json(
+            &v.to_string(),
+            [0xcc; 16],
+            &Ctx {
+                now: Timestamp(0),
+                by: None,
+            },
+        ) {
+            out = w;
+        }
+    }
+    out
+}
