@@ -29,7 +29,9 @@ pub enum SaveStatus {
 
 struct Live {
     ws: Workspace,
-    store: ChunkStore,
+    /// None when this browser offers no storage (private mode, disabled storage): the
+    /// workspace then lives in this tab only, and the banner says so.
+    store: Option<ChunkStore>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
@@ -87,8 +89,18 @@ impl Session {
     /// Opens the database and the last used workspace (creating a first one on a first visit).
     pub fn start(self, default_name: String) {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = self.start_inner(default_name).await {
-                self.report(e);
+            if let Err(e) = self.start_inner(default_name).await
+                && self.live.with_value(Option::is_none)
+            {
+                // Work on in memory rather than not at all; nothing is dropped silently.
+                self.live.set_value(Some(Rc::new(RefCell::new(Live {
+                    ws: Workspace::new(random_bytes()),
+                    store: None,
+                    channel: None,
+                    _on_message: None,
+                }))));
+                self.status.set(SaveStatus::Failed(e.to_string()));
+                self.version.update(|v| *v += 1);
             }
         });
         request_persistent_storage();
@@ -126,7 +138,7 @@ impl Session {
         store::set_current_workspace(&db, &id).await?;
         let live = Rc::new(RefCell::new(Live {
             ws,
-            store: chunk_store,
+            store: Some(chunk_store),
             channel: None,
             _on_message: None,
         }));
@@ -208,7 +220,11 @@ impl Session {
 
     fn persist(self, live: Rc<RefCell<Live>>, bytes: Vec<u8>) {
         wasm_bindgen_futures::spawn_local(async move {
-            let chunk_store = live.borrow().store.clone();
+            let Some(chunk_store) = live.borrow().store.clone() else {
+                // No storage at all: the change stays in this tab (and in exports); the
+                // failure banner set at start stays up.
+                return;
+            };
             let sent = bytes.clone();
             match chunk_store.persist(bytes).await {
                 Ok(key) => {

@@ -158,3 +158,18 @@ test("workspaces can be created, switched, renamed and deleted", async ({ page }
   await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
   await expect(page.getByTestId("contact-list")).toContainText("In the first");
 });
+
+test("without any storage the app still works in memory and says so", async ({ browser, relay }) => {
+  const context = await browser.newContext({ baseURL: relay.url, locale: "en-US" });
+  await context.addInitScript(() => Object.defineProperty(window, "indexedDB", { value: undefined }));
+  const page = await context.newPage();
+  const errors: string[] = [];
+  watchConsole(page, errors);
+  await page.goto("/contacts");
+  await appReady(page);
+  await expect(page.getByTestId("save-failed")).toContainText("no IndexedDB storage");
+  await addContact(page, "Kept in memory");
+  await expect(page.getByTestId("save-failed")).toBeVisible();
+  expect(errors).toEqual([]);
+  await context.close();
+});
