@@ -6,3 +6,4 @@ pub mod save_banner;
 pub mod shell;
 pub mod theme;
 pub mod update_prompt;
+pub mod virtual_list;

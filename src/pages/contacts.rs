@@ -9,6 +9,10 @@ use leptos::prelude::*;
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::icons::Icon;
 use crate::components::page::{EmptyState, Page};
+use crate::components::virtual_list::VirtualList;
+
+/// Pixel height of one contact row (see `.virtual-row` in the stylesheet).
+const ROW_HEIGHT: f64 = 48.0;
 use crate::i18n::{Msg, contacts_count, use_i18n};
 use crate::session::use_session;
 
@@ -111,14 +115,19 @@ pub fn Contacts() -> impl IntoView {
                 <p class="muted" data-testid="contacts-count">
                     {move || contacts_count(i18n.locale(), rows.get().len() as u64)}
                 </p>
-                <ul class="record-list" data-testid="contact-list">
-                    <For each=move || rows.get() key=|r| r.id let:row>
-                        <li>
-                            <span class="record-title">{row.name}</span>
-                            <span class="muted">{row.email}</span>
-                        </li>
-                    </For>
-                </ul>
+                <VirtualList
+                    items=Signal::derive(move || rows.get())
+                    row_height=ROW_HEIGHT
+                    key=|r: &Row| r.id
+                    row=|r: Row| {
+                        view! {
+                            <span class="record-title">{r.name}</span>
+                            <span class="muted">{r.email}</span>
+                        }
+                    }
+                    label=Signal::derive(move || i18n.t(Msg::NavContacts))
+                    testid="contact-list"
+                />
             </Show>
         </Page>
     }

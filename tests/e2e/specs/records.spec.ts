@@ -29,7 +29,7 @@ const storedMeta = (page: Page, key: string) =>
     key,
   );
 
-const listed = (page: Page) => page.getByTestId("contact-list").locator("li .record-title").allTextContents();
+const listed = (page: Page) => page.getByTestId("contact-list").locator(".virtual-row .record-title").allTextContents();
 
 test("contacts added are still there after a reload", async ({ page }) => {
   await page.goto("/contacts");
@@ -172,4 +172,29 @@ test("without any storage the app still works in memory and says so", async ({ b
   await expect(page.getByTestId("save-failed")).toBeVisible();
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test("a long list keeps only the visible rows in the page", async ({ page }) => {
+  // 3,000 contacts, imported as a JSON export.
+  const contacts = Array.from({ length: 3000 }, (_, i) => {
+    const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    let n = BigInt(i + 1);
+    let id = "";
+    for (let d = 0; d < 26; d++, n >>= 5n) id = alphabet[Number(n & 31n)] + id;
+    return { id, created_at: 0, fields: { name: `Person ${String(i).padStart(4, "0")}` }, custom: {}, stage_history: [] };
+  });
+  const file = join(ARTIFACTS, "many.json");
+  writeFileSync(file, JSON.stringify({ format: "hearth-workspace-json", version: 1, records: { contacts } }));
+  await page.goto("/settings");
+  await appReady(page);
+  await page.getByTestId("import-file").setInputFiles(file);
+  await expect(page.getByTestId("workspace-list").locator("li")).toHaveCount(2);
+  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  const list = page.getByTestId("contact-list");
+  await expect(list.getByText("Person 0000")).toBeVisible();
+  expect(await list.locator(".virtual-row").count()).toBeLessThan(80);
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(list.getByText("Person 2999")).toBeVisible();
+  expect(await list.locator(".virtual-row").count()).toBeLessThan(80);
+  await expect(list.locator(".virtual-row").last()).toHaveAttribute("aria-setsize", "3000");
 });

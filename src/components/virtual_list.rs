@@ -1,0 +1,88 @@
+//! A windowed list: only the rows in view (plus a margin) are in the DOM, so a list of 100k
+//! records scrolls and updates as fast as one of 50.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use std::hash::Hash;
+
+/// Rows rendered beyond the visible ones on each side, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 8;
+
+/// `items` in a scrollable viewport of fixed-height rows.
+#[component]
+pub fn VirtualList<T, K, KF, V, VF>(
+    items: Signal<Vec<T>>,
+    /// Height of one row in CSS pixels; rows must not be taller.
+    row_height: f64,
+    key: KF,
+    row: VF,
+    #[prop(into, optional)] label: Signal<String>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    K: Eq + Hash + Clone + Send + Sync + 'static,
+    KF: Fn(&T) -> K + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    VF: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    let viewport = NodeRef::<Div>::new();
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport_height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(1_000.0);
+    let visible = move || {
+        let all = items.get();
+        let first = ((scroll_top.get() / row_height).floor() as usize).saturating_sub(OVERSCAN);
+        let count = (viewport_height / row_height).ceil() as usize + 2 * OVERSCAN;
+        let total = all.len();
+        all.into_iter()
+            .enumerate()
+            .skip(first)
+            .take(count)
+            .map(move |(i, item)| (i, total, item))
+            .collect::<Vec<_>>()
+    };
+    let row_key = key.clone();
+    view! {
+        <div
+            class="virtual-list"
+            node_ref=viewport
+            role="list"
+            aria-label=move || label.get()
+            data-testid=testid
+            on:scroll=move |_| {
+                if let Some(el) = viewport.get_untracked() {
+                    scroll_top.set(f64::from(el.scroll_top()));
+                }
+            }
+        >
+            <div
+                class="virtual-list-space"
+                style:block-size=move || format!("{}px", items.with(Vec::len) as f64 * row_height)
+            >
+                <For
+                    each=visible
+                    key=move |(_, _, item)| row_key(item)
+                    children=move |(i, total, item)| {
+                        let row = row.clone();
+                        view! {
+                            <div
+                                class="virtual-row"
+                                role="listitem"
+                                aria-posinset=i + 1
+                                aria-setsize=total
+                                style:inset-block-start=format!("{}px", i as f64 * row_height)
+                                style:block-size=format!("{row_height}px")
+                            >
+                                {row(item)}
+                            </div>
+                        }
+                    }
+                />
+            </div>
+        </div>
+    }
+}
