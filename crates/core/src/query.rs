@@ -291,8 +291,7 @@ impl Workspace {
 
     /// Ids matching a search, trashed records included (the trash view searches too).
     fn search_all(&self, query: &str) -> std::collections::BTreeSet<Id> {
-        self.search_index()
-            .search(query)
+        self.with_search_index(|index| index.search(query))
             .into_iter()
             .map(|(_, id)| id)
             .collect()

@@ -86,7 +86,8 @@ pub struct Workspace {
     doc: AutoCommit,
     collections: HashMap<Kind, ObjId>,
     records: HashMap<Kind, BTreeMap<Id, Record>>,
-    search: SearchIndex,
+    /// Built on first use (see `with_search_index`), so opening a workspace does not pay for it.
+    search: std::cell::RefCell<Option<SearchIndex>>,
     undo: Vec<Vec<RecordDiff>>,
     redo: Vec<Vec<RecordDiff>>,
 }
@@ -148,7 +149,7 @@ impl Workspace {
             doc,
             collections,
             records: HashMap::new(),
-            search: SearchIndex::default(),
+            search: std::cell::RefCell::new(None),
             undo: Vec::new(),
             redo: Vec::new(),
         };
@@ -167,7 +168,6 @@ impl Workspace {
                     continue;
                 };
                 let rec = crate::record::record_from_map(kind, id, m);
-                ws.search.set(kind, id, &search_text(&rec));
                 records.insert(id, rec);
             }
         }
@@ -250,15 +250,29 @@ impl Workspace {
 
     /// Records matching every word of `query` as a prefix, trashed ones left out.
     pub fn search(&self, query: &str) -> Vec<(Kind, Id)> {
-        self.search
-            .search(query)
+        self.with_search_index(|index| index.search(query))
             .into_iter()
             .filter(|(k, id)| self.get(*k, *id).is_some_and(|r| !r.is_trashed()))
             .collect()
     }
 
-    pub(crate) fn search_index(&self) -> &SearchIndex {
-        &self.search
+    /// Builds the search index now if it is not built yet (call when the app is idle).
+    pub fn warm_search_index(&self) {
+        self.with_search_index(|_| ());
+    }
+
+    pub(crate) fn with_search_index<R>(&self, f: impl FnOnce(&SearchIndex) -> R) -> R {
+        let mut slot = self.search.borrow_mut();
+        let index = slot.get_or_insert_with(|| {
+            let mut index = SearchIndex::default();
+            for kind in Kind::ALL {
+                for rec in self.records(kind) {
+                    index.set(kind, rec.id, &search_text(rec));
+                }
+            }
+            index
+        });
+        f(index)
     }
 
     pub fn can_undo(&self) -> bool {
@@ -284,11 +298,15 @@ impl Workspace {
         match self.record_obj(kind, id) {
             Some(obj) => {
                 let rec = read_record(&self.doc, kind, id, &obj);
-                self.search.set(kind, id, &search_text(&rec));
+                if let Some(index) = self.search.get_mut() {
+                    index.set(kind, id, &search_text(&rec));
+                }
                 self.records.entry(kind).or_default().insert(id, rec);
             }
             None => {
-                self.search.remove(kind, id);
+                if let Some(index) = self.search.get_mut() {
+                    index.remove(kind, id);
+                }
                 if let Some(m) = self.records.get_mut(&kind) {
                     m.remove(&id);
                 }
