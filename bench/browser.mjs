@@ -61,7 +61,7 @@ try {
   await page.goto("/contacts");
   await page.waitForFunction(() => performance.getEntriesByName("hearth:workspace-ready").length > 0, null, { timeout: 600_000 });
   for (let i = 0; i < RUNS; i++) {
-    await page.getByLabel("Name").fill(`Bench ${i}`);
+    await page.getByLabel("Name", { exact: true }).fill(`Bench ${i}`);
     const before = await page.evaluate(() => {
       performance.clearMarks("hearth:persisted");
       return performance.now();

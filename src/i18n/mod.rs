@@ -195,6 +195,7 @@ messages! {
     FieldEmail = "field-email",
     ContactsAdd = "contacts-add",
     CommandRefused = "command-refused",
+    SearchContacts = "search-contacts",
     SaveFailed = "save-failed",
     SaveRetry = "save-retry",
     LoadProblem = "load-problem",

@@ -3,7 +3,7 @@
 //! For now a quick-add form and the list; the full table, detail pages and bulk actions come
 //! with the CRM screens.
 
-use crm_core::{Command, FieldValue, Id, Kind};
+use crm_core::{Command, FieldKey, FieldValue, Id, Kind, Query, Sort};
 use leptos::prelude::*;
 
 use crate::adapters::workspace_store::random_bytes;
@@ -31,11 +31,22 @@ pub fn Contacts() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
 
+    let search = RwSignal::new(String::new());
     let rows = Memo::new(move |_| {
+        let query = Query {
+            search: Some(search.get()),
+            sort: vec![Sort {
+                key: FieldKey::Field("name".into()),
+                descending: false,
+            }],
+            ..Query::new(Kind::Contact)
+        };
         session
             .with(|ws| {
-                let mut rows: Vec<Row> = ws
-                    .live(Kind::Contact)
+                ws.query(&query)
+                    .into_iter()
+                    .flat_map(|g| g.ids)
+                    .filter_map(|id| ws.get(Kind::Contact, id))
                     .map(|r| Row {
                         id: r.id,
                         name: r.title().to_owned(),
@@ -45,11 +56,14 @@ pub fn Contacts() -> impl IntoView {
                             .and_then(|s| s.keys().next().cloned())
                             .unwrap_or_default(),
                     })
-                    .collect();
-                rows.sort_by_cached_key(|r| crm_core::search::normalize(&r.name));
-                rows
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default()
+    });
+    let total = Memo::new(move |_| {
+        session
+            .with(|ws| ws.live(Kind::Contact).count())
+            .unwrap_or(0)
     });
 
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -109,12 +123,23 @@ pub fn Contacts() -> impl IntoView {
                 </Show>
             </form>
             <Show
-                when=move || !rows.get().is_empty()
+                when=move || { total.get() > 0 }
                 fallback=|| view! { <EmptyState icon=Icon::Contacts text=Msg::ContactsEmpty /> }
             >
-                <p class="muted" data-testid="contacts-count">
-                    {move || contacts_count(i18n.locale(), rows.get().len() as u64)}
-                </p>
+                <div class="list-tools">
+                    <input
+                        type="search"
+                        class="search"
+                        data-testid="contact-search"
+                        aria-label=move || i18n.t(Msg::SearchContacts)
+                        placeholder=move || i18n.t(Msg::SearchContacts)
+                        prop:value=move || search.get()
+                        on:input=move |ev| search.set(event_target_value(&ev))
+                    />
+                    <p class="muted" data-testid="contacts-count" aria-live="polite">
+                        {move || contacts_count(i18n.locale(), rows.get().len() as u64)}
+                    </p>
+                </div>
                 <VirtualList
                     items=Signal::derive(move || rows.get())
                     row_height=ROW_HEIGHT

@@ -7,8 +7,8 @@ import { ARTIFACTS, appReady, expect, test, watchConsole } from "../support/fixt
 import { msg } from "../support/messages";
 
 async function addContact(page: Page, name: string, email = "") {
-  await page.getByLabel(msg("en", "field-name")).fill(name);
-  await page.getByLabel(msg("en", "field-email")).fill(email);
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill(name);
+  await page.getByLabel(msg("en", "field-email"), { exact: true }).fill(email);
   await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
   await expect(page.getByTestId("contact-list")).toContainText(name);
 }
@@ -47,10 +47,10 @@ test("contacts added are still there after a reload", async ({ page }) => {
 test("invalid input is refused with a reason and nothing is saved", async ({ page }) => {
   await page.goto("/contacts");
   await appReady(page);
-  await page.getByLabel(msg("en", "field-name")).fill("Cara");
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill("Cara");
   // Bypass the browser's own email check to reach the app's validation.
-  await page.getByLabel(msg("en", "field-email")).evaluate((el: HTMLInputElement) => (el.type = "text"));
-  await page.getByLabel(msg("en", "field-email")).fill("not an email");
+  await page.getByLabel(msg("en", "field-email"), { exact: true }).evaluate((el: HTMLInputElement) => (el.type = "text"));
+  await page.getByLabel(msg("en", "field-email"), { exact: true }).fill("not an email");
   await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
   await expect(page.getByRole("alert")).toContainText("not a valid email address");
   await expect(page.getByTestId("contact-list")).toHaveCount(0);
@@ -197,4 +197,28 @@ test("a long list keeps only the visible rows in the page", async ({ page }) => 
   await expect(list.getByText("Person 2999")).toBeVisible();
   expect(await list.locator(".virtual-row").count()).toBeLessThan(80);
   await expect(list.locator(".virtual-row").last()).toHaveAttribute("aria-setsize", "3000");
+});
+
+test("the contact list searches by prefix, ignoring case, accents and letter variants", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "José Müller", "jose@example.com");
+  await addContact(page, "علی کریمی");
+  await addContact(page, "Фёдор Петров");
+  const search = page.getByTestId("contact-search");
+  for (const [query, expected] of [
+    ["mull", ["José Müller"]],
+    ["JOSE", ["José Müller"]],
+    ["example", ["José Müller"]],
+    ["علي", ["علی کریمی"]],
+    ["كري", ["علی کریمی"]],
+    ["федор", ["Фёдор Петров"]],
+    ["", ["José Müller", "Фёдор Петров", "علی کریمی"]],
+  ] as [string, string[]][]) {
+    await search.fill(query);
+    await expect.poll(() => listed(page)).toEqual(expected);
+  }
+  await search.fill("nobody");
+  await expect.poll(() => listed(page)).toEqual([]);
+  await expect(page.getByTestId("contacts-count")).toHaveText("\u20680\u2069 contacts");
 });
