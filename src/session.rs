@@ -16,7 +16,7 @@ use wasm_bindgen::closure::Closure;
 use crate::adapters::idb::Idb;
 use crate::adapters::now_ms;
 use crate::adapters::workspace_store::{
-    self as store, ChunkStore, DB_NAME, StoreError, WorkspaceInfo, new_workspace_id, random_bytes,
+    self as store, ChunkStore, DB_NAME, StoreError, WorkspaceInfo, random_bytes,
 };
 
 /// Whether this device's changes are safely stored.
@@ -81,6 +81,10 @@ impl Session {
         }
     }
 
+    fn db(&self) -> Result<Rc<Idb>, StoreError> {
+        self.db.get_value().ok_or(StoreError::NotOpen)
+    }
+
     fn report(&self, e: impl std::fmt::Display) {
         let text = e.to_string();
         self.problems.update(|p| p.push(text));
@@ -111,11 +115,7 @@ impl Session {
         self.db.set_value(Some(Rc::clone(&db)));
         let mut list = store::list_workspaces(&db).await?;
         if list.is_empty() {
-            list.push(WorkspaceInfo {
-                id: new_workspace_id(),
-                name: default_name,
-                created_at: now_ms(),
-            });
+            list.push(WorkspaceInfo::new(default_name));
             store::save_workspaces(&db, &list).await?;
         }
         let current = store::current_workspace(&db)
@@ -271,22 +271,19 @@ impl Session {
 
     pub fn create_workspace(self, name: String) {
         self.run(async move {
-            let db = self
-                .db
-                .get_value()
-                .ok_or(StoreError::Registry("not open".into()))?;
-            let info = WorkspaceInfo {
-                id: new_workspace_id(),
-                name,
-                created_at: now_ms(),
-            };
-            let id = info.id.clone();
-            let mut list = self.workspaces.get_untracked();
-            list.push(info);
-            store::save_workspaces(&db, &list).await?;
-            self.workspaces.set(list);
-            self.open(id).await
+            let db = self.db()?;
+            self.add_and_open(&db, WorkspaceInfo::new(name)).await
         });
+    }
+
+    /// Lists a new workspace in the registry and opens it.
+    async fn add_and_open(self, db: &Idb, info: WorkspaceInfo) -> Result<(), StoreError> {
+        let id = info.id.clone();
+        let mut list = self.workspaces.get_untracked();
+        list.push(info);
+        store::save_workspaces(db, &list).await?;
+        self.workspaces.set(list);
+        self.open(id).await
     }
 
     pub fn switch_workspace(self, id: String) {
@@ -295,10 +292,7 @@ impl Session {
 
     pub fn rename_workspace(self, id: String, name: String) {
         self.run(async move {
-            let db = self
-                .db
-                .get_value()
-                .ok_or(StoreError::Registry("not open".into()))?;
+            let db = self.db()?;
             let mut list = self.workspaces.get_untracked();
             if let Some(w) = list.iter_mut().find(|w| w.id == id) {
                 w.name = name;
@@ -313,18 +307,11 @@ impl Session {
     /// Deleting the open one opens another, or a fresh empty one.
     pub fn delete_workspace(self, id: String, fallback_name: String) {
         self.run(async move {
-            let db = self
-                .db
-                .get_value()
-                .ok_or(StoreError::Registry("not open".into()))?;
+            let db = self.db()?;
             let mut list = self.workspaces.get_untracked();
             list.retain(|w| w.id != id);
             if list.is_empty() {
-                list.push(WorkspaceInfo {
-                    id: new_workspace_id(),
-                    name: fallback_name,
-                    created_at: now_ms(),
-                });
+                list.push(WorkspaceInfo::new(fallback_name));
             }
             store::save_workspaces(&db, &list).await?;
             store::delete_workspace_data(&db, &id).await?;
@@ -350,30 +337,20 @@ impl Session {
     /// damaged or foreign file changes nothing and is reported.
     pub fn import(self, name: String, bytes: Vec<u8>) {
         self.run(async move {
-            let db = self
-                .db
-                .get_value()
-                .ok_or(StoreError::Registry("not open".into()))?;
+            let db = self.db()?;
             let mut ws = if bytes.first() == Some(&b'{') {
-                let text =
-                    String::from_utf8(bytes).map_err(|e| StoreError::Registry(e.to_string()))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    crm_core::WorkspaceError::NotAWorkspace(format!("not UTF-8 text: {e}"))
+                })?;
                 Workspace::import_json(&text, random_bytes(), &ctx())?
             } else {
                 Workspace::load(&bytes, random_bytes())?
             };
-            let info = WorkspaceInfo {
-                id: new_workspace_id(),
-                name,
-                created_at: now_ms(),
-            };
-            let id = info.id.clone();
-            let (chunk_store, _, _) = ChunkStore::open(Rc::clone(&db), &id, random_bytes()).await?;
+            let info = WorkspaceInfo::new(name);
+            let (chunk_store, _, _) =
+                ChunkStore::open(Rc::clone(&db), &info.id, random_bytes()).await?;
             chunk_store.compact(ws.save()).await?;
-            let mut list = self.workspaces.get_untracked();
-            list.push(info);
-            store::save_workspaces(&db, &list).await?;
-            self.workspaces.set(list);
-            self.open(id).await
+            self.add_and_open(&db, info).await
         });
     }
 

@@ -30,6 +30,8 @@ pub enum StoreError {
     Workspace(#[from] WorkspaceError),
     #[error("the list of workspaces is damaged: {0}")]
     Registry(String),
+    #[error("local storage is not open")]
+    NotOpen,
 }
 
 /// 16 bytes from the browser's cryptographic random source.
@@ -55,6 +57,17 @@ pub struct WorkspaceInfo {
     pub id: String,
     pub name: String,
     pub created_at: i64,
+}
+
+impl WorkspaceInfo {
+    /// A new workspace entry with a fresh random id.
+    pub fn new(name: String) -> Self {
+        Self {
+            id: new_workspace_id(),
+            name,
+            created_at: super::now_ms(),
+        }
+    }
 }
 
 /// The workspaces of this browser and which one is open.

@@ -350,13 +350,7 @@ impl Workspace {
     pub fn apply(&mut self, cmd: Command, ctx: &Ctx) -> Result<(), CommandError> {
         let plan = self.plan(cmd, ctx)?;
         let diffs = self.write(plan, ctx)?;
-        if !diffs.is_empty() {
-            self.undo.push(diffs);
-            if self.undo.len() > UNDO_DEPTH {
-                self.undo.remove(0);
-            }
-            self.redo.clear();
-        }
+        self.record_undo(diffs);
         Ok(())
     }
 
@@ -387,14 +381,20 @@ impl Workspace {
             plan.records.extend(p.records);
         }
         let diffs = self.write(plan, ctx).map_err(|e| (0, e))?;
-        if !diffs.is_empty() {
-            self.undo.push(diffs);
-            if self.undo.len() > UNDO_DEPTH {
-                self.undo.remove(0);
-            }
-            self.redo.clear();
-        }
+        self.record_undo(diffs);
         Ok(())
+    }
+
+    /// A new command starts a new redo-less future; only the last `UNDO_DEPTH` steps are kept.
+    fn record_undo(&mut self, diffs: Vec<RecordDiff>) {
+        if diffs.is_empty() {
+            return;
+        }
+        self.undo.push(diffs);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
     }
 
     /// Reverts this device's most recent command (as a new change, so it syncs like any edit).
