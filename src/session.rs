@@ -54,19 +54,14 @@ pub struct Session {
     pub problems: RwSignal<Vec<String>>,
     pub workspaces: RwSignal<Vec<WorkspaceInfo>>,
     pub current: RwSignal<Option<String>>,
+    /// The team member this device acts as in the open workspace (stamped on its changes).
+    pub me: RwSignal<Option<crm_core::Id>>,
     live: StoredValue<Option<Rc<RefCell<Live>>>, LocalStorage>,
     db: StoredValue<Option<Rc<Idb>>, LocalStorage>,
 }
 
 /// How long to wait before retrying a failed write.
 const RETRY_MS: i32 = 3_000;
-
-fn ctx() -> Ctx {
-    Ctx {
-        now: Timestamp(now_ms()),
-        by: None,
-    }
-}
 
 impl Session {
     pub fn new() -> Self {
@@ -76,9 +71,25 @@ impl Session {
             problems: RwSignal::new(Vec::new()),
             workspaces: RwSignal::new(Vec::new()),
             current: RwSignal::new(None),
+            me: RwSignal::new(None),
             live: StoredValue::new_local(None),
             db: StoredValue::new_local(None),
         }
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            now: Timestamp(now_ms()),
+            by: self.me.get_untracked(),
+        }
+    }
+
+    /// Chooses who "me" is on this device for the open workspace; remembered per workspace.
+    pub fn set_me(&self, member: Option<crm_core::Id>) {
+        if let Some(ws) = self.current.get_untracked() {
+            crate::adapters::prefs::save_me(&ws, member.map(|m| m.to_string()).as_deref());
+        }
+        self.me.set(member);
     }
 
     fn db(&self) -> Result<Rc<Idb>, StoreError> {
@@ -144,6 +155,8 @@ impl Session {
         }));
         self.listen(&live, &id);
         self.live.set_value(Some(live));
+        self.me
+            .set(crate::adapters::prefs::load_me(&id).and_then(|m| m.parse().ok()));
         self.current.set(Some(id));
         self.version.update(|v| *v += 1);
         mark("hearth:workspace-ready");
@@ -188,15 +201,15 @@ impl Session {
 
     /// Applies a command now and persists it in the background.
     pub fn apply(&self, cmd: Command) -> Result<(), CommandError> {
-        self.mutate(|ws| ws.apply(cmd, &ctx()))
+        self.mutate(|ws| ws.apply(cmd, &self.ctx()))
     }
 
     pub fn undo(&self) -> Result<(), CommandError> {
-        self.mutate(|ws| ws.undo(&ctx()))
+        self.mutate(|ws| ws.undo(&self.ctx()))
     }
 
     pub fn redo(&self) -> Result<(), CommandError> {
-        self.mutate(|ws| ws.redo(&ctx()))
+        self.mutate(|ws| ws.redo(&self.ctx()))
     }
 
     fn mutate(
@@ -342,7 +355,7 @@ impl Session {
                 let text = String::from_utf8(bytes).map_err(|e| {
                     crm_core::WorkspaceError::NotAWorkspace(format!("not UTF-8 text: {e}"))
                 })?;
-                Workspace::import_json(&text, random_bytes(), &ctx())?
+                Workspace::import_json(&text, random_bytes(), &self.ctx())?
             } else {
                 Workspace::load(&bytes, random_bytes())?
             };

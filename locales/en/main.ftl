@@ -69,6 +69,14 @@ save-retry = Retry now
 load-problem = Some stored data could not be read and was skipped: { $details }
 dismiss = Dismiss
 
+## Team
+settings-team = Team
+team-hint = Add your colleagues, then choose which one you are on this device: your changes are signed with that name.
+team-me = This is me
+team-add = Add teammate
+field-color = Colour
+team-nobody = Nobody chosen
+
 ## Workspaces and data
 settings-workspaces = Workspaces
 workspace-current = Open now

@@ -67,6 +67,14 @@ save-retry = تلاش دوباره
 load-problem = بخشی از داده‌های ذخیره‌شده خوانده نشد و کنار گذاشته شد: { $details }
 dismiss = بستن
 
+## Team
+settings-team = تیم
+team-hint = همکارانتان را بیفزایید و سپس انتخاب کنید در این دستگاه کدام‌یک هستید: تغییرات شما با همان نام ثبت می‌شود.
+team-me = این منم
+team-add = افزودن هم‌تیمی
+field-color = رنگ
+team-nobody = کسی انتخاب نشده
+
 ## Workspaces and data
 settings-workspaces = فضاهای کاری
 workspace-current = باز است

@@ -70,6 +70,14 @@ save-retry = Повторить сейчас
 load-problem = Часть сохранённых данных не удалось прочитать, она пропущена: { $details }
 dismiss = Закрыть
 
+## Team
+settings-team = Команда
+team-hint = Добавьте коллег и выберите, кто из них вы на этом устройстве: ваши изменения будут подписаны этим именем.
+team-me = Это я
+team-add = Добавить коллегу
+field-color = Цвет
+team-nobody = Никто не выбран
+
 ## Workspaces and data
 settings-workspaces = Рабочие пространства
 workspace-current = Открыто

@@ -79,3 +79,20 @@ pub fn initial_theme() -> ThemeChoice {
 pub fn save_theme(theme: ThemeChoice) {
     write(THEME_KEY, theme.as_str());
 }
+
+/// Who this device acts as in a workspace: a member id, per workspace.
+pub fn load_me(workspace: &str) -> Option<String> {
+    read(&format!("hearth.me.{workspace}"))
+}
+
+pub fn save_me(workspace: &str, member: Option<&str>) {
+    let key = format!("hearth.me.{workspace}");
+    match member {
+        Some(m) => write(&key, m),
+        None => {
+            if let Some(s) = storage() {
+                let _ = s.remove_item(&key);
+            }
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub fn Settings() -> impl IntoView {
             <LanguageSetting />
             <ThemeSetting />
             <FormatsPreview />
+            <super::settings_data::TeamSetting />
             <super::settings_data::WorkspacesSetting />
             <super::settings_data::DataSetting />
             <super::settings_data::StorageSetting />

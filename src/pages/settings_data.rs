@@ -224,3 +224,109 @@ pub fn StorageSetting() -> impl IntoView {
         </section>
     }
 }
+
+/// Teammates and who "me" is on this device.
+#[component]
+pub fn TeamSetting() -> impl IntoView {
+    use crm_core::{Command, FieldValue, Id, Kind};
+
+    use crate::adapters::workspace_store::random_bytes;
+
+    let i18n = use_i18n();
+    let session = use_session();
+    let name = RwSignal::new(String::new());
+    let color = RwSignal::new("#1e40af".to_owned());
+    let error = RwSignal::new(None::<String>);
+    let members = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                let mut m: Vec<(Id, String, String)> = ws
+                    .live(Kind::Member)
+                    .map(|r| {
+                        (
+                            r.id,
+                            r.title().to_owned(),
+                            r.text("color").unwrap_or("#888888").to_owned(),
+                        )
+                    })
+                    .collect();
+                m.sort_by(|a, b| a.1.cmp(&b.1));
+                m
+            })
+            .unwrap_or_default()
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let cmd = Command::Create {
+            kind: Kind::Member,
+            id: Id::from_bytes(random_bytes()),
+            fields: vec![
+                ("name".into(), FieldValue::text(name.get_untracked())),
+                ("color".into(), FieldValue::text(color.get_untracked())),
+            ],
+            custom: vec![],
+        };
+        match session.apply(cmd) {
+            Ok(()) => {
+                name.set(String::new());
+                error.set(None);
+            }
+            Err(e) => error.set(Some(
+                i18n.t_with(Msg::CommandRefused, &[("reason", &e.to_string())]),
+            )),
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="team-title">
+            <h2 id="team-title">{move || i18n.t(Msg::SettingsTeam)}</h2>
+            <p class="muted">{move || i18n.t(Msg::TeamHint)}</p>
+            <fieldset class="choices team" data-testid="team-me">
+                <legend class="visually-hidden">{move || i18n.t(Msg::TeamMe)}</legend>
+                <label>
+                    <input
+                        type="radio"
+                        name="me"
+                        prop:checked=move || session.me.get().is_none()
+                        on:change=move |_| session.set_me(None)
+                    />
+                    <span>{move || i18n.t(Msg::TeamNobody)}</span>
+                </label>
+                <For each=move || members.get() key=|m| m.clone() let:m>
+                    <label>
+                        <input
+                            type="radio"
+                            name="me"
+                            prop:checked=move || session.me.get() == Some(m.0)
+                            on:change=move |_| session.set_me(Some(m.0))
+                        />
+                        <span class="swatch" style:background-color=m.2.clone()></span>
+                        <span>{m.1.clone()}</span>
+                    </label>
+                </For>
+            </fieldset>
+            <form class="fields" on:submit=add>
+                <label>
+                    <span>{move || i18n.t(Msg::FieldName)}</span>
+                    <input
+                        name="member-name"
+                        required
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="narrow">
+                    <span>{move || i18n.t(Msg::FieldColor)}</span>
+                    <input
+                        type="color"
+                        prop:value=move || color.get()
+                        on:input=move |ev| color.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" class="button">{move || i18n.t(Msg::TeamAdd)}</button>
+            </form>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+        </section>
+    }
+}

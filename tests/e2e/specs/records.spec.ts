@@ -222,3 +222,25 @@ test("the contact list searches by prefix, ignoring case, accents and letter var
   await expect.poll(() => listed(page)).toEqual([]);
   await expect(page.getByTestId("contacts-count")).toHaveText("\u20680\u2069 contacts");
 });
+
+test("a device chooses who it is, and its changes are signed with that teammate", async ({ page }) => {
+  await page.goto("/settings");
+  await appReady(page);
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill("Sara Ahmadi");
+  await page.getByRole("button", { name: msg("en", "team-add") }).click();
+  const team = page.getByTestId("team-me");
+  await team.getByLabel("Sara Ahmadi").check();
+  await page.reload();
+  await expect(page.getByTestId("team-me").getByLabel("Sara Ahmadi")).toBeChecked();
+  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await addContact(page, "Signed contact");
+  await page.goto("/settings");
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-json").click();
+  const path = join(ARTIFACTS, "signed.json");
+  await (await download).saveAs(path);
+  const records = JSON.parse(readFileSync(path, "utf8")).records;
+  const sara = records.members.find((m: { fields: { name: string } }) => m.fields.name === "Sara Ahmadi");
+  const contact = records.contacts.find((c: { fields: { name: string } }) => c.fields.name === "Signed contact");
+  expect(contact.created_by).toBe(sara.id);
+});
