@@ -1189,31 +1189,41 @@ impl Workspace {
                     .map_err(doc_err)?,
                 Write::MergedInto(None) => self.delete_key(&obj, "merged_into")?,
                 Write::StageEntered(stage) => {
-                    let list = match self.doc.get(&obj, "stage_history").map_err(doc_err)? {
-                        Some((Value::Object(ObjType::List), o)) => o,
-                        _ => self
-                            .doc
-                            .put_object(&obj, "stage_history", ObjType::List)
-                            .map_err(doc_err)?,
-                    };
-                    let at = self.doc.length(&list);
-                    let entry = self
-                        .doc
-                        .insert_object(&list, at, ObjType::Map)
-                        .map_err(doc_err)?;
-                    self.doc
-                        .put(&entry, "stage", stage.as_str())
-                        .map_err(doc_err)?;
-                    self.doc
-                        .put(&entry, "at", ScalarValue::Timestamp(ctx.now.0))
-                        .map_err(doc_err)?;
-                    if let Some(by) = ctx.by {
-                        self.doc
-                            .put(&entry, "by", by.to_string())
-                            .map_err(doc_err)?;
-                    }
+                    self.push_stage_entry(&obj, stage, ctx.now, ctx.by)?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Appends `{stage, at, by}` to a deal's stage history, creating the list on first use.
+    fn push_stage_entry(
+        &mut self,
+        obj: &ObjId,
+        stage: &str,
+        at: Timestamp,
+        by: Option<Id>,
+    ) -> Result<(), CommandError> {
+        let list = match self.doc.get(obj, "stage_history").map_err(doc_err)? {
+            Some((Value::Object(ObjType::List), o)) => o,
+            _ => self
+                .doc
+                .put_object(obj, "stage_history", ObjType::List)
+                .map_err(doc_err)?,
+        };
+        let index = self.doc.length(&list);
+        let entry = self
+            .doc
+            .insert_object(&list, index, ObjType::Map)
+            .map_err(doc_err)?;
+        self.doc.put(&entry, "stage", stage).map_err(doc_err)?;
+        self.doc
+            .put(&entry, "at", ScalarValue::Timestamp(at.0))
+            .map_err(doc_err)?;
+        if let Some(by) = by {
+            self.doc
+                .put(&entry, "by", by.to_string())
+                .map_err(doc_err)?;
         }
         Ok(())
     }

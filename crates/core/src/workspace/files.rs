@@ -165,11 +165,15 @@ impl Workspace {
                 meta.push(m);
             }
         }
-        for rw in &plan.records {
-            ws.write_record(rw, ctx).map_err(|e| bad(e.to_string()))?;
-        }
-        for m in meta {
-            ws.write_meta(&m).map_err(|e| bad(e.to_string()))?;
+        for (rw, m) in plan.records.iter().zip(&meta) {
+            // Created with the record's own creation time and author, not the import's.
+            let created = Ctx {
+                now: m.created_at,
+                by: m.created_by,
+            };
+            ws.write_record(rw, &created)
+                .map_err(|e| bad(e.to_string()))?;
+            ws.write_meta(m).map_err(|e| bad(e.to_string()))?;
         }
         ws.doc.commit_with(
             CommitOptions::default()
@@ -187,16 +191,6 @@ impl Workspace {
                 kind: m.kind,
                 id: m.id,
             })?;
-        self.doc
-            .put(&obj, "created_at", ScalarValue::Timestamp(m.created_at.0))
-            .map_err(doc_err)?;
-        match m.created_by {
-            Some(by) => self
-                .doc
-                .put(&obj, "created_by", by.to_string())
-                .map_err(doc_err)?,
-            None => self.delete_key(&obj, "created_by")?,
-        }
         if let Some((at, by)) = m.trashed {
             self.doc
                 .put(&obj, "trashed_at", ScalarValue::Timestamp(at.0))
@@ -212,24 +206,8 @@ impl Workspace {
                 .put(&obj, "merged_into", into.to_string())
                 .map_err(doc_err)?;
         }
-        if !m.stages.is_empty() {
-            let list = self
-                .doc
-                .put_object(&obj, "stage_history", automerge::ObjType::List)
-                .map_err(doc_err)?;
-            for (i, (stage, at, by)) in m.stages.iter().enumerate() {
-                let e = self
-                    .doc
-                    .insert_object(&list, i, automerge::ObjType::Map)
-                    .map_err(doc_err)?;
-                self.doc.put(&e, "stage", stage.as_str()).map_err(doc_err)?;
-                self.doc
-                    .put(&e, "at", ScalarValue::Timestamp(at.0))
-                    .map_err(doc_err)?;
-                if let Some(by) = by {
-                    self.doc.put(&e, "by", by.to_string()).map_err(doc_err)?;
-                }
-            }
+        for (stage, at, by) in &m.stages {
+            self.push_stage_entry(&obj, stage, *at, *by)?;
         }
         Ok(())
     }
