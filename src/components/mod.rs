@@ -1,5 +1,6 @@
 //! Reusable view pieces. They render state and forward user intent; no business logic here.
 
+pub mod field;
 pub mod icons;
 pub mod page;
 pub mod save_banner;

@@ -7,6 +7,7 @@ use crm_core::{Command, FieldKey, FieldValue, Id, Kind, Query, Sort};
 use leptos::prelude::*;
 
 use crate::adapters::workspace_store::random_bytes;
+use crate::components::field::TextField;
 use crate::components::icons::Icon;
 use crate::components::page::{EmptyState, Page};
 use crate::components::virtual_list::VirtualList;
@@ -96,26 +97,8 @@ pub fn Contacts() -> impl IntoView {
             <form class="card quick-add" on:submit=add aria-labelledby="add-contact-title">
                 <h2 id="add-contact-title">{move || i18n.t(Msg::ContactsAddTitle)}</h2>
                 <div class="fields">
-                    <label>
-                        <span>{move || i18n.t(Msg::FieldName)}</span>
-                        <input
-                            name="name"
-                            required
-                            autocomplete="off"
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev))
-                        />
-                    </label>
-                    <label>
-                        <span>{move || i18n.t(Msg::FieldEmail)}</span>
-                        <input
-                            name="email"
-                            type="email"
-                            autocomplete="off"
-                            prop:value=move || email.get()
-                            on:input=move |ev| email.set(event_target_value(&ev))
-                        />
-                    </label>
+                    <TextField label=Msg::FieldName value=name name="name" required=true />
+                    <TextField label=Msg::FieldEmail value=email name="email" kind="email" />
                     <button type="submit" class="button primary">{move || i18n.t(Msg::ContactsAdd)}</button>
                 </div>
                 <Show when=move || error.get().is_some()>

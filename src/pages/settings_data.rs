@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::adapters::files::{download, read_chosen_file};
+use crate::components::field::TextField;
 use crate::i18n::intl::format_number;
 use crate::i18n::{Msg, use_i18n};
 use crate::session::{storage_report, use_session};
@@ -30,15 +31,7 @@ pub fn WorkspacesSetting() -> impl IntoView {
                 </For>
             </ul>
             <form class="fields" on:submit=create>
-                <label>
-                    <span>{move || i18n.t(Msg::WorkspaceNewName)}</span>
-                    <input
-                        name="workspace-name"
-                        required
-                        prop:value=move || new_name.get()
-                        on:input=move |ev| new_name.set(event_target_value(&ev))
-                    />
-                </label>
+                <TextField label=Msg::WorkspaceNewName value=new_name name="workspace-name" required=true />
                 <button type="submit" class="button">{move || i18n.t(Msg::WorkspaceCreate)}</button>
             </form>
         </section>
@@ -305,15 +298,7 @@ pub fn TeamSetting() -> impl IntoView {
                 </For>
             </fieldset>
             <form class="fields" on:submit=add>
-                <label>
-                    <span>{move || i18n.t(Msg::FieldName)}</span>
-                    <input
-                        name="member-name"
-                        required
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                </label>
+                <TextField label=Msg::FieldName value=name name="member-name" required=true />
                 <label class="narrow">
                     <span>{move || i18n.t(Msg::FieldColor)}</span>
                     <input
