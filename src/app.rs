@@ -25,6 +25,11 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let theme = Theme::new(prefs::initial_theme());
     provide_context(theme);
+    provide_context(crate::components::toast::Toasts::new());
+    provide_context(crate::components::palette::Overlays {
+        palette: RwSignal::new(false),
+        help: RwSignal::new(false),
+    });
     let session = Session::new();
     provide_context(session);
     session.start(i18n::t(i18n.locale_untracked(), Msg::WorkspaceDefaultName));
@@ -52,8 +57,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::dashboard::Dashboard />
                     <Route path=path!("/contacts") view=pages::contacts::Contacts />
+                    <Route path=path!("/contacts/:id") view=pages::records::detail::ContactDetail />
                     <Route path=path!("/companies") view=pages::companies::Companies />
+                    <Route path=path!("/companies/:id") view=pages::records::detail::CompanyDetail />
                     <Route path=path!("/deals") view=pages::deals::Deals />
+                    <Route path=path!("/deals/:id") view=pages::records::detail::DealDetail />
+                    <Route path=path!("/duplicates") view=pages::duplicates::Duplicates />
                     <Route path=path!("/activities") view=pages::activities::Activities />
                     <Route path=path!("/tasks") view=pages::tasks::Tasks />
                     <Route path=path!("/settings") view=pages::settings::Settings />

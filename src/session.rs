@@ -194,6 +194,20 @@ impl Session {
             .with_value(|l| l.as_ref().map(|l| f(&l.borrow().ws)))
     }
 
+    /// Reads the open workspace without subscribing (event handlers).
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
+        self.live
+            .with_value(|l| l.as_ref().map(|l| f(&l.borrow().ws)))
+    }
+
+    /// A record's change history (who, when, which fields); tracked like `with`.
+    pub fn history(&self, kind: crm_core::Kind, id: crm_core::Id) -> Vec<crm_core::HistoryEntry> {
+        self.version.track();
+        self.live
+            .with_value(|l| l.as_ref().map(|l| l.borrow_mut().ws.history(kind, id)))
+            .unwrap_or_default()
+    }
+
     pub fn is_ready(&self) -> bool {
         self.version.track();
         self.live.with_value(Option::is_some)
@@ -202,6 +216,19 @@ impl Session {
     /// Applies a command now and persists it in the background.
     pub fn apply(&self, cmd: Command) -> Result<(), CommandError> {
         self.mutate(|ws| ws.apply(cmd, &self.ctx()))
+    }
+
+    /// Applies several commands as one change and one undo step (bulk edits, drag and drop).
+    pub fn apply_batch(&self, cmds: Vec<Command>) -> Result<(), CommandError> {
+        self.mutate(|ws| ws.apply_batch(cmds, &self.ctx()).map_err(|(_, e)| e))
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.with(Workspace::can_undo).unwrap_or(false)
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.with(Workspace::can_redo).unwrap_or(false)
     }
 
     pub fn undo(&self) -> Result<(), CommandError> {

@@ -98,3 +98,340 @@ settings-storage = Хранилище на этом устройстве
 storage-persistent = Постоянное: браузер не очистит его ради свободного места.
 storage-best-effort = Непостоянное: браузер может очистить его при нехватке места. Регулярно скачивайте данные.
 storage-used = Занято { $used } МБ из { $quota } МБ
+
+## CRM screens
+yes = Да
+no = Нет
+undo = Отменить
+redo = Повторить
+err-required = Поле «{ $field }» обязательно для заполнения.
+err-email = { $field }: «{ $value }» — некорректный адрес электронной почты.
+err-phone = { $field }: «{ $value }» — некорректный номер телефона (от 5 до 20 цифр).
+err-url = { $field }: «{ $value }» — некорректный веб-адрес.
+err-date = { $field }: «{ $value }» — некорректная дата.
+err-color = { $field }: «{ $value }» — не цвет в формате #1e40af.
+err-choice = { $field }: варианта «{ $value }» нет в списке.
+err-range = Значение поля «{ $field }» должно быть от { $min } до { $max }.
+err-negative = Значение поля «{ $field }» не может быть отрицательным.
+err-too-long = Значение поля «{ $field }» слишком длинное (максимум символов: { $max }).
+err-not-found = Этой записи здесь больше нет.
+err-dangling = Поле «{ $field }» ссылается на запись, которой здесь нет.
+err-link-to-trash = Поле «{ $field }» ссылается на запись в корзине; сначала восстановите её.
+err-trashed = Эта запись в корзине; сначала восстановите её.
+err-cycle = Тогда человек оказался бы собственным руководителем в оргструктуре.
+err-unknown-stage = В воронке нет этапа «{ $stage }».
+err-no-stages = В воронке должен быть хотя бы один этап.
+err-deal-closed = Сделка закрыта; сначала откройте её снова.
+err-reason-required = Укажите, почему сделка проиграна.
+err-not-an-option = «{ $value }» не входит в варианты этого поля ({ $options }).
+err-merge-with-self = Запись нельзя объединить с самой собой.
+err-nothing-to-undo = Нечего отменять.
+err-nothing-to-redo = Нечего повторять.
+err-stage-in-use = Сначала перенесите сделки с этапа «{ $stage }» на другой этап (сделок: { $count }).
+clear = Очистить
+empty = пусто
+select-all = Выбрать все
+select-record = Выбрать { $name }
+no-value = (нет)
+bulk-tagged = { $count ->
+    [one] Метка добавлена к { $count } записи
+    [few] Метка добавлена к { $count } записям
+    [many] Метка добавлена к { $count } записям
+   *[other] Метка добавлена к { $count } записи
+}
+bulk-assigned = { $count ->
+    [one] Ответственный назначен для { $count } записи
+    [few] Ответственный назначен для { $count } записей
+    [many] Ответственный назначен для { $count } записей
+   *[other] Ответственный назначен для { $count } записи
+}
+bulk-restored = { $count ->
+    [one] Восстановлена { $count } запись
+    [few] Восстановлены { $count } записи
+    [many] Восстановлено { $count } записей
+   *[other] Восстановлено { $count } записи
+}
+bulk-trashed = { $count ->
+    [one] { $count } запись перемещена в корзину
+    [few] { $count } записи перемещены в корзину
+    [many] { $count } записей перемещено в корзину
+   *[other] { $count } записи перемещено в корзину
+}
+search-list = Поиск по списку
+anyone = Любой
+nobody = Никто
+me-name = { $name } (я)
+any-territory = Любая территория
+show-trash = Показать корзину
+records-count = { $count ->
+    [one] { $count } запись
+    [few] { $count } записи
+    [many] { $count } записей
+   *[other] { $count } записи
+}
+bulk-actions = Действия с выбранными записями
+selected-count = { $count ->
+    [one] Выбрана { $count } запись
+    [few] Выбраны { $count } записи
+    [many] Выбрано { $count } записей
+   *[other] Выбрано { $count } записи
+}
+tag-to-add = Какую метку добавить
+add-tag = Добавить метку
+assign = Назначить
+restore = Восстановить
+move-to-trash = В корзину
+clear-selection = Снять выделение
+group-by = Группировать по
+no-grouping = Без группировки
+created-at = Создано
+op-empty = пусто
+op-not-empty = не пусто
+op-equals = равно
+op-contains = содержит
+op-at-least = не меньше
+op-at-most = не больше
+add-filter = Добавить фильтр
+field = Поле
+condition = Условие
+value = Значение
+apply = Применить
+active-filters = Активные фильтры
+remove-filter = Убрать фильтр { $filter }
+saved-views = Представление
+all-records = Все записи
+delete-view = Удалить представление
+save-view = Сохранить представление
+view-name = Название представления
+save = Сохранить
+view-saved = Представление «{ $name }» сохранено
+view-deleted = Представление удалено
+columns = Столбцы
+err-minutes = Длительность должна быть целым числом минут.
+err-reminder = Для напоминания указаны некорректные дата и время.
+activity-logged = Активность записана
+log-activity = Записать активность
+log = Записать
+task-added = Задача добавлена
+add-task = Добавить задачу
+me = Я
+restored-name = Запись «{ $name }» восстановлена
+trashed-name = Запись «{ $name }» перемещена в корзину
+record-missing-title = Записи здесь нет
+record-missing-body = Этой записи нет в этом пространстве на этом устройстве. Возможно, она ещё не синхронизировалась или ссылка неверна.
+in-trash = Эта запись в корзине. Восстановите её, чтобы снова с ней работать.
+details = Подробности
+log-shortcut-hint = Быстрые клавиши: нажмите L, затем C (звонок), E (письмо), M (встреча), V (визит) или N (заметка).
+kind-contact = Контакт
+kind-company = Компания
+kind-deal = Сделка
+kind-task = Задача
+kind-activity = Активность
+people = Люди
+no-people = В этой компании пока никого нет. Укажите компанию у контакта, и он появится здесь.
+org-chart = Оргструктура
+direct-reports = Прямые подчинённые
+no-deals = Сделок пока нет.
+timeline = Хронология
+no-activities = Активностей пока нет.
+no-tasks = Задач нет.
+someone-unknown = Кто-то
+history-created = Создано
+history-trashed = Перемещено в корзину
+history = История
+contact-added = Контакт «{ $name }» добавлен
+company-added = Компания «{ $name }» добавлена
+companies-add-title = Новая компания
+companies-add = Добавить компанию
+stage-lead = Лид
+stage-qualified = Квалифицирован
+stage-proposal = Предложение
+stage-negotiation = Переговоры
+pipeline-default-name = Продажи
+create-pipeline = Создать воронку продаж
+view-as = Вид
+board = Доска
+list = Список
+edit-pipeline = Изменить воронку
+new-pipeline = Новая воронка
+deal-added = Сделка «{ $name }» добавлена
+add-deal = Добавить сделку
+drag-position = { $name }: { $stage }, позиция { $position } из { $total }.
+drag-picked = Сделка «{ $name }» взята. Перемещайте её клавишами со стрелками, опустите клавишей Space (пробел), отмените клавишей Escape.
+drag-dropped = Сделка «{ $name }» перенесена на этап «{ $stage }».
+drag-cancelled = Перемещение сделки «{ $name }» отменено.
+deal-moved = Сделка «{ $name }» перемещена
+deal-moved-short = Сделка перемещена
+drag-help = Нажмите Space (пробел), чтобы взять сделку, перемещайте её клавишами со стрелками, опустите клавишей Space или Enter, отмените клавишей Escape.
+column-totals = { $count } · { $sum } · с учётом вероятности { $weighted }
+draggable-card = перемещаемая сделка
+card-position = { $position } из { $total }
+move-to-stage = Перенести на этап…
+deal-reopened = Сделка снова открыта
+reopen = Открыть снова
+deal-won = Сделка выиграна
+mark-won = Выиграна
+mark-lost = Проиграна
+deal-lost = Сделка проиграна
+confirm-lost = Отметить как проигранную
+err-probability = У этапа должны быть название и вероятность от 0 до 100.
+stage-name = Название этапа
+stage-probability = Вероятность (%)
+deals-count = { $count ->
+    [one] { $count } сделка
+    [few] { $count } сделки
+    [many] { $count } сделок
+   *[other] { $count } сделки
+}
+stage-up = Поднять этап «{ $name }»
+stage-down = Опустить этап «{ $name }»
+delete = Удалить
+add-stage = Добавить этап
+duplicates = Дубликаты
+keyboard-shortcuts = Быстрые клавиши
+command = Команда
+find-anything = Найти что угодно
+find-anything-hint = Введите имя или команду, например «Добавить задачу»
+results = Результаты
+close = Закрыть
+overdue = Просрочено
+today = Сегодня
+upcoming = Предстоящие
+someday = Без срока
+done = Выполнено
+whose = Чьи задачи
+my-tasks = Мои задачи
+team-tasks = Задачи команды
+calendar = Календарь
+choose-me-hint = Укажите, кто вы, в разделе «Настройки → Команда», чтобы видеть только свои задачи; пока показаны все задачи.
+task-reopened = Задача снова открыта
+task-done = Задача выполнена
+complete-task = Выполнено: { $name }
+birthday-of = День рождения: { $name }
+service-overdue = Обслуживание просрочено: { $name }
+service-due = Пора на обслуживание: { $name }
+previous = Назад
+next = Вперёд
+month = Месяц
+week = Неделя
+enable-notifications = Показывать напоминания как системные уведомления
+reminder = Напоминание
+reminders = Напоминания
+mark-done = Отметить выполненной
+all-kinds = Все типы
+period = Период
+all-time = За всё время
+last-24h = Последние 24 часа
+last-7-days = Последние 7 дней
+last-30-days = Последние 30 дней
+last-90-days = Последние 90 дней
+show-more = Показать ещё
+duplicates-intro = Записи с одинаковым адресом эл. почты, номером телефона или именем. Проверьте каждую пару перед объединением: автоматически ничего не объединяется, а объединение можно отменить.
+no-duplicates = Вероятных дубликатов не найдено.
+same-email = одинаковая эл. почта { $value }
+same-phone = одинаковый телефон { $value }
+same-name = одинаковое имя
+review-merge = Проверить и объединить
+merged = Объединено; дубликат вместе с историей перемещён в корзину.
+merge-preview = Предпросмотр объединения
+keep = Остаётся
+merge-in = Присоединяется
+result = Результат
+relinked-count = { $count ->
+    [one] { $count } связанная запись будет ссылаться на сохраняемую.
+    [few] { $count } связанные записи будут ссылаться на сохраняемую.
+    [many] { $count } связанных записей будут ссылаться на сохраняемую.
+   *[other] { $count } связанной записи будут ссылаться на сохраняемую.
+}
+swap-keep = Оставить другую
+merge-now = Объединить
+cancel = Отмена
+
+## Field labels (field-<name>, built from the schema)
+field-emails = Адреса эл. почты
+field-phones = Телефоны
+field-job_title = Должность
+field-company = Компания
+field-reports_to = Руководитель
+field-birthday = День рождения
+field-street = Улица
+field-city = Город
+field-region = Регион
+field-postcode = Индекс
+field-country = Страна
+field-source = Источник
+field-owner = Ответственный
+field-territory = Территория
+field-tags = Метки
+field-notes = Заметки
+field-kind = Тип
+field-industry = Отрасль
+field-size = Размер
+field-website = Сайт
+field-service_every_months = Обслуживание каждые (мес.)
+field-title = Название
+field-pipeline = Воронка
+field-stage = Этап
+field-value = Сумма
+field-probability = Вероятность (%)
+field-expected_close = Ожидаемое закрытие
+field-contacts = Контакты
+field-status = Статус
+field-lost_reason = Причина проигрыша
+field-closed_at = Дата закрытия
+field-rank = Порядок на доске
+field-stages = Этапы
+field-position = Позиция
+field-currency = Валюта
+field-at = Когда
+field-duration_minutes = Минуты
+field-direction = Направление
+field-subject = Тема
+field-outcome = Итог
+field-body = Подробности
+field-deal = Сделка
+field-author = Кто записал
+field-due = Срок
+field-remind_at = Напомнить
+field-done = Выполнена
+field-done_at = Дата выполнения
+field-assignee = Исполнитель
+field-contact = Контакт
+field-recurrence = Повтор
+field-every = Каждые
+field-record_kind = Тип записи
+field-label = Подпись
+field-field_type = Тип поля
+field-options = Варианты
+field-query = Запрос
+
+## Choice values (choice-<value>)
+choice-customer = Клиент
+choice-prospect = Потенциальный клиент
+choice-partner = Партнёр
+choice-agent = Агент
+choice-competitor = Конкурент
+choice-other = Другое
+choice-open = Открыта
+choice-won = Выиграна
+choice-lost = Проиграна
+choice-call = Звонок
+choice-email = Эл. почта
+choice-meeting = Встреча
+choice-note = Заметка
+choice-visit = Визит
+choice-inbound = Входящий
+choice-outbound = Исходящий
+choice-none = Не повторяется
+choice-days = Каждые N дней
+choice-months = Каждые N месяцев
+choice-yearly = Каждый год
+choice-text = Текст
+choice-number = Число
+choice-money = Сумма
+choice-date = Дата
+choice-select = Один вариант
+choice-multi_select = Несколько вариантов
+choice-checkbox = Флажок
+choice-url = Веб-адрес
+choice-phone = Телефон

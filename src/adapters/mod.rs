@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod idb;
+pub mod notify;
 pub mod prefs;
 pub mod service_worker;
 pub mod workspace_store;

@@ -96,3 +96,17 @@ pub fn save_me(workspace: &str, member: Option<&str>) {
         }
     }
 }
+
+/// The columns a list shows on this device (`hearth.columns.<kind>`), as field keys.
+pub fn load_columns(kind: &str) -> Option<Vec<String>> {
+    read(&format!("hearth.columns.{kind}")).map(|s| {
+        s.split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+pub fn save_columns(kind: &str, columns: &[String]) {
+    write(&format!("hearth.columns.{kind}"), &columns.join(","));
+}

@@ -1,10 +1,23 @@
 //! Reusable view pieces. They render state and forward user intent; no business logic here.
 
 pub mod field;
+pub mod field_editor;
 pub mod icons;
 pub mod page;
+pub mod palette;
+pub mod picker;
 pub mod save_banner;
 pub mod shell;
+pub mod shortcuts;
 pub mod theme;
+pub mod toast;
 pub mod update_prompt;
+pub mod value;
 pub mod virtual_list;
+
+/// A number unique in this page, for ids that tie labels, lists and descriptions together.
+pub fn unique_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

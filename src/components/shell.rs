@@ -11,13 +11,14 @@ use super::update_prompt::UpdatePrompt;
 use crate::i18n::{Msg, use_i18n};
 
 /// The primary destinations, in menu order.
-const NAV: [(&str, Msg, Icon); 7] = [
+const NAV: [(&str, Msg, Icon); 8] = [
     ("/", Msg::NavDashboard, Icon::Dashboard),
     ("/contacts", Msg::NavContacts, Icon::Contacts),
     ("/companies", Msg::NavCompanies, Icon::Companies),
     ("/deals", Msg::NavDeals, Icon::Deals),
     ("/activities", Msg::NavActivities, Icon::Activities),
     ("/tasks", Msg::NavTasks, Icon::Tasks),
+    ("/duplicates", Msg::Duplicates, Icon::Contacts),
     ("/settings", Msg::NavSettings, Icon::Settings),
 ];
 
@@ -26,6 +27,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let theme = use_theme();
     let menu_open = RwSignal::new(false);
+    let overlays = super::palette::use_overlays();
     // Escape closes the drawer, as it closes any overlay.
     let escape = window_event_listener(leptos::ev::keydown, move |e| {
         if e.key() == "Escape" && menu_open.get_untracked() {
@@ -56,6 +58,16 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <span>{move || i18n.t(Msg::AppName)}</span>
             </A>
             <span class="spacer"></span>
+            <button
+                type="button"
+                class="button find-button"
+                data-testid="open-palette"
+                aria-keyshortcuts="Control+K Meta+K"
+                on:click=move |_| overlays.palette.set(true)
+            >
+                {move || i18n.t(Msg::FindAnything)}
+                <kbd>"Ctrl K"</kbd>
+            </button>
             <button
                 type="button"
                 class="icon-button"
@@ -99,9 +111,13 @@ pub fn Shell(children: Children) -> impl IntoView {
             </Show>
             <main id="main" tabindex="-1">
                 <SaveBanner />
+                <crate::pages::tasks::Reminders />
                 {children()}
             </main>
         </div>
         <UpdatePrompt />
+        <super::toast::ToastRegion />
+        <super::palette::CommandPalette />
+        <super::shortcuts::Shortcuts />
     }
 }

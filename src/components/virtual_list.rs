@@ -18,6 +18,9 @@ pub fn VirtualList<T, K, KF, V, VF>(
     row: VF,
     #[prop(into, optional)] label: Signal<String>,
     #[prop(optional)] testid: &'static str,
+    /// Rows of a table (`rowgroup`/`row`) instead of items of a list.
+    #[prop(optional)]
+    table: bool,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -50,8 +53,8 @@ where
         <div
             class="virtual-list"
             node_ref=viewport
-            role="list"
-            aria-label=move || label.get()
+            role=if table { "rowgroup" } else { "list" }
+            aria-label=move || (!table).then(|| label.get())
             data-testid=testid
             on:scroll=move |_| {
                 if let Some(el) = viewport.get_untracked() {
@@ -71,9 +74,11 @@ where
                         view! {
                             <div
                                 class="virtual-row"
-                                role="listitem"
-                                aria-posinset=i + 1
-                                aria-setsize=total
+                                role=if table { "row" } else { "listitem" }
+                                aria-posinset=(!table).then_some(i + 1)
+                                aria-setsize=(!table).then_some(total)
+                                // Header row is 1, so the first record is row 2.
+                                aria-rowindex=table.then_some(i + 2)
                                 style:inset-block-start=format!("{}px", i as f64 * row_height)
                                 style:block-size=format!("{row_height}px")
                             >

@@ -36,6 +36,21 @@ impl I18n {
         super::t(self.locale.get(), msg)
     }
 
+    /// A schema field's label (`field-<name>`).
+    pub(crate) fn field(&self, name: &str) -> String {
+        super::t_key(self.locale.get(), "field", name)
+    }
+
+    /// A choice value's label (`choice-<value>`), or the value itself.
+    pub(crate) fn choice(&self, value: &str) -> String {
+        super::t_key(self.locale.get(), "choice", value)
+    }
+
+    /// A count with its plural form, e.g. `Msg::DealsCount`.
+    pub(crate) fn count(&self, msg: Msg, n: usize) -> String {
+        super::t_count(self.locale.get(), msg, "count", n as f64)
+    }
+
     pub(crate) fn t_with(&self, msg: Msg, args: &[(&'static str, &str)]) -> String {
         super::t_with(self.locale.get(), msg, args)
     }

@@ -16,13 +16,15 @@ pub enum DateStyle {
     Full,
     /// "Nov 23, 2026"
     Medium,
+    /// A calendar day shown in UTC (see `format_day`).
+    Day,
 }
 
 impl DateStyle {
     fn as_str(self) -> &'static str {
         match self {
             DateStyle::Full => "full",
-            DateStyle::Medium => "medium",
+            DateStyle::Medium | DateStyle::Day => "medium",
         }
     }
 }
@@ -68,4 +70,138 @@ pub fn format_date(locale: Locale, ms: f64, style: DateStyle) -> String {
 /// Makes `{ $count }` inside messages use `Intl` digits; call once at start-up.
 pub fn install() {
     super::set_number_formatter(format_number);
+}
+
+thread_local! {
+    static MONEY: RefCell<HashMap<(Locale, String), Function>> = RefCell::new(HashMap::new());
+    static DATE_TIME: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
+    static MONTH: RefCell<HashMap<(Locale, bool), Function>> = RefCell::new(HashMap::new());
+}
+
+/// An amount in minor units of `currency` ("€1,234.50", "۱٬۲۳۴٫۵۰ یورو").
+pub fn format_money(locale: Locale, minor: i64, currency: &crm_core::Currency) -> String {
+    let value = minor as f64 / 10f64.powi(i32::from(currency.exponent()));
+    MONEY.with_borrow_mut(|cache| {
+        let f = cache
+            .entry((locale, currency.code().to_owned()))
+            .or_insert_with(|| {
+                let options = Object::new();
+                let _ = Reflect::set(&options, &"style".into(), &"currency".into());
+                let _ = Reflect::set(&options, &"currency".into(), &currency.code().into());
+                Intl::NumberFormat::new(&locales(locale), &options).format()
+            });
+        call(f, &JsValue::from_f64(value))
+    })
+}
+
+/// A date and time at `ms`, short ("Nov 23, 2026, 3:04 PM").
+pub fn format_date_time(locale: Locale, ms: f64) -> String {
+    DATE_TIME.with_borrow_mut(|cache| {
+        let f = cache.entry(locale).or_insert_with(|| {
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+            let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+        });
+        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
+    })
+}
+
+/// A calendar date `YYYY-MM-DD` as the locale writes it (Solar Hijri in Persian). Shown at
+/// noon UTC in UTC so no time zone can move it to another day.
+pub fn format_day(locale: Locale, date: &str) -> String {
+    let Some(ms) = utc_noon(date) else {
+        return date.to_owned();
+    };
+    DATE.with_borrow_mut(|cache| {
+        // Keyed apart from local-zone formatters by a style nobody else uses with UTC.
+        let f = cache.entry((locale, DateStyle::Day)).or_insert_with(|| {
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+        });
+        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
+    })
+}
+
+/// A month's name with its year ("November 2026"), or a day's weekday name when `weekday`.
+pub fn format_month(locale: Locale, date: &str, weekday: bool) -> String {
+    let Some(ms) = utc_noon(date) else {
+        return date.to_owned();
+    };
+    MONTH.with_borrow_mut(|cache| {
+        let f = cache.entry((locale, weekday)).or_insert_with(|| {
+            let options = Object::new();
+            if weekday {
+                let _ = Reflect::set(&options, &"weekday".into(), &"short".into());
+            } else {
+                let _ = Reflect::set(&options, &"month".into(), &"long".into());
+                let _ = Reflect::set(&options, &"year".into(), &"numeric".into());
+            }
+            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+        });
+        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
+    })
+}
+
+/// A day and month without the year ("November 23", "۲ آذر").
+pub fn format_month_day(locale: Locale, date: &str) -> String {
+    let Some(ms) = utc_noon(date) else {
+        return date.to_owned();
+    };
+    thread_local! {
+        static MONTH_DAY: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
+    }
+    MONTH_DAY.with_borrow_mut(|cache| {
+        let f = cache.entry(locale).or_insert_with(|| {
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"month".into(), &"long".into());
+            let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
+            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+        });
+        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
+    })
+}
+
+/// The day of the month in the locale's digits and calendar ("23", "۲").
+pub fn format_day_number(locale: Locale, date: &str) -> String {
+    let Some(ms) = utc_noon(date) else {
+        return date.to_owned();
+    };
+    thread_local! {
+        static DAY: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
+    }
+    DAY.with_borrow_mut(|cache| {
+        let f = cache.entry(locale).or_insert_with(|| {
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
+            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+        });
+        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
+    })
+}
+
+/// Today's date in the user's time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// Noon UTC of a calendar date `YYYY-MM-DD`, for formatters that show it in UTC.
+fn utc_noon(date: &str) -> Option<f64> {
+    let (y, m, d) = crm_core::value::parse_date(date)?;
+    Some(
+        js_sys::Date::utc(y as f64, f64::from(m - 1))
+            + f64::from(d - 1) * 86_400_000.0
+            + 43_200_000.0,
+    )
 }

@@ -1,69 +1,38 @@
-//! /contacts — the people the team works with.
-//!
-//! For now a quick-add form and the list; the full table, detail pages and bulk actions come
-//! with the CRM screens.
+//! /contacts — the people the team works with: quick add and the full table.
 
-use crm_core::{Command, FieldKey, FieldValue, Id, Kind, Query, Sort};
+use crm_core::{Command, FieldValue, Id, Kind};
 use leptos::prelude::*;
 
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::field::TextField;
 use crate::components::icons::Icon;
 use crate::components::page::{EmptyState, Page};
-use crate::components::virtual_list::VirtualList;
-
-/// Pixel height of one contact row (see `.virtual-row` in the stylesheet).
-const ROW_HEIGHT: f64 = 48.0;
-use crate::i18n::{Msg, contacts_count, use_i18n};
+use crate::components::toast::use_toasts;
+use crate::i18n::{Msg, command_error, use_i18n};
+use crate::pages::records::table::RecordTable;
 use crate::session::use_session;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
-    id: Id,
-    name: String,
-    email: String,
-}
+const COLUMNS: &[&str] = &[
+    "emails",
+    "phones",
+    "company",
+    "job_title",
+    "city",
+    "owner",
+    "tags",
+];
 
 #[component]
 pub fn Contacts() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let toasts = use_toasts();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-
-    let search = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| {
-        let query = Query {
-            search: Some(search.get()),
-            sort: vec![Sort {
-                key: FieldKey::Field("name".into()),
-                descending: false,
-            }],
-            ..Query::new(Kind::Contact)
-        };
-        session
-            .with(|ws| {
-                ws.query(&query)
-                    .into_iter()
-                    .flat_map(|g| g.ids)
-                    .filter_map(|id| ws.get(Kind::Contact, id))
-                    .map(|r| Row {
-                        id: r.id,
-                        name: r.title().to_owned(),
-                        email: r
-                            .get("emails")
-                            .and_then(FieldValue::as_set)
-                            .and_then(|s| s.keys().next().cloned())
-                            .unwrap_or_default(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    });
     let total = Memo::new(move |_| {
         session
-            .with(|ws| ws.live(Kind::Contact).count())
+            .with(|ws| ws.records(Kind::Contact).count())
             .unwrap_or(0)
     });
 
@@ -74,6 +43,9 @@ pub fn Contacts() -> impl IntoView {
         if !mail.trim().is_empty() {
             fields.push(("emails".to_owned(), FieldValue::set([mail])));
         }
+        if let Some(me) = session.me.get_untracked() {
+            fields.push(("owner".to_owned(), FieldValue::Ref(me)));
+        }
         let cmd = Command::Create {
             kind: Kind::Contact,
             id: Id::from_bytes(random_bytes()),
@@ -82,13 +54,15 @@ pub fn Contacts() -> impl IntoView {
         };
         match session.apply(cmd) {
             Ok(()) => {
+                toasts.done(i18n.t_with(Msg::ContactAdded, &[("name", &name.get_untracked())]));
                 name.set(String::new());
                 email.set(String::new());
                 error.set(None);
             }
-            Err(e) => error.set(Some(
-                i18n.t_with(Msg::CommandRefused, &[("reason", &e.to_string())]),
-            )),
+            Err(e) => error.set(Some(i18n.t_with(
+                Msg::CommandRefused,
+                &[("reason", &command_error(i18n.locale_untracked(), &e))],
+            ))),
         }
     };
 
@@ -109,33 +83,7 @@ pub fn Contacts() -> impl IntoView {
                 when=move || { total.get() > 0 }
                 fallback=|| view! { <EmptyState icon=Icon::Contacts text=Msg::ContactsEmpty /> }
             >
-                <div class="list-tools">
-                    <input
-                        type="search"
-                        class="search"
-                        data-testid="contact-search"
-                        aria-label=move || i18n.t(Msg::SearchContacts)
-                        placeholder=move || i18n.t(Msg::SearchContacts)
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                    <p class="muted" data-testid="contacts-count" aria-live="polite">
-                        {move || contacts_count(i18n.locale(), rows.get().len() as u64)}
-                    </p>
-                </div>
-                <VirtualList
-                    items=Signal::derive(move || rows.get())
-                    row_height=ROW_HEIGHT
-                    key=|r: &Row| r.id
-                    row=|r: Row| {
-                        view! {
-                            <span class="record-title">{r.name}</span>
-                            <span class="muted">{r.email}</span>
-                        }
-                    }
-                    label=Signal::derive(move || i18n.t(Msg::NavContacts))
-                    testid="contact-list"
-                />
+                <RecordTable kind=Kind::Contact default_columns=COLUMNS testid="contact-table" />
             </Show>
         </Page>
     }

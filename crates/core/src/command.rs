@@ -97,6 +97,8 @@ pub enum CommandError {
     UnknownStage(String),
     #[error("a pipeline needs at least one stage")]
     NoStages,
+    #[error("move the {deals} deals in {stage} to another stage first")]
+    StageInUse { stage: String, deals: usize },
     #[error("the deal is {0}; reopen it first")]
     DealClosed(String),
     #[error("the deal is already open")]

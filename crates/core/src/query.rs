@@ -21,6 +21,9 @@ pub enum FieldKey {
     Custom(Id),
     /// When the record was created.
     CreatedAt,
+    /// The territory the record belongs to, its own or inherited (`Workspace::territory_of`),
+    /// as a link: `Equals` takes the territory's id or name.
+    Territory,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,12 +127,19 @@ impl<'de> Deserialize<'de> for Kind {
     }
 }
 
-fn value_of<'a>(rec: &'a Record, key: &FieldKey) -> Option<std::borrow::Cow<'a, FieldValue>> {
+fn value_of<'a>(
+    ws: &Workspace,
+    rec: &'a Record,
+    key: &FieldKey,
+) -> Option<std::borrow::Cow<'a, FieldValue>> {
     use std::borrow::Cow;
     match key {
         FieldKey::Field(name) => rec.get(name).map(Cow::Borrowed),
         FieldKey::Custom(id) => rec.custom.get(id).map(Cow::Borrowed),
         FieldKey::CreatedAt => Some(Cow::Owned(FieldValue::Timestamp(rec.created_at))),
+        FieldKey::Territory => ws
+            .territory_of(rec.kind, rec.id)
+            .map(|t| Cow::Owned(FieldValue::Ref(t))),
     }
 }
 
@@ -178,7 +188,7 @@ impl Workspace {
     }
 
     fn matches(&self, rec: &Record, filter: &Filter) -> bool {
-        let value = value_of(rec, &filter.key);
+        let value = value_of(self, rec, &filter.key);
         let number = |v: &FieldValue| match self.sort_value(v) {
             SortValue::Number(n) => Some(n),
             SortValue::Text(_) => None,
@@ -237,7 +247,7 @@ impl Workspace {
                         r.id,
                         q.sort
                             .iter()
-                            .map(|s| value_of(r, &s.key).map(|v| self.sort_value(&v)))
+                            .map(|s| value_of(self, r, &s.key).map(|v| self.sort_value(&v)))
                             .collect(),
                     )
                 })
@@ -270,7 +280,7 @@ impl Workspace {
         // A record with several values (tags) appears in each of their groups.
         let mut groups: BTreeMap<String, Vec<Id>> = BTreeMap::new();
         for r in recs {
-            let labels = value_of(r, group_key)
+            let labels = value_of(self, r, group_key)
                 .map(|v| self.label_of(&v))
                 .unwrap_or_default();
             if labels.is_empty() {

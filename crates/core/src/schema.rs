@@ -257,6 +257,9 @@ static DEAL: &[FieldSpec] = &[
     f("closed_at", FieldType::Timestamp),
     f("tags", FieldType::Tags),
     search(f("notes", FieldType::LongText)),
+    // The deal's place in its board column: a fractional index (`board::rank_between`), so
+    // moving a card writes only that card.
+    f("rank", FieldType::Text),
 ];
 
 /// Stages are a map keyed by stage id, so concurrent edits to different stages all survive.
@@ -264,6 +267,8 @@ static PIPELINE: &[FieldSpec] = &[
     req("name", FieldType::Text),
     req("stages", FieldType::Stages),
     f("position", NON_NEGATIVE),
+    // The ISO 4217 code board totals are in; unset, the deals' commonest currency.
+    f("currency", FieldType::Text),
 ];
 
 static ACTIVITY: &[FieldSpec] = &[

@@ -101,6 +101,28 @@ pub enum FieldError {
         len: usize,
         max: usize,
     },
+    #[error("{field}: {value:?} is not a whole number")]
+    NotANumber { field: String, value: String },
+    #[error("{field}: {value:?} is not an amount (such as 1234.56, 1 234,56 or EUR 12.50)")]
+    Amount { field: String, value: String },
+    #[error("{field}: amounts in {currency} have at most {max} digits after the decimal point")]
+    TooManyDecimals {
+        field: String,
+        currency: String,
+        max: u8,
+    },
+    #[error("{field}: the number is too large")]
+    TooLarge { field: String },
+    #[error("{field}: {value:?} is not an ISO 4217 currency code (such as EUR or USD)")]
+    Currency { field: String, value: String },
+    #[error("{field}: {value:?} is not yes or no (yes/no, true/false or 1/0)")]
+    NotABool { field: String, value: String },
+    #[error("{field}: {value:?} is not a time (YYYY-MM-DDTHH:MM in UTC, or milliseconds)")]
+    Time { field: String, value: String },
+    #[error("{field}: {value:?} is not a record id")]
+    RecordId { field: String, value: String },
+    #[error("{field} cannot be edited as text")]
+    NotEditable { field: String },
 }
 
 const SHORT_TEXT_MAX: usize = 1_000;

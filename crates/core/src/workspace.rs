@@ -22,6 +22,7 @@ pub use files::{ChunkProblem, JSON_FORMAT};
 
 use crate::command::{Command, CommandError, Ctx};
 use crate::id::Id;
+use crate::money::Currency;
 use crate::pipeline::{advance, stages};
 use crate::record::{Record, read_record};
 use crate::schema::{FieldSpec, FieldType, Kind};
@@ -451,6 +452,22 @@ impl Write {
     }
 }
 
+/// The changes of a merge before they become a plan (see `Workspace::merge_writes`).
+pub(crate) struct MergeWrites {
+    /// Fields of the kept record that change, with their merged values.
+    pub(crate) fields: Vec<(&'static FieldSpec, FieldValue)>,
+    /// Custom values the kept record takes from the removed one.
+    pub(crate) custom: Vec<(Id, FieldValue)>,
+    /// Records whose links are re-pointed from the removed record to the kept one.
+    relinks: Vec<RecordWrite>,
+}
+
+impl MergeWrites {
+    pub(crate) fn relinked(&self) -> Vec<(Kind, Id)> {
+        self.relinks.iter().map(|rw| (rw.kind, rw.id)).collect()
+    }
+}
+
 fn search_text(rec: &Record) -> String {
     let mut out = String::new();
     for spec in rec.kind.fields().iter().filter(|f| f.searchable) {
@@ -570,15 +587,9 @@ impl Workspace {
             return Ok(Write::Custom(field, None));
         };
         let label = def.text("label").unwrap_or("custom field").to_owned();
-        let options: Vec<&str> = def
-            .text("options")
-            .unwrap_or_default()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let options = self.custom_options(field);
         let check_option = |v: &str| {
-            if options.contains(&v) {
+            if options.iter().any(|o| o == v) {
                 Ok(())
             } else {
                 Err(CommandError::NotAnOption {
@@ -587,20 +598,7 @@ impl Workspace {
                 })
             }
         };
-        let ty = match def.text("field_type").unwrap_or_default() {
-            "number" => FieldType::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
-            "money" => FieldType::Money,
-            "date" => FieldType::Date,
-            "checkbox" => FieldType::Bool,
-            "url" => FieldType::Url,
-            "email" => FieldType::Email,
-            "phone" => FieldType::Phone,
-            "multi_select" => FieldType::Tags,
-            _ => FieldType::Text,
-        };
+        let ty = crate::custom::custom_type(def.text("field_type").unwrap_or_default());
         let value = validate_as(&label, ty, value)?;
         match (def.text("field_type").unwrap_or_default(), &value) {
             ("select", Some(FieldValue::Text(v))) => check_option(v)?,
@@ -682,7 +680,7 @@ impl Workspace {
                 if let Some(name) = given.into_keys().next() {
                     return Err(CommandError::UnknownField { kind, field: name });
                 }
-                self.check_kind_rules(kind, id, &writes)?;
+                self.check_kind_rules(kind, id, &mut writes)?;
                 if kind == Kind::Deal
                     && let Some(stage) = writes.iter().find_map(|w| match w {
                         Write::Field(s, Some(FieldValue::Text(t))) if s.name == "stage" => {
@@ -709,7 +707,7 @@ impl Workspace {
                     }
                     writes.push(Write::Field(spec, value));
                 }
-                self.check_kind_rules(kind, id, &writes)?;
+                self.check_kind_rules(kind, id, &mut writes)?;
                 Ok(one(kind, id, false, writes))
             }
             Command::SetCustom {
@@ -881,7 +879,28 @@ impl Workspace {
     }
 
     /// Rules that involve more than one field or record.
-    fn check_kind_rules(&self, kind: Kind, id: Id, writes: &[Write]) -> Result<(), CommandError> {
+    fn check_kind_rules(
+        &self,
+        kind: Kind,
+        id: Id,
+        writes: &mut [Write],
+    ) -> Result<(), CommandError> {
+        if kind == Kind::Pipeline {
+            // Stored as the code itself, so every reader can parse it without guessing.
+            for w in writes.iter_mut() {
+                if let Write::Field(spec, Some(FieldValue::Text(code))) = w
+                    && spec.name == "currency"
+                {
+                    let currency: Currency =
+                        code.parse()
+                            .map_err(|_| crate::value::FieldError::Currency {
+                                field: spec.name.to_owned(),
+                                value: code.clone(),
+                            })?;
+                    *code = currency.code().to_owned();
+                }
+            }
+        }
         let value_of = |name: &str| {
             writes.iter().find_map(|w| match w {
                 Write::Field(s, v) if s.name == name => Some(v.clone()),
@@ -908,12 +927,25 @@ impl Workspace {
                 }
             }
             Kind::Pipeline => {
-                if let Some(v) = value_of("stages")
-                    && v.as_ref()
-                        .and_then(FieldValue::as_set)
-                        .is_none_or(BTreeMap::is_empty)
-                {
-                    return Err(CommandError::NoStages);
+                if let Some(v) = value_of("stages") {
+                    let Some(kept) = v.as_ref().and_then(FieldValue::as_set) else {
+                        return Err(CommandError::NoStages);
+                    };
+                    if kept.is_empty() {
+                        return Err(CommandError::NoStages);
+                    }
+                    // Open deals in a removed stage would drop off the board; closed ones
+                    // cannot be moved, so they do not hold a stage.
+                    let current = self.get(kind, id).map(stages).unwrap_or_default();
+                    for stage in current.into_iter().filter(|s| !kept.contains_key(&s.id)) {
+                        let deals = self.deals_in_stage(id, &stage.id);
+                        if deals > 0 {
+                            return Err(CommandError::StageInUse {
+                                stage: stage.name,
+                                deals,
+                            });
+                        }
+                    }
                 }
             }
             _ => {}
@@ -928,12 +960,49 @@ impl Workspace {
         remove: Id,
         ctx: &Ctx,
     ) -> Result<Plan, CommandError> {
+        let merge = self.merge_writes(kind, keep, remove)?;
+        let mut keep_writes: Vec<Write> = merge
+            .fields
+            .into_iter()
+            .map(|(spec, v)| Write::Field(spec, Some(v)))
+            .collect();
+        keep_writes.extend(
+            merge
+                .custom
+                .into_iter()
+                .map(|(field, v)| Write::Custom(field, Some(v))),
+        );
+        let mut plan = Plan::default();
+        plan.records.push(RecordWrite {
+            kind,
+            id: keep,
+            create: false,
+            writes: keep_writes,
+        });
+        plan.records.extend(merge.relinks);
+        plan.records.push(RecordWrite {
+            kind,
+            id: remove,
+            create: false,
+            writes: vec![Write::Trashed(Some(ctx.now)), Write::MergedInto(Some(keep))],
+        });
+        Ok(plan)
+    }
+
+    /// What folding `remove` into `keep` changes, apart from trashing `remove`: the one place
+    /// the merge rules live, used by the command and by its preview (`merge_preview`).
+    pub(crate) fn merge_writes(
+        &self,
+        kind: Kind,
+        keep: Id,
+        remove: Id,
+    ) -> Result<MergeWrites, CommandError> {
         if keep == remove {
             return Err(CommandError::MergeWithSelf);
         }
         let k = self.require_live(kind, keep)?;
         let r = self.require_live(kind, remove)?;
-        let mut keep_writes = Vec::new();
+        let mut fields = Vec::new();
         for spec in kind.fields() {
             let (kv, rv) = (k.get(spec.name), r.get(spec.name));
             let merged = match (spec.ty, kv, rv) {
@@ -954,21 +1023,16 @@ impl Workspace {
                 (_, None, Some(v)) => v.clone(),
                 _ => continue,
             };
-            keep_writes.push(Write::Field(spec, Some(merged)));
+            fields.push((spec, merged));
         }
-        for (field, value) in &r.custom {
-            if !k.custom.contains_key(field) {
-                keep_writes.push(Write::Custom(*field, Some(value.clone())));
-            }
-        }
-        let mut plan = Plan::default();
-        plan.records.push(RecordWrite {
-            kind,
-            id: keep,
-            create: false,
-            writes: keep_writes,
-        });
+        let custom = r
+            .custom
+            .iter()
+            .filter(|(field, _)| !k.custom.contains_key(*field))
+            .map(|(field, value)| (*field, value.clone()))
+            .collect();
         // Every link to the removed record now points to the kept one.
+        let mut relinks = Vec::new();
         let removed_key = remove.to_string();
         for other_kind in Kind::ALL {
             for rec in self.records(other_kind) {
@@ -995,7 +1059,7 @@ impl Workspace {
                     }
                 }
                 if !writes.is_empty() {
-                    plan.records.push(RecordWrite {
+                    relinks.push(RecordWrite {
                         kind: other_kind,
                         id: rec.id,
                         create: false,
@@ -1004,13 +1068,11 @@ impl Workspace {
                 }
             }
         }
-        plan.records.push(RecordWrite {
-            kind,
-            id: remove,
-            create: false,
-            writes: vec![Write::Trashed(Some(ctx.now)), Write::MergedInto(Some(keep))],
-        });
-        Ok(plan)
+        Ok(MergeWrites {
+            fields,
+            custom,
+            relinks,
+        })
     }
 
     /// The writes that restore each record's `before` (undo) or `after` (redo) state, for the

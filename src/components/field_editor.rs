@@ -1,0 +1,342 @@
+//! One field of one record, shown and edited in place: click (or Enter) to edit, Enter or
+//! leaving the field saves, Escape cancels. A refused value keeps what was typed and says why.
+
+use crm_core::form::{edit_text, parse_input};
+use crm_core::schema::{FieldSpec, FieldType};
+use crm_core::{Command, Currency, FieldValue, Id, Kind, Workspace};
+use leptos::prelude::*;
+
+use super::picker::RecordPicker;
+use super::value::display;
+use crate::i18n::{Msg, command_error, field_error, use_i18n};
+use crate::session::use_session;
+
+/// What is edited: a built-in field or a custom field (by its definition's id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Field(&'static FieldSpec),
+    Custom(Id),
+}
+
+impl Target {
+    pub fn ty(&self, ws: &Workspace) -> FieldType {
+        match self {
+            Target::Field(spec) => spec.ty,
+            Target::Custom(def) => ws.custom_type(*def),
+        }
+    }
+
+    pub fn label(&self, ws: &Workspace, i18n: &crate::i18n::I18n) -> String {
+        match self {
+            Target::Field(spec) => i18n.field(spec.name),
+            Target::Custom(def) => ws
+                .get(Kind::CustomField, *def)
+                .map(|d| d.title().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn value(&self, ws: &Workspace, kind: Kind, id: Id) -> Option<FieldValue> {
+        let rec = ws.get(kind, id)?;
+        match self {
+            Target::Field(spec) => rec.get(spec.name).cloned(),
+            Target::Custom(def) => ws.custom_value(kind, id, *def),
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Target::Field(spec) => spec.name.to_owned(),
+            Target::Custom(def) => format!("custom-{def}"),
+        }
+    }
+
+    /// The command that stores `value` (None clears the field).
+    pub fn command(&self, kind: Kind, id: Id, value: Option<FieldValue>) -> Command {
+        match self {
+            Target::Field(spec) => Command::Update {
+                kind,
+                id,
+                fields: vec![(spec.name.to_owned(), value)],
+            },
+            Target::Custom(def) => Command::SetCustom {
+                kind,
+                id,
+                field: *def,
+                value,
+            },
+        }
+    }
+}
+
+/// The currency a typed amount is in when the user names none: the field's current one, else
+/// the workspace's.
+fn currency_for(ws: &Workspace, current: Option<&FieldValue>) -> Currency {
+    match current {
+        Some(FieldValue::Money(m)) => m.currency,
+        _ => ws.default_currency(),
+    }
+}
+
+/// Options of a choice: fixed by the schema, or a custom select's lines.
+fn choices(ws: &Workspace, target: Target) -> Vec<String> {
+    match target {
+        Target::Field(FieldSpec {
+            ty: FieldType::Choice(options),
+            ..
+        }) => options.iter().map(|s| (*s).to_owned()).collect(),
+        Target::Custom(def) => ws.custom_options(def),
+        _ => Vec::new(),
+    }
+}
+
+#[component]
+pub fn FieldEditor(
+    kind: Kind,
+    id: Id,
+    target: Target,
+    /// In a table cell: no label shown (the column header names it).
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let field_id = format!("f-{}", super::unique_id());
+
+    let ty = Memo::new(move |_| session.with(|ws| target.ty(ws)).unwrap_or(FieldType::Text));
+    let label = Memo::new(move |_| {
+        session
+            .with(|ws| target.label(ws, &i18n))
+            .unwrap_or_default()
+    });
+    let shown = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                target
+                    .value(ws, kind, id)
+                    .map(|v| display(ws, &i18n, ty.get(), &v))
+            })
+            .flatten()
+    });
+
+    let save_value =
+        move |value: Option<FieldValue>| match session.apply(target.command(kind, id, value)) {
+            Ok(()) => {
+                editing.set(false);
+                error.set(None);
+            }
+            Err(e) => error.set(Some(command_error(i18n.locale_untracked(), &e))),
+        };
+    let save_text = move || {
+        let raw = draft.get_untracked();
+        let parsed = session.with_untracked(|ws| {
+            let current = target.value(ws, kind, id);
+            parse_input(
+                &target.name(),
+                ty.get_untracked(),
+                &raw,
+                currency_for(ws, current.as_ref()),
+            )
+        });
+        match parsed {
+            Some(Ok(v)) => save_value(v),
+            Some(Err(e)) => error.set(Some(field_error(i18n.locale_untracked(), &e))),
+            None => {}
+        }
+    };
+    let start = move || {
+        let text = session
+            .with_untracked(|ws| target.value(ws, kind, id).map(|v| edit_text(&v)))
+            .flatten()
+            .unwrap_or_default();
+        draft.set(text);
+        error.set(None);
+        editing.set(true);
+    };
+    let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" if !ev.shift_key() => {
+            ev.prevent_default();
+            save_text();
+        }
+        "Escape" => {
+            ev.stop_propagation();
+            editing.set(false);
+            error.set(None);
+        }
+        _ => {}
+    };
+
+    let editor = move || {
+        let field_id = field_id.clone();
+        let ty = ty.get_untracked();
+        let options = session
+            .with_untracked(|ws| choices(ws, target))
+            .unwrap_or_default();
+        match ty {
+            FieldType::Choice(_) | FieldType::Text if !options.is_empty() => view! {
+                <select
+                    id=field_id
+                    autofocus=true
+                    aria-label=move || label.get()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        save_value((!v.is_empty()).then(|| FieldValue::text(v)));
+                    }
+                    on:keydown=keys
+                >
+                    <option value="">"—"</option>
+                    {options
+                        .into_iter()
+                        .map(|o| {
+                            let selected = draft.get_untracked() == o;
+                            let text = i18n.choice(&o);
+                            view! { <option value=o selected=selected>{text}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any(),
+            FieldType::Bool => view! {
+                <input
+                    id=field_id
+                    type="checkbox"
+                    autofocus=true
+                    aria-label=move || label.get()
+                    prop:checked=draft.get_untracked() == "true"
+                    on:change=move |ev| save_value(Some(FieldValue::Bool(event_target_checked(&ev))))
+                    on:keydown=keys
+                />
+            }
+            .into_any(),
+            FieldType::Ref(target_kind @ (Kind::Member | Kind::Territory | Kind::Pipeline)) => {
+                let records = session
+                    .with_untracked(|ws| {
+                        ws.live(target_kind)
+                            .map(|r| (r.id, r.title().to_owned()))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                let current = draft.get_untracked();
+                view! {
+                    <select
+                        id=field_id
+                        autofocus=true
+                        aria-label=move || label.get()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            save_value(v.parse::<Id>().ok().map(FieldValue::Ref));
+                        }
+                        on:keydown=keys
+                    >
+                        <option value="">"—"</option>
+                        {records
+                            .into_iter()
+                            .map(|(rid, title)| {
+                                let v = rid.to_string();
+                                let selected = v == current;
+                                view! { <option value=v selected=selected>{title}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                }
+                .into_any()
+            }
+            FieldType::Ref(target_kind) => view! {
+                <div class="picker-row" on:keydown=keys>
+                    <RecordPicker
+                        kind=target_kind
+                        label=Signal::derive(move || label.get())
+                        autofocus=true
+                        on_pick=Callback::new(move |picked: Id| save_value(Some(FieldValue::Ref(picked))))
+                    />
+                    <button type="button" class="button" on:click=move |_| save_value(None)>
+                        {move || i18n.t(Msg::Clear)}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            FieldType::LongText => view! {
+                <textarea
+                    id=field_id
+                    autofocus=true
+                    rows=4
+                    aria-label=move || label.get()
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        // Enter makes a new line here; Ctrl/Cmd+Enter saves.
+                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                            ev.prevent_default();
+                            save_text();
+                        } else if ev.key() == "Escape" {
+                            ev.stop_propagation();
+                            editing.set(false);
+                        }
+                    }
+                    on:blur=move |_| save_text()
+                ></textarea>
+            }
+            .into_any(),
+            _ => {
+                let input_type = match ty {
+                    FieldType::Date => "date",
+                    FieldType::Email => "email",
+                    FieldType::Url => "url",
+                    FieldType::Phone => "tel",
+                    _ => "text",
+                };
+                view! {
+                    <input
+                        id=field_id
+                        type=input_type
+                        autofocus=true
+                        aria-label=move || label.get()
+                        prop:value=move || draft.get()
+                        on:input=move |ev| draft.set(event_target_value(&ev))
+                        on:keydown=keys
+                        on:blur=move |_| save_text()
+                    />
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="field-editor" class:compact=compact data-field=target.name()>
+            <Show when=move || !compact>
+                <span class="field-label">{move || label.get()}</span>
+            </Show>
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            type="button"
+                            class="field-value"
+                            class:empty=move || shown.get().is_none()
+                            aria-label=move || {
+                                format!(
+                                    "{}: {}",
+                                    label.get(),
+                                    shown.get().unwrap_or_else(|| i18n.t(Msg::Empty)),
+                                )
+                            }
+                            on:click=move |_| start()
+                        >
+                            {move || shown.get().unwrap_or_else(|| "—".to_owned())}
+                        </button>
+                    }
+                }
+            >
+                {editor()}
+            </Show>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}

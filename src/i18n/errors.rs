@@ -1,0 +1,95 @@
+//! The core's refusals in the user's language. `crm-core` explains itself in English (for
+//! logs, the CLI and tests); here each reason gets its translated message, with the field's
+//! translated label. A reason without its own message falls back to the core's English text.
+
+use crm_core::{CommandError, FieldError};
+
+use super::{Locale, Msg, t_key, t_with};
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn field_error(locale: Locale, e: &FieldError) -> String {
+    let label = |f: &str| t_key(locale, "field", f);
+    match e {
+        FieldError::Required { field } => {
+            t_with(locale, Msg::ErrRequired, &[("field", &label(field))])
+        }
+        FieldError::Email { field, value }
+        | FieldError::Phone { field, value }
+        | FieldError::Url { field, value }
+        | FieldError::Date { field, value }
+        | FieldError::Color { field, value } => {
+            let msg = match e {
+                FieldError::Email { .. } => Msg::ErrEmail,
+                FieldError::Phone { .. } => Msg::ErrPhone,
+                FieldError::Url { .. } => Msg::ErrUrl,
+                FieldError::Date { .. } => Msg::ErrDate,
+                _ => Msg::ErrColor,
+            };
+            t_with(locale, msg, &[("field", &label(field)), ("value", value)])
+        }
+        FieldError::Choice { field, value, .. } => t_with(
+            locale,
+            Msg::ErrChoice,
+            &[("field", &label(field)), ("value", value)],
+        ),
+        FieldError::Range {
+            field, min, max, ..
+        } => t_with(
+            locale,
+            Msg::ErrRange,
+            &[
+                ("field", &label(field)),
+                ("min", &min.to_string()),
+                ("max", &max.to_string()),
+            ],
+        ),
+        FieldError::NegativeAmount { field } => {
+            t_with(locale, Msg::ErrNegative, &[("field", &label(field))])
+        }
+        FieldError::TooLong { field, max, .. } => t_with(
+            locale,
+            Msg::ErrTooLong,
+            &[("field", &label(field)), ("max", &max.to_string())],
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn command_error(locale: Locale, e: &CommandError) -> String {
+    let none: &[(&'static str, &str)] = &[];
+    match e {
+        CommandError::Field(f) => field_error(locale, f),
+        CommandError::NotFound { .. } => t_with(locale, Msg::ErrNotFound, none),
+        CommandError::DanglingLink { field, .. } => t_with(
+            locale,
+            Msg::ErrDangling,
+            &[("field", &t_key(locale, "field", field))],
+        ),
+        CommandError::LinkToTrash { field, .. } => t_with(
+            locale,
+            Msg::ErrLinkToTrash,
+            &[("field", &t_key(locale, "field", field))],
+        ),
+        CommandError::Trashed { .. } => t_with(locale, Msg::ErrTrashed, none),
+        CommandError::ReportingCycle => t_with(locale, Msg::ErrCycle, none),
+        CommandError::UnknownStage(s) => t_with(locale, Msg::ErrUnknownStage, &[("stage", s)]),
+        CommandError::NoStages => t_with(locale, Msg::ErrNoStages, none),
+        CommandError::DealClosed(_) => t_with(locale, Msg::ErrDealClosed, none),
+        CommandError::ReasonRequired => t_with(locale, Msg::ErrReasonRequired, none),
+        CommandError::NotAnOption { value, options } => t_with(
+            locale,
+            Msg::ErrNotAnOption,
+            &[("value", value), ("options", options)],
+        ),
+        CommandError::MergeWithSelf => t_with(locale, Msg::ErrMergeWithSelf, none),
+        CommandError::NothingToUndo => t_with(locale, Msg::ErrNothingToUndo, none),
+        CommandError::NothingToRedo => t_with(locale, Msg::ErrNothingToRedo, none),
+        CommandError::StageInUse { stage, deals } => t_with(
+            locale,
+            Msg::ErrStageInUse,
+            &[("stage", stage), ("count", &deals.to_string())],
+        ),
+        other => other.to_string(),
+    }
+}

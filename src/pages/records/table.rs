@@ -1,0 +1,905 @@
+//! The table every record list uses (contacts, companies, the deals list): windowed rows, sort
+//! by any column, filters (owner, territory, any field), grouping, saved views, a column
+//! chooser, bulk actions and inline editing. The query itself runs in `crm-core`.
+
+use std::collections::BTreeSet;
+
+use crm_core::schema::FieldType;
+use crm_core::{Command, FieldKey, FieldValue, Filter, FilterOp, Id, Kind, Query, Sort};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::adapters::prefs;
+use crate::adapters::workspace_store::random_bytes;
+use crate::components::field_editor::{FieldEditor, Target};
+use crate::components::toast::use_toasts;
+use crate::components::value::href;
+use crate::components::virtual_list::VirtualList;
+use crate::i18n::{Msg, command_error, use_i18n};
+use crate::session::use_session;
+
+/// Pixel height of one table row (`.table-row` in the stylesheet).
+const ROW_HEIGHT: f64 = 44.0;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Row {
+    Group { label: String, count: usize },
+    Record(Id),
+}
+
+impl Row {
+    fn key(&self) -> String {
+        match self {
+            Row::Group { label, .. } => format!("g:{label}"),
+            Row::Record(id) => id.to_string(),
+        }
+    }
+}
+
+/// A column by its stable key: a field name, or `custom-<id>`.
+pub fn target_of(kind: Kind, key: &str) -> Option<Target> {
+    match key.strip_prefix("custom-") {
+        Some(id) => id.parse().ok().map(Target::Custom),
+        None => kind.field(key).map(Target::Field),
+    }
+}
+
+fn field_key(target: Target) -> FieldKey {
+    match target {
+        Target::Field(spec) => FieldKey::Field(spec.name.to_owned()),
+        Target::Custom(id) => FieldKey::Custom(id),
+    }
+}
+
+/// Fields a list can show as columns: every field but the title and bulky ones.
+fn columnable(kind: Kind) -> Vec<&'static str> {
+    kind.fields()
+        .iter()
+        .filter(|f| !matches!(f.ty, FieldType::LongText | FieldType::Stages))
+        .filter(|f| !matches!(f.name, "name" | "title" | "rank"))
+        .map(|f| f.name)
+        .collect()
+}
+
+#[component]
+pub fn RecordTable(
+    kind: Kind,
+    /// Columns shown until the user chooses others on this device.
+    default_columns: &'static [&'static str],
+    /// Extra fixed filters (the deals list shows one pipeline).
+    #[prop(optional, into)]
+    base_filters: Signal<Vec<Filter>>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+
+    let columns = RwSignal::new(
+        prefs::load_columns(kind.collection())
+            .unwrap_or_else(|| default_columns.iter().map(|c| (*c).to_owned()).collect()),
+    );
+    let query = RwSignal::new(Query {
+        sort: vec![Sort {
+            key: FieldKey::Field(kind.fields()[0].name.to_owned()),
+            descending: false,
+        }],
+        ..Query::new(kind)
+    });
+    let owner = RwSignal::new(String::new());
+    let territory = RwSignal::new(String::new());
+    let selected = RwSignal::new(BTreeSet::<Id>::new());
+
+    let effective = Memo::new(move |_| {
+        let mut q = query.get();
+        q.filters.extend(base_filters.get());
+        match owner.get().as_str() {
+            "" => {}
+            "none" => q.filters.push(Filter {
+                key: FieldKey::Field(owner_field(kind).into()),
+                op: FilterOp::IsEmpty,
+            }),
+            id => q.filters.push(Filter {
+                key: FieldKey::Field(owner_field(kind).into()),
+                op: FilterOp::Equals(id.to_owned()),
+            }),
+        }
+        if !territory.get().is_empty() {
+            q.filters.push(Filter {
+                key: FieldKey::Territory,
+                op: FilterOp::Equals(territory.get()),
+            });
+        }
+        q
+    });
+    let groups = Memo::new(move |_| {
+        let q = effective.get();
+        session.with(|ws| ws.query(&q)).unwrap_or_default()
+    });
+    let rows = Memo::new(move |_| {
+        let grouped = query.with(|q| q.group_by.is_some());
+        let mut out = Vec::new();
+        for g in groups.get() {
+            if grouped {
+                out.push(Row::Group {
+                    label: g.label.clone(),
+                    count: g.ids.len(),
+                });
+            }
+            out.extend(g.ids.into_iter().map(Row::Record));
+        }
+        out
+    });
+    let visible_ids = Memo::new(move |_| {
+        groups.with(|gs| {
+            gs.iter()
+                .flat_map(|g| g.ids.iter().copied())
+                .collect::<BTreeSet<_>>()
+        })
+    });
+    let count = Memo::new(move |_| visible_ids.with(BTreeSet::len));
+
+    let targets = Memo::new(move |_| {
+        columns
+            .get()
+            .iter()
+            .filter_map(|c| target_of(kind, c))
+            .collect::<Vec<_>>()
+    });
+    let grid = Memo::new(move |_| {
+        format!(
+            "grid-template-columns: 2.75rem minmax(12rem, 2fr) {}",
+            "minmax(9rem, 1fr) ".repeat(targets.with(Vec::len))
+        )
+    });
+
+    let toggle_sort = move |key: FieldKey| {
+        query.update(|q| {
+            let current = q
+                .sort
+                .first()
+                .filter(|s| s.key == key)
+                .map(|s| s.descending);
+            q.sort = match current {
+                None => vec![Sort {
+                    key,
+                    descending: false,
+                }],
+                Some(false) => vec![Sort {
+                    key,
+                    descending: true,
+                }],
+                Some(true) => Vec::new(),
+            };
+        })
+    };
+    let aria_sort = move |key: FieldKey| {
+        query.with(|q| match q.sort.first() {
+            Some(s) if s.key == key && s.descending => "descending",
+            Some(s) if s.key == key => "ascending",
+            _ => "none",
+        })
+    };
+
+    let title_key = FieldKey::Field(kind.fields()[0].name.to_owned());
+    let header = move || {
+        let title_key = title_key.clone();
+        let title_key2 = title_key.clone();
+        let title_key3 = title_key.clone();
+        view! {
+            <div class="table-row table-head" role="row" aria-rowindex=1 style=move || grid.get()>
+                <div role="columnheader" class="cell check">
+                    <input
+                        type="checkbox"
+                        aria-label=move || i18n.t(Msg::SelectAll)
+                        prop:checked={move || count.get() > 0 && selected.with(|s| s.len() == count.get())}
+                        on:change=move |ev| {
+                            if event_target_checked(&ev) {
+                                selected.set(visible_ids.get_untracked());
+                            } else {
+                                selected.set(BTreeSet::new());
+                            }
+                        }
+                    />
+                </div>
+                <div role="columnheader" class="cell" aria-sort=move || aria_sort(title_key.clone())>
+                    <button type="button" class="sort" on:click=move |_| toggle_sort(title_key2.clone())>
+                        {move || i18n.field(kind.fields()[0].name)}
+                        {move || sort_mark(aria_sort(title_key3.clone()))}
+                    </button>
+                </div>
+                {move || {
+                    targets
+                        .get()
+                        .into_iter()
+                        .map(|t| {
+                            let key = field_key(t);
+                            let key2 = key.clone();
+                            let key3 = key.clone();
+                            let label = Memo::new(move |_| {
+                                session.with(|ws| t.label(ws, &i18n)).unwrap_or_default()
+                            });
+                            view! {
+                                <div role="columnheader" class="cell" aria-sort=move || aria_sort(key.clone())>
+                                    <button type="button" class="sort" on:click=move |_| toggle_sort(key2.clone())>
+                                        {move || label.get()}
+                                        {move || sort_mark(aria_sort(key3.clone()))}
+                                    </button>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        }
+    };
+
+    let row_view = move |row: Row| match row {
+        Row::Group { label, count } => view! {
+            <div class="table-row group-row" style=move || grid.get()>
+                <div role="cell" class="cell group-label">
+                    {if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() }}
+                    " · "
+                    {crate::i18n::intl::format_number(i18n.locale(), count as f64)}
+                </div>
+            </div>
+        }
+        .into_any(),
+        Row::Record(id) => {
+            let title = Memo::new(move |_| {
+                session
+                    .with(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
+                    .flatten()
+                    .unwrap_or_default()
+            });
+            let link = href(kind, id).unwrap_or_default();
+            view! {
+                <div class="table-row" style=move || grid.get()>
+                    <div role="cell" class="cell check">
+                        <input
+                            type="checkbox"
+                            aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
+                            prop:checked=move || selected.with(|s| s.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.update(|s| {
+                                    if on {
+                                        s.insert(id);
+                                    } else {
+                                        s.remove(&id);
+                                    }
+                                });
+                            }
+                        />
+                    </div>
+                    <div role="cell" class="cell title-cell">
+                        <A href=link>{move || title.get()}</A>
+                    </div>
+                    {move || {
+                        targets
+                            .get()
+                            .into_iter()
+                            .map(|t| {
+                                view! {
+                                    <div role="cell" class="cell">
+                                        <FieldEditor kind=kind id=id target=t compact=true />
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+            }
+            .into_any()
+        }
+    };
+
+    // ----- bulk actions -----
+    let bulk_tag = RwSignal::new(String::new());
+    let bulk_owner = RwSignal::new(String::new());
+    let run_bulk = move |cmds: Vec<Command>, done: Msg| {
+        let n = cmds.len();
+        if n == 0 {
+            return;
+        }
+        match session.apply_batch(cmds) {
+            Ok(()) => {
+                toasts.done(i18n.count(done, n));
+                selected.set(BTreeSet::new());
+            }
+            Err(e) => toasts.error(command_error(i18n.locale_untracked(), &e)),
+        }
+    };
+    let add_tag = move |_| {
+        let tag = bulk_tag.get_untracked().trim().to_owned();
+        if tag.is_empty() {
+            return;
+        }
+        let cmds = session
+            .with_untracked(|ws| {
+                selected
+                    .get_untracked()
+                    .into_iter()
+                    .filter_map(|id| ws.get(kind, id))
+                    .map(|r| {
+                        let mut tags = r
+                            .get("tags")
+                            .and_then(FieldValue::as_set)
+                            .cloned()
+                            .unwrap_or_default();
+                        tags.insert(tag.clone(), String::new());
+                        Command::Update {
+                            kind,
+                            id: r.id,
+                            fields: vec![("tags".into(), Some(FieldValue::Set(tags)))],
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        bulk_tag.set(String::new());
+        run_bulk(cmds, Msg::BulkTagged);
+    };
+    let assign = move |_| {
+        let value = bulk_owner
+            .get_untracked()
+            .parse::<Id>()
+            .ok()
+            .map(FieldValue::Ref);
+        let cmds = selected
+            .get_untracked()
+            .into_iter()
+            .map(|id| Command::Update {
+                kind,
+                id,
+                fields: vec![(owner_field(kind).into(), value.clone())],
+            })
+            .collect();
+        run_bulk(cmds, Msg::BulkAssigned);
+    };
+    let trash = move |_| {
+        let restore = query.with_untracked(|q| q.trashed);
+        let cmds = selected
+            .get_untracked()
+            .into_iter()
+            .map(|id| {
+                if restore {
+                    Command::Restore { kind, id }
+                } else {
+                    Command::Trash { kind, id }
+                }
+            })
+            .collect();
+        run_bulk(
+            cmds,
+            if restore {
+                Msg::BulkRestored
+            } else {
+                Msg::BulkTrashed
+            },
+        );
+    };
+
+    let members = Memo::new(move |_| options_of(session, Kind::Member));
+    let territories = Memo::new(move |_| options_of(session, Kind::Territory));
+
+    view! {
+        <div class="record-table" data-testid=testid>
+            <div class="list-tools">
+                <input
+                    type="search"
+                    class="search"
+                    data-testid="list-search"
+                    aria-label=move || i18n.t(Msg::SearchList)
+                    placeholder=move || i18n.t(Msg::SearchList)
+                    prop:value=move || query.with(|q| q.search.clone().unwrap_or_default())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        query.update(|q| q.search = Some(v));
+                    }
+                />
+                <label class="inline">
+                    <span>{move || i18n.field(owner_field(kind))}</span>
+                    <select data-testid="filter-owner" on:change=move |ev| owner.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                        <option value="none">{move || i18n.t(Msg::Nobody)}</option>
+                        {move || {
+                            let me = session.me.get().map(|m| m.to_string());
+                            members
+                                .get()
+                                .into_iter()
+                                .map(|(id, name)| {
+                                    let text = if me.as_deref() == Some(id.as_str()) {
+                                        i18n.t_with(Msg::MeName, &[("name", &name)])
+                                    } else {
+                                        name
+                                    };
+                                    view! { <option value=id>{text}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label class="inline">
+                    <span>{move || i18n.field("territory")}</span>
+                    <select data-testid="filter-territory" on:change=move |ev| territory.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::AnyTerritory)}</option>
+                        {move || {
+                            territories
+                                .get()
+                                .into_iter()
+                                .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <GroupBy kind=kind query=query />
+                <label class="inline check-label">
+                    <input
+                        type="checkbox"
+                        data-testid="show-trash"
+                        prop:checked=move || query.with(|q| q.trashed)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.set(BTreeSet::new());
+                            query.update(|q| q.trashed = on);
+                        }
+                    />
+                    <span>{move || i18n.t(Msg::ShowTrash)}</span>
+                </label>
+            </div>
+            <div class="list-tools">
+                <FilterBuilder kind=kind query=query />
+                <SavedViews kind=kind query=query />
+                <ColumnChooser kind=kind columns=columns />
+                <p class="muted count" data-testid="list-count" aria-live="polite">
+                    {move || i18n.count(Msg::RecordsCount, count.get())}
+                </p>
+            </div>
+            <Show when=move || !selected.with(BTreeSet::is_empty)>
+                <div class="bulk-bar" role="region" aria-label=move || i18n.t(Msg::BulkActions) data-testid="bulk-bar">
+                    <strong>{move || i18n.count(Msg::SelectedCount, selected.with(BTreeSet::len))}</strong>
+                    <Show when=move || !query.with(|q| q.trashed) && kind.field("tags").is_some()>
+                        <input
+                            type="text"
+                            data-testid="bulk-tag"
+                            aria-label=move || i18n.t(Msg::TagToAdd)
+                            placeholder=move || i18n.t(Msg::TagToAdd)
+                            prop:value=move || bulk_tag.get()
+                            on:input=move |ev| bulk_tag.set(event_target_value(&ev))
+                        />
+                        <button type="button" class="button" on:click=add_tag>{move || i18n.t(Msg::AddTag)}</button>
+                    </Show>
+                    <Show when=move || !query.with(|q| q.trashed)>
+                        <select
+                            data-testid="bulk-owner"
+                            aria-label=move || i18n.field(owner_field(kind))
+                            on:change=move |ev| bulk_owner.set(event_target_value(&ev))
+                        >
+                            <option value="">{move || i18n.t(Msg::Nobody)}</option>
+                            {move || {
+                                members
+                                    .get()
+                                    .into_iter()
+                                    .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                    .collect_view()
+                            }}
+                        </select>
+                        <button type="button" class="button" on:click=assign>{move || i18n.t(Msg::Assign)}</button>
+                    </Show>
+                    <button type="button" class="button danger" data-testid="bulk-trash" on:click=trash>
+                        {move || i18n.t(if query.with(|q| q.trashed) { Msg::Restore } else { Msg::MoveToTrash })}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| selected.set(BTreeSet::new())>
+                        {move || i18n.t(Msg::ClearSelection)}
+                    </button>
+                </div>
+            </Show>
+            <div
+                class="table"
+                role="table"
+                aria-label=move || i18n.t(kind_list_label(kind))
+                aria-rowcount=move || rows.with(Vec::len) + 1
+            >
+                {header}
+                <VirtualList
+                    items=Signal::derive(move || rows.get())
+                    row_height=ROW_HEIGHT
+                    key=|r: &Row| r.key()
+                    row=row_view
+                    table=true
+                    testid="table-rows"
+                />
+            </div>
+        </div>
+    }
+}
+
+fn sort_mark(sort: &str) -> &'static str {
+    match sort {
+        "ascending" => " ▲",
+        "descending" => " ▼",
+        _ => "",
+    }
+}
+
+/// Which field says who is responsible for a record of `kind`.
+pub fn owner_field(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Task => "assignee",
+        Kind::Activity => "author",
+        _ => "owner",
+    }
+}
+
+fn kind_list_label(kind: Kind) -> Msg {
+    match kind {
+        Kind::Company => Msg::NavCompanies,
+        Kind::Deal => Msg::NavDeals,
+        Kind::Task => Msg::NavTasks,
+        _ => Msg::NavContacts,
+    }
+}
+
+/// Live records of `kind` as (id, title) for a select, by title.
+pub fn options_of(session: crate::session::Session, kind: Kind) -> Vec<(String, String)> {
+    let mut out = session
+        .with(|ws| {
+            ws.live(kind)
+                .map(|r| (r.id.to_string(), r.title().to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+#[component]
+fn GroupBy(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
+    let i18n = use_i18n();
+    let fields: Vec<&'static str> = kind
+        .fields()
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.ty,
+                FieldType::Choice(_) | FieldType::Ref(_) | FieldType::Tags | FieldType::Text
+            )
+        })
+        .filter(|f| !matches!(f.name, "name" | "title" | "rank" | "lost_reason"))
+        .map(|f| f.name)
+        .collect();
+    view! {
+        <label class="inline">
+            <span>{move || i18n.t(Msg::GroupBy)}</span>
+            <select
+                data-testid="group-by"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    query.update(|q| q.group_by = (!v.is_empty()).then(|| FieldKey::Field(v)));
+                }
+            >
+                <option value="">{move || i18n.t(Msg::NoGrouping)}</option>
+                {fields
+                    .into_iter()
+                    .map(|f| {
+                        let selected = move || {
+                            query.with(|q| q.group_by == Some(FieldKey::Field(f.to_owned())))
+                        };
+                        view! { <option value=f selected=selected>{move || i18n.field(f)}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Any field, an operator and a value; active filters show as removable chips.
+#[component]
+fn FilterBuilder(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let field = RwSignal::new(String::new());
+    let op = RwSignal::new("contains".to_owned());
+    let value = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(target) = target_of(kind, &field.get_untracked()) else {
+            return;
+        };
+        let v = value.get_untracked();
+        let op = match op.get_untracked().as_str() {
+            "equals" => FilterOp::Equals(v),
+            "empty" => FilterOp::IsEmpty,
+            "not_empty" => FilterOp::NotEmpty,
+            "at_least" => FilterOp::AtLeast(v),
+            "at_most" => FilterOp::AtMost(v),
+            _ => FilterOp::Contains(v),
+        };
+        query.update(|q| {
+            q.filters.push(Filter {
+                key: field_key(target),
+                op,
+            })
+        });
+        value.set(String::new());
+    };
+    let all_fields = Memo::new(move |_| {
+        let mut out: Vec<(String, String)> = std::iter::once(kind.fields()[0].name)
+            .chain(columnable(kind))
+            .map(|f| (f.to_owned(), i18n.field(f)))
+            .collect();
+        session.with(|ws| {
+            for def in ws.custom_fields(kind) {
+                out.push((
+                    format!("custom-{def}"),
+                    Target::Custom(def).label(ws, &i18n),
+                ));
+            }
+        });
+        out
+    });
+    let chip_text = move |f: &Filter| {
+        let name = match &f.key {
+            FieldKey::Field(n) => i18n.field(n),
+            FieldKey::Custom(id) => session
+                .with(|ws| Target::Custom(*id).label(ws, &i18n))
+                .unwrap_or_default(),
+            FieldKey::CreatedAt => i18n.t(Msg::CreatedAt),
+            FieldKey::Territory => i18n.field("territory"),
+        };
+        let (op, v) = match &f.op {
+            FilterOp::IsEmpty => (i18n.t(Msg::OpEmpty), String::new()),
+            FilterOp::NotEmpty => (i18n.t(Msg::OpNotEmpty), String::new()),
+            FilterOp::Equals(v) => (i18n.t(Msg::OpEquals), v.clone()),
+            FilterOp::Contains(v) => (i18n.t(Msg::OpContains), v.clone()),
+            FilterOp::AtLeast(v) => (i18n.t(Msg::OpAtLeast), v.clone()),
+            FilterOp::AtMost(v) => (i18n.t(Msg::OpAtMost), v.clone()),
+        };
+        format!("{name} {op} {v}")
+    };
+    view! {
+        <details class="menu">
+            <summary class="button">{move || i18n.t(Msg::AddFilter)}</summary>
+            <form class="menu-body fields" on:submit=add>
+                <label>
+                    <span>{move || i18n.t(Msg::Field)}</span>
+                    <select data-testid="filter-field" on:change=move |ev| field.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || {
+                            all_fields
+                                .get()
+                                .into_iter()
+                                .map(|(k, l)| view! { <option value=k>{l}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || i18n.t(Msg::Condition)}</span>
+                    <select data-testid="filter-op" on:change=move |ev| op.set(event_target_value(&ev))>
+                        <option value="contains">{move || i18n.t(Msg::OpContains)}</option>
+                        <option value="equals">{move || i18n.t(Msg::OpEquals)}</option>
+                        <option value="at_least">{move || i18n.t(Msg::OpAtLeast)}</option>
+                        <option value="at_most">{move || i18n.t(Msg::OpAtMost)}</option>
+                        <option value="empty">{move || i18n.t(Msg::OpEmpty)}</option>
+                        <option value="not_empty">{move || i18n.t(Msg::OpNotEmpty)}</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{move || i18n.t(Msg::Value)}</span>
+                    <input
+                        type="text"
+                        data-testid="filter-value"
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" class="button primary">{move || i18n.t(Msg::Apply)}</button>
+            </form>
+        </details>
+        <ul class="chips" aria-label=move || i18n.t(Msg::ActiveFilters)>
+            {move || {
+                query
+                    .get()
+                    .filters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let text = chip_text(f);
+                        let text2 = text.clone();
+                        view! {
+                            <li class="chip">
+                                <span>{text}</span>
+                                <button
+                                    type="button"
+                                    class="icon-button small"
+                                    aria-label=move || i18n.t_with(Msg::RemoveFilter, &[("filter", &text2)])
+                                    on:click=move |_| query.update(|q| {
+                                        if i < q.filters.len() {
+                                            q.filters.remove(i);
+                                        }
+                                    })
+                                >
+                                    "×"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// Saved views of this kind: pick one to load its query, or save the current one by name.
+#[component]
+fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let toasts = use_toasts();
+    let name = RwSignal::new(String::new());
+    let chosen = RwSignal::new(String::new());
+    let views = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                let mut v: Vec<(Id, String, String)> = ws
+                    .live(Kind::SavedView)
+                    .filter(|r| r.text("record_kind") == Some(kind.collection()))
+                    .map(|r| {
+                        (
+                            r.id,
+                            r.title().to_owned(),
+                            r.text("query").unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.1.cmp(&b.1));
+                v
+            })
+            .unwrap_or_default()
+    });
+    let load = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        chosen.set(id.clone());
+        let Some((_, _, json)) =
+            views.with_untracked(|v| v.iter().find(|x| x.0.to_string() == id).cloned())
+        else {
+            return;
+        };
+        match Query::from_json(&json) {
+            Ok(q) if q.kind == kind => query.set(q),
+            Ok(_) => {}
+            Err(e) => toasts.error(e),
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let cmd = Command::Create {
+            kind: Kind::SavedView,
+            id: Id::from_bytes(random_bytes()),
+            fields: vec![
+                ("name".into(), FieldValue::text(name.get_untracked())),
+                ("record_kind".into(), FieldValue::text(kind.collection())),
+                (
+                    "query".into(),
+                    FieldValue::text(query.get_untracked().to_json()),
+                ),
+            ],
+            custom: vec![],
+        };
+        match session.apply(cmd) {
+            Ok(()) => {
+                toasts.done(i18n.t_with(Msg::ViewSaved, &[("name", &name.get_untracked())]));
+                name.set(String::new());
+            }
+            Err(e) => toasts.error(command_error(i18n.locale_untracked(), &e)),
+        }
+    };
+    let delete = move |_| {
+        let Ok(id) = chosen.get_untracked().parse::<Id>() else {
+            return;
+        };
+        match session.apply(Command::Trash {
+            kind: Kind::SavedView,
+            id,
+        }) {
+            Ok(()) => {
+                chosen.set(String::new());
+                toasts.done(i18n.t(Msg::ViewDeleted));
+            }
+            Err(e) => toasts.error(command_error(i18n.locale_untracked(), &e)),
+        }
+    };
+    view! {
+        <label class="inline">
+            <span>{move || i18n.t(Msg::SavedViews)}</span>
+            <select data-testid="saved-views" on:change=load prop:value=move || chosen.get()>
+                <option value="">{move || i18n.t(Msg::AllRecords)}</option>
+                {move || {
+                    views
+                        .get()
+                        .into_iter()
+                        .map(|(id, n, _)| view! { <option value=id.to_string()>{n}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+        <Show when=move || !chosen.get().is_empty()>
+            <button type="button" class="button" on:click=delete>{move || i18n.t(Msg::DeleteView)}</button>
+        </Show>
+        <details class="menu">
+            <summary class="button">{move || i18n.t(Msg::SaveView)}</summary>
+            <form class="menu-body fields" on:submit=save>
+                <label>
+                    <span>{move || i18n.t(Msg::ViewName)}</span>
+                    <input
+                        type="text"
+                        required=true
+                        data-testid="view-name"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" class="button primary">{move || i18n.t(Msg::Save)}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn ColumnChooser(kind: Kind, columns: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let all = Memo::new(move |_| {
+        let mut out: Vec<(String, String)> = columnable(kind)
+            .into_iter()
+            .map(|f| (f.to_owned(), i18n.field(f)))
+            .collect();
+        session.with(|ws| {
+            for def in ws.custom_fields(kind) {
+                out.push((
+                    format!("custom-{def}"),
+                    Target::Custom(def).label(ws, &i18n),
+                ));
+            }
+        });
+        out
+    });
+    view! {
+        <details class="menu">
+            <summary class="button">{move || i18n.t(Msg::Columns)}</summary>
+            <fieldset class="menu-body column-chooser">
+                <legend class="visually-hidden">{move || i18n.t(Msg::Columns)}</legend>
+                {move || {
+                    all.get()
+                        .into_iter()
+                        .map(|(key, label)| {
+                            let k = key.clone();
+                            let checked = move || columns.with(|c| c.contains(&k));
+                            view! {
+                                <label class="check-label">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            columns.update(|c| {
+                                                c.retain(|x| x != &key);
+                                                if on {
+                                                    c.push(key.clone());
+                                                }
+                                            });
+                                            prefs::save_columns(kind.collection(), &columns.get_untracked());
+                                        }
+                                    />
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
+        </details>
+    }
+}
