@@ -61,7 +61,6 @@ field-name = Name
 field-email = Email
 contacts-add = Add contact
 command-refused = Not saved: { $reason }
-search-contacts = Search by name, email, phone or city
 
 ## Saving and loading
 save-failed = Your latest changes could not be saved on this device ({ $reason }). They are kept in this tab and will be retried.

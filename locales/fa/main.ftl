@@ -59,7 +59,6 @@ field-name = نام
 field-email = ایمیل
 contacts-add = افزودن مخاطب
 command-refused = ذخیره نشد: { $reason }
-search-contacts = جست‌وجو با نام، ایمیل، تلفن یا شهر
 
 ## Saving and loading
 save-failed = آخرین تغییرات شما روی این دستگاه ذخیره نشد ({ $reason }). این تغییرات در همین زبانه نگه داشته می‌شوند و دوباره تلاش می‌شود.

@@ -62,7 +62,6 @@ field-name = Имя
 field-email = Эл. почта
 contacts-add = Добавить контакт
 command-refused = Не сохранено: { $reason }
-search-contacts = Поиск по имени, почте, телефону или городу
 
 ## Saving and loading
 save-failed = Последние изменения не удалось сохранить на этом устройстве ({ $reason }). Они сохранены в этой вкладке, попытка будет повторена.

@@ -104,7 +104,8 @@ pub fn FieldEditor(
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let field_id = format!("f-{}", super::unique_id());
+    let uid = super::unique_id();
+    let field_id = format!("f-{uid}");
 
     let ty = Memo::new(move |_| session.with(|ws| target.ty(ws)).unwrap_or(FieldType::Text));
     let label = Memo::new(move |_| {
@@ -155,6 +156,17 @@ pub fn FieldEditor(
         draft.set(text);
         error.set(None);
         editing.set(true);
+        // `autofocus` only works once per document; focus the new control ourselves.
+        request_animation_frame(move || {
+            let wrapper = format!("f-{uid}-w");
+            let selector = format!("#{wrapper} input, #{wrapper} select, #{wrapper} textarea");
+            if let Some(el) = document().query_selector(&selector).ok().flatten() {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
     };
     let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" if !ev.shift_key() => {
@@ -306,7 +318,7 @@ pub fn FieldEditor(
     };
 
     view! {
-        <div class="field-editor" class:compact=compact data-field=target.name()>
+        <div class="field-editor" class:compact=compact data-field=target.name() id=format!("f-{uid}-w")>
             <Show when=move || !compact>
                 <span class="field-label">{move || label.get()}</span>
             </Show>

@@ -57,6 +57,7 @@ pub fn Shortcuts() -> impl IntoView {
         }
         if key == "Escape" {
             overlays.help.set(false);
+            close_menus(None);
             return;
         }
         if pending_g.get_value() {
@@ -91,6 +92,13 @@ pub fn Shortcuts() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    // Menus made of <details> close on a click elsewhere, like any menu.
+    let outside = window_event_listener(leptos::ev::click, move |ev| {
+        use wasm_bindgen::JsCast;
+        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        close_menus(target.as_ref());
+    });
+    on_cleanup(move || outside.remove());
 
     view! {
         <Show when=move || overlays.help.get()>
@@ -128,5 +136,22 @@ pub fn Shortcuts() -> impl IntoView {
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// Closes every open `details.menu` that does not contain `inside`.
+fn close_menus(inside: Option<&web_sys::Node>) {
+    use wasm_bindgen::JsCast;
+    let Ok(open) = document().query_selector_all("details.menu[open]") else {
+        return;
+    };
+    for i in 0..open.length() {
+        if let Some(d) = open
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            && !inside.is_some_and(|n| d.contains(Some(n)))
+        {
+            d.set_open(false);
+        }
     }
 }

@@ -32,6 +32,12 @@ impl Toasts {
     fn push(&self, text: String, undo: bool, error: bool) {
         let id = super::unique_id();
         self.items.update(|t| {
+            // Undo reverts the latest change only, so only the latest toast offers it.
+            if undo {
+                for old in t.iter_mut() {
+                    old.undo = false;
+                }
+            }
             t.push(Toast {
                 id,
                 text,
@@ -80,7 +86,7 @@ pub fn ToastRegion() -> impl IntoView {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
             <For
                 each=move || toasts.items.get()
-                key=|t| t.id
+                key=|t| (t.id, t.undo)
                 children=move |t| {
                     let id = t.id;
                     view! {

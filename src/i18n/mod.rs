@@ -197,7 +197,6 @@ messages! {
     FieldEmail = "field-email",
     ContactsAdd = "contacts-add",
     CommandRefused = "command-refused",
-    SearchContacts = "search-contacts",
     SaveFailed = "save-failed",
     SaveRetry = "save-retry",
     LoadProblem = "load-problem",

@@ -354,6 +354,8 @@ fn Board(pipeline: Id) -> impl IntoView {
         match (picked.get_untracked(), key.as_str()) {
             (None, " ") => {
                 ev.prevent_default();
+                // The board's window listener must not see this press as the drop.
+                ev.stop_propagation();
                 let pos = columns.with_untracked(|cols| {
                     cols.iter()
                         .enumerate()
@@ -420,6 +422,15 @@ fn Board(pipeline: Id) -> impl IntoView {
             _ => {}
         }
     };
+
+    // While a deal is picked up the keys steer it wherever focus is: the card is re-rendered in
+    // its new place as it moves, and a key pressed before focus follows must not be lost.
+    let steer = window_event_listener(leptos::ev::keydown, move |ev| {
+        if let Some(p) = picked.get_untracked() {
+            card_keys(p.deal, ev);
+        }
+    });
+    on_cleanup(move || steer.remove());
 
     let members = Memo::new(move |_| options_of(session, Kind::Member));
     let territories = Memo::new(move |_| options_of(session, Kind::Territory));
@@ -501,7 +512,11 @@ fn Board(pipeline: Id) -> impl IntoView {
                                         <DealCard
                                             deal=deal
                                             picked=Signal::derive(move || picked.get().is_some_and(|p| p.deal == deal))
-                                            on_key=Callback::new(move |ev| card_keys(deal, ev))
+                                            on_key=Callback::new(move |ev| {
+                                                if picked.get_untracked().is_none() {
+                                                    card_keys(deal, ev);
+                                                }
+                                            })
                                             on_drag=Callback::new(move |on: bool| dragging.set(on.then_some(deal)))
                                             on_drop=Callback::new(move |_: ()| {
                                                 if let Some(d) = dragging.get_untracked() {

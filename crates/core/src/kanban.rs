@@ -78,3 +78,83 @@ impl Workspace {
         cmds
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::board::BoardFilter;
+    use crate::id::Id;
+    use crate::schema::Kind;
+    use crate::testutil::*;
+    use crate::workspace::Workspace;
+
+    fn deal(ws: &mut Workspace, n: u64, stage: &str, now: i64) {
+        make(
+            ws,
+            Kind::Deal,
+            id(n),
+            now,
+            &[
+                ("title", text(&format!("deal {n}"))),
+                ("pipeline", link(id(PIPELINE))),
+                ("stage", text(stage)),
+                ("value", eur(100)),
+                ("status", text("open")),
+            ],
+        );
+    }
+
+    fn column(ws: &Workspace, stage: &str) -> Vec<Id> {
+        let board = ws
+            .board(id(PIPELINE), &BoardFilter::default())
+            .expect("board");
+        board
+            .columns
+            .into_iter()
+            .find(|c| c.stage.id == stage)
+            .map(|c| c.deals)
+            .unwrap_or_default()
+    }
+
+    fn place(ws: &mut Workspace, n: u64, stage: &str, index: usize, now: i64) {
+        let cmds = ws.place_deal(id(n), stage, index);
+        ws.apply_batch(cmds, &ctx(now)).expect("placed");
+    }
+
+    #[test]
+    fn placing_moves_between_and_within_columns() {
+        let mut ws = with_pipeline();
+        for n in 1..=3 {
+            deal(&mut ws, n, "lead", 10 + n as i64);
+        }
+        // Unranked deals show in creation order.
+        assert_eq!(column(&ws, "lead"), vec![id(1), id(2), id(3)]);
+        // Deal 3 to the top of its own column: the column gets ranks in the new order.
+        place(&mut ws, 3, "lead", 0, 20);
+        assert_eq!(column(&ws, "lead"), vec![id(3), id(1), id(2)]);
+        // Deal 1 to the second place in proposal (which is empty: it lands first), a stage move.
+        place(&mut ws, 1, "proposal", 1, 30);
+        assert_eq!(column(&ws, "lead"), vec![id(3), id(2)]);
+        assert_eq!(column(&ws, "proposal"), vec![id(1)]);
+        assert_eq!(
+            ws.get(Kind::Deal, id(1)).and_then(|r| r.text("stage")),
+            Some("proposal")
+        );
+        // Deal 2 between nothing and deal 1: before it.
+        place(&mut ws, 2, "proposal", 0, 40);
+        assert_eq!(column(&ws, "proposal"), vec![id(2), id(1)]);
+        // Dropping a deal where it already is changes nothing.
+        assert!(ws.place_deal(id(2), "proposal", 0).is_empty());
+        // One undo step per placement: undo puts deal 2 back in lead.
+        ws.undo(&ctx(50)).expect("undo");
+        assert_eq!(column(&ws, "lead"), vec![id(3), id(2)]);
+        assert_eq!(column(&ws, "proposal"), vec![id(1)]);
+    }
+
+    #[test]
+    fn unknown_stage_or_deal_gives_no_commands() {
+        let mut ws = with_pipeline();
+        deal(&mut ws, 1, "lead", 10);
+        assert!(ws.place_deal(id(1), "nowhere", 0).is_empty());
+        assert!(ws.place_deal(id(99), "lead", 0).is_empty());
+    }
+}

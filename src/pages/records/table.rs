@@ -79,13 +79,7 @@ pub fn RecordTable(
         prefs::load_columns(kind.collection())
             .unwrap_or_else(|| default_columns.iter().map(|c| (*c).to_owned()).collect()),
     );
-    let query = RwSignal::new(Query {
-        sort: vec![Sort {
-            key: FieldKey::Field(kind.fields()[0].name.to_owned()),
-            descending: false,
-        }],
-        ..Query::new(kind)
-    });
+    let query = RwSignal::new(default_query(kind));
     let owner = RwSignal::new(String::new());
     let territory = RwSignal::new(String::new());
     let selected = RwSignal::new(BTreeSet::<Id>::new());
@@ -165,11 +159,10 @@ pub fn RecordTable(
                     key,
                     descending: false,
                 }],
-                Some(false) => vec![Sort {
+                Some(descending) => vec![Sort {
                     key,
-                    descending: true,
+                    descending: !descending,
                 }],
-                Some(true) => Vec::new(),
             };
         })
     };
@@ -456,6 +449,23 @@ pub fn RecordTable(
                     {move || i18n.count(Msg::RecordsCount, count.get())}
                 </p>
             </div>
+            <div
+                class="table"
+                role="table"
+                aria-label=move || i18n.t(kind_list_label(kind))
+                aria-rowcount=move || rows.with(Vec::len) + 1
+            >
+                {header}
+                <VirtualList
+                    items=Signal::derive(move || rows.get())
+                    row_height=ROW_HEIGHT
+                    key=|r: &Row| r.key()
+                    row=row_view
+                    table=true
+                    testid="table-rows"
+                />
+            </div>
+            // After the table, so rows never move under the pointer as it appears.
             <Show when=move || !selected.with(BTreeSet::is_empty)>
                 <div class="bulk-bar" role="region" aria-label=move || i18n.t(Msg::BulkActions) data-testid="bulk-bar">
                     <strong>{move || i18n.count(Msg::SelectedCount, selected.with(BTreeSet::len))}</strong>
@@ -495,23 +505,18 @@ pub fn RecordTable(
                     </button>
                 </div>
             </Show>
-            <div
-                class="table"
-                role="table"
-                aria-label=move || i18n.t(kind_list_label(kind))
-                aria-rowcount=move || rows.with(Vec::len) + 1
-            >
-                {header}
-                <VirtualList
-                    items=Signal::derive(move || rows.get())
-                    row_height=ROW_HEIGHT
-                    key=|r: &Row| r.key()
-                    row=row_view
-                    table=true
-                    testid="table-rows"
-                />
-            </div>
         </div>
+    }
+}
+
+/// What a list shows before anyone filters it: every live record by its title.
+fn default_query(kind: Kind) -> Query {
+    Query {
+        sort: vec![Sort {
+            key: FieldKey::Field(kind.fields()[0].name.to_owned()),
+            descending: false,
+        }],
+        ..Query::new(kind)
     }
 }
 
@@ -762,6 +767,10 @@ fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
     let load = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         chosen.set(id.clone());
+        if id.is_empty() {
+            query.set(default_query(kind));
+            return;
+        }
         let Some((_, _, json)) =
             views.with_untracked(|v| v.iter().find(|x| x.0.to_string() == id).cloned())
         else {

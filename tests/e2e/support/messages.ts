@@ -13,7 +13,7 @@ export function messages(lang: Lang): Map<string, string> {
     m = new Map();
     const text = readFileSync(join(__dirname, `../../../locales/${lang}/main.ftl`), "utf8");
     for (const line of text.split("\n")) {
-      const match = line.match(/^([a-z][a-z0-9-]*) = (.+)$/);
+      const match = line.match(/^([a-z][a-z0-9_-]*) = (.+)$/);
       if (match) m.set(match[1], match[2].trim());
     }
     cache.set(lang, m);

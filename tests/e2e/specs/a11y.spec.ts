@@ -1,0 +1,104 @@
+// Every CRM screen, filled with records, in English and Persian: an axe-core scan (injected
+// from npm, nothing downloaded) finds no serious or critical violation, and a screenshot of each
+// is kept to look at.
+import type { Page } from "@playwright/test";
+import { join } from "node:path";
+import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { msg } from "../support/messages";
+
+const AXE = require.resolve("axe-core/axe.min.js");
+
+async function seed(page: Page): Promise<{ contact: string; company: string; deal: string }> {
+  await page.goto("/companies");
+  await appReady(page);
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill("Acme GmbH");
+  await page.getByRole("button", { name: msg("en", "companies-add") }).click();
+  await page.goto("/contacts");
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill("Ann Lee");
+  await page.getByLabel(msg("en", "field-email"), { exact: true }).fill("ann@example.com");
+  await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
+  await page.getByRole("link", { name: "Ann Lee" }).click();
+  await page.locator('.fields-card [data-field="company"] .field-value').click();
+  await page.keyboard.type("acme");
+  await page.keyboard.press("Enter");
+  await page.getByTestId("activity-subject").fill("First call");
+  await page.getByTestId("activity-form").getByRole("button", { name: msg("en", "log") }).click();
+  await page.getByTestId("task-title").fill("Send the offer");
+  await page.getByTestId("task-due").fill("2026-11-24");
+  await page.getByTestId("task-form").getByRole("button", { name: msg("en", "add-task") }).click();
+  const contact = new URL(page.url()).pathname;
+  await page.goto("/companies");
+  await page.getByRole("link", { name: "Acme GmbH" }).click();
+  const company = new URL(page.url()).pathname;
+  await page.goto("/deals");
+  await page.getByTestId("create-pipeline").click();
+  const form = page.locator("form.quick-add");
+  await form.getByLabel(msg("en", "field-title"), { exact: true }).fill("Big order");
+  await form.getByLabel(msg("en", "field-value"), { exact: true }).fill("1200");
+  await form.getByRole("button", { name: msg("en", "add-deal") }).click();
+  await page.getByRole("link", { name: "Big order" }).click();
+  const deal = new URL(page.url()).pathname;
+  return { contact, company, deal };
+}
+
+async function scan(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error injected above
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
+      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  return violations as string[];
+}
+
+test("every screen passes axe in English and Persian, with screenshots", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { contact, company, deal } = await seed(page);
+  const screens: [string, string][] = [
+    ["dashboard", "/"],
+    ["contacts", "/contacts"],
+    ["companies", "/companies"],
+    ["deals", "/deals"],
+    ["activities", "/activities"],
+    ["tasks", "/tasks"],
+    ["duplicates", "/duplicates"],
+    ["settings", "/settings"],
+    ["contact", contact],
+    ["company", company],
+    ["deal", deal],
+  ];
+  for (const lang of ["en", "fa"]) {
+    await page.evaluate((l) => localStorage.setItem("hearth.locale", l), lang);
+    for (const [name, path] of screens) {
+      await page.goto(path);
+      await appReady(page);
+      await expect(page.locator("html")).toHaveAttribute("lang", lang);
+      expect(await scan(page), `${lang} ${name}`).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-${name}.png`), fullPage: true });
+    }
+    // The overlays and the calendar too.
+    await page.goto("/tasks");
+    await appReady(page);
+    await page.getByTestId("show-calendar").click();
+    expect(await scan(page), `${lang} calendar`).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-calendar.png`), fullPage: true });
+    await page.locator("h1").click();
+    await page.keyboard.press("Control+k");
+    await page.getByTestId("palette-input").fill("a");
+    expect(await scan(page), `${lang} palette`).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-palette.png`) });
+    await page.keyboard.press("Escape");
+  }
+  // Phones: the board and a record page at 360 px.
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto("/deals");
+  await appReady(page);
+  expect(await scan(page), "fa phone deals").toEqual([]);
+  await page.screenshot({ path: join(ARTIFACTS, "fa-phone-screen-deals.png"), fullPage: true });
+  await page.goto(contact);
+  await appReady(page);
+  await page.screenshot({ path: join(ARTIFACTS, "fa-phone-screen-contact.png"), fullPage: true });
+});

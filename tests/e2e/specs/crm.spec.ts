@@ -1,0 +1,357 @@
+// The screens a salesperson lives in: the contact and company tables, record pages, the deal
+// board (mouse-free too), activities, tasks and the calendar, find-anything, duplicates.
+import type { Page } from "@playwright/test";
+import { join } from "node:path";
+import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { msg } from "../support/messages";
+
+const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
+
+async function addContact(page: Page, name: string, email = "") {
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill(name);
+  await page.getByLabel(msg("en", "field-email"), { exact: true }).fill(email);
+  await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
+  await expect(page.getByTestId("contact-table")).toContainText(name);
+}
+
+async function addCompany(page: Page, name: string) {
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill(name);
+  await page.getByRole("button", { name: msg("en", "companies-add") }).click();
+  await expect(page.getByTestId("company-table")).toContainText(name);
+}
+
+/** Text with Fluent's invisible bidi isolation marks removed. */
+const visible = async (l: import("@playwright/test").Locator) => strip((await l.textContent()) ?? "");
+
+const titles = (page: Page) => page.getByTestId("table-rows").locator(".title-cell a").allTextContents();
+
+/** The in-place editor of `field` in the table row of `record`. */
+const cell = (page: Page, record: string, field: string) =>
+  page.getByTestId("table-rows").getByRole("row").filter({ hasText: record }).locator(`[data-field="${field}"] .field-value`);
+
+/** Opens an in-place editor from the keyboard (a toast may cover it for the pointer). */
+async function edit(value: import("@playwright/test").Locator) {
+  await value.focus();
+  await page_keyboard(value).press("Enter");
+  await expect(value.page().locator(".field-editor :is(input, select, textarea):focus")).toHaveCount(1);
+}
+const page_keyboard = (l: import("@playwright/test").Locator) => l.page().keyboard;
+
+async function createPipeline(page: Page) {
+  await page.goto("/deals");
+  await appReady(page);
+  await page.getByTestId("create-pipeline").click();
+  await expect(page.getByTestId("board")).toBeVisible();
+}
+
+async function addDeal(page: Page, title: string, value: string) {
+  const form = page.locator("form.quick-add");
+  await form.getByLabel(msg("en", "field-title"), { exact: true }).fill(title);
+  await form.getByLabel(msg("en", "field-value"), { exact: true }).fill(value);
+  await form.getByRole("button", { name: msg("en", "add-deal") }).click();
+  await expect(page.getByTestId("board")).toContainText(title);
+}
+
+const column = (page: Page, stage: string) => page.locator("section.column").filter({ has: page.getByRole("heading", { name: stage }) });
+
+test("the contact table sorts, filters, groups, saves views, chooses columns, edits in place and acts in bulk", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ann Lee", "ann@example.com");
+  await addContact(page, "Bob Stone", "bob@example.com");
+  await addContact(page, "Cy Park");
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+
+  // Sort: the name header toggles descending.
+  const nameHeader = page.getByRole("columnheader", { name: msg("en", "field-name") });
+  await nameHeader.getByRole("button").click();
+  await expect(nameHeader).toHaveAttribute("aria-sort", "descending");
+  await expect.poll(() => titles(page)).toEqual(["Cy Park", "Bob Stone", "Ann Lee"]);
+  await nameHeader.getByRole("button").click();
+
+  // Inline edit: a city, saved with Enter; a bad email keeps the text and says why.
+  await edit(cell(page, "Ann Lee", "city"));
+  await page.keyboard.type("Berlin");
+  await page.keyboard.press("Enter");
+  await expect(cell(page, "Ann Lee", "city")).toHaveText("Berlin");
+  await edit(cell(page, "Bob Stone", "city"));
+  await page.keyboard.type("Berlin");
+  await page.keyboard.press("Enter");
+  await edit(cell(page, "Cy Park", "emails"));
+  await page.keyboard.type("not-an-email");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("table-rows").getByRole("alert")).toContainText("not a valid email address");
+  await expect(page.getByTestId("table-rows").locator('[data-field="emails"] input')).toHaveValue("not-an-email");
+  await page.keyboard.press("Escape");
+
+  // Filter by any field, then save the view.
+  await page.locator("summary").filter({ hasText: msg("en", "add-filter") }).click();
+  await page.getByTestId("filter-field").selectOption("city");
+  await page.getByTestId("filter-value").fill("berl");
+  await page.getByRole("button", { name: msg("en", "apply") }).click();
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone"]);
+  await page.locator("summary").filter({ hasText: msg("en", "save-view") }).click();
+  await page.getByTestId("view-name").fill("Berlin people");
+  await page.getByRole("button", { name: msg("en", "save"), exact: true }).click();
+  await page.reload();
+  await appReady(page);
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+  await page.getByTestId("saved-views").selectOption({ label: "Berlin people" });
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone"]);
+  await page.getByTestId("saved-views").selectOption({ label: msg("en", "all-records") });
+
+  // Group by city: a header row per value, the empty group last.
+  await page.getByTestId("group-by").selectOption("city");
+  await expect(page.locator(".group-row")).toHaveCount(2);
+  await expect(page.locator(".group-row").first()).toContainText("Berlin");
+  await page.getByTestId("group-by").selectOption("");
+
+  // Column chooser: show the source column.
+  await page.locator("summary").filter({ hasText: msg("en", "columns") }).click();
+  await page.locator(".column-chooser").getByLabel(msg("en", "field-source")).check();
+  await expect(page.getByRole("columnheader", { name: msg("en", "field-source") })).toBeVisible();
+
+  // Bulk: tag two, then trash them and undo.
+  await page.getByRole("checkbox", { name: /Select .?Ann Lee/ }).check();
+  await page.getByRole("checkbox", { name: /Select .?Bob Stone/ }).check();
+  await expect.poll(() => visible(page.getByTestId("bulk-bar"))).toContain("2 selected");
+  await page.getByTestId("bulk-tag").fill("vip");
+  await page.getByRole("button", { name: msg("en", "add-tag") }).click();
+  await expect(cell(page, "Ann Lee", "tags")).toHaveText("vip");
+  await expect(cell(page, "Bob Stone", "tags")).toHaveText("vip");
+  await page.getByRole("checkbox", { name: /Select .?Ann Lee/ }).check();
+  await page.getByTestId("bulk-trash").click();
+  await expect.poll(() => titles(page)).toEqual(["Bob Stone", "Cy Park"]);
+  await page.getByTestId("toasts").getByRole("button", { name: msg("en", "undo") }).click();
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-contacts-table.png"), fullPage: true });
+});
+
+test("a record page edits fields, logs an activity in two keystrokes, adds a task and shows the history", async ({ page }) => {
+  await page.goto("/companies");
+  await appReady(page);
+  await addCompany(page, "Acme GmbH");
+  await page.goto("/contacts");
+  await addContact(page, "Dana Boss");
+  await addContact(page, "Eli Report");
+  await page.getByRole("link", { name: "Eli Report" }).click();
+  await expect(page.getByTestId("record-detail")).toBeVisible();
+  await expect(page.locator("h1")).toHaveText("Eli Report");
+
+  const field = (name: string) => page.locator(`.fields-card [data-field="${name}"] .field-value`);
+  await field("job_title").click();
+  await page.keyboard.type("Buyer");
+  await page.keyboard.press("Enter");
+  await expect(field("job_title")).toHaveText("Buyer");
+  // Links are chosen by typing a name.
+  await field("company").click();
+  await page.keyboard.type("acme");
+  await page.keyboard.press("Enter");
+  await expect(field("company")).toHaveText("Acme GmbH");
+  await field("reports_to").click();
+  await page.keyboard.type("dana");
+  await page.keyboard.press("Enter");
+  await expect(field("reports_to")).toHaveText("Dana Boss");
+
+  // L then C: a call, subject focused.
+  await page.locator("h1").click();
+  await page.keyboard.press("l");
+  await page.keyboard.press("c");
+  await expect(page.getByTestId("activity-subject")).toBeFocused();
+  await expect(page.getByRole("radio", { name: msg("en", "choice-call") })).toBeChecked();
+  await page.keyboard.type("Discussed the renewal");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("timeline")).toContainText("Discussed the renewal");
+
+  await page.getByTestId("task-title").fill("Send the offer");
+  await page.getByTestId("task-due").fill("2026-11-25");
+  await page.getByTestId("task-form").getByRole("button", { name: msg("en", "add-task") }).click();
+  await expect(page.getByTestId("record-tasks")).toContainText("Send the offer");
+
+  await page.getByTestId("history").locator("summary").click();
+  await expect.poll(() => visible(page.getByTestId("history"))).toContain(`${msg("en", "field-job_title")}: — → Buyer`);
+
+  // The company page: the org chart as a tree, and the call on its timeline.
+  await field("company").click();
+  await page.keyboard.press("Escape");
+  await page.goto("/companies");
+  await page.getByRole("link", { name: "Acme GmbH" }).click();
+  const tree = page.getByTestId("org-chart").getByRole("tree");
+  await expect(tree.getByRole("treeitem").first()).toContainText("Eli Report");
+  await expect(page.getByTestId("timeline")).toContainText("Discussed the renewal");
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-contact-detail.png"), fullPage: true });
+
+  // Trash and restore from the page.
+  await page.getByTestId("trash-record").click();
+  await expect(page.getByRole("status").filter({ hasText: msg("en", "in-trash") })).toBeVisible();
+  await page.getByTestId("trash-record").click();
+  await expect(page.getByText(msg("en", "in-trash"))).toHaveCount(0);
+});
+
+test("deals move by keyboard, by menu and by drag; win, lose with a reason; list view; pipeline editor", async ({ page }) => {
+  await createPipeline(page);
+  await addDeal(page, "Big order", "1200");
+  await addDeal(page, "Small order", "300.50");
+  const lead = column(page, msg("en", "stage-lead"));
+  await expect(lead.locator(".totals")).toContainText("€1,500.50");
+  await expect(lead.locator(".totals")).toContainText("€150.05");
+
+  // Keyboard: Space picks up, arrow right moves a column on, Space drops.
+  const card = page.getByTestId("deal-card").filter({ hasText: "Big order" });
+  await card.focus();
+  await page.keyboard.press("Space");
+  await expect.poll(() => visible(page.getByTestId("board-live"))).toContain("Picked up Big order");
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(() => visible(page.getByTestId("board-live"))).toContain(msg("en", "stage-qualified"));
+  await page.keyboard.press("Space");
+  const qualified = column(page, msg("en", "stage-qualified"));
+  await expect(qualified).toContainText("Big order");
+  await expect.poll(() => visible(page.getByTestId("board-live"))).toContain("Dropped Big order");
+  await expect(card).toBeFocused();
+  // Escape cancels a move.
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Escape");
+  await expect(qualified).toContainText("Big order");
+
+  // The single-pointer way: Move to stage.
+  await page.getByTestId("deal-card").filter({ hasText: "Small order" }).getByTestId("move-to-stage").click();
+  await page.getByRole("button", { name: msg("en", "stage-proposal") }).click();
+  await expect(column(page, msg("en", "stage-proposal"))).toContainText("Small order");
+
+  // Drag and drop back to Lead.
+  await page.getByTestId("deal-card").filter({ hasText: "Small order" }).dragTo(lead);
+  await expect(lead).toContainText("Small order");
+
+  // Deleting a stage that holds deals is refused with the reason; an empty one goes.
+  await page.getByTestId("edit-pipeline").click();
+  const editor = page.getByTestId("pipeline-editor");
+  await editor.getByTestId("stage-row").first().getByTestId("delete-stage").click();
+  await expect.poll(() => visible(page.getByTestId("toasts"))).toContain("Move the 1 deals");
+  await editor.getByTestId("new-stage-name").fill("Contract");
+  await editor.getByRole("button", { name: msg("en", "add-stage") }).click();
+  await expect(column(page, "Contract")).toBeVisible();
+  await editor.getByTestId("stage-row").last().getByTestId("delete-stage").click();
+  await expect(column(page, "Contract")).toHaveCount(0);
+  await page.getByTestId("edit-pipeline").click();
+
+  // Win one, lose the other with a reason (the detail page), then the list view shows both.
+  await page.getByTestId("deal-card").filter({ hasText: "Big order" }).getByTestId("move-to-stage").click();
+  await page.getByTestId("win-deal").click();
+  await expect(page.getByTestId("deal-card").filter({ hasText: "Big order" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Small order" }).click();
+  await page.getByTestId("lose-deal").click();
+  await page.getByTestId("lost-reason").fill("Price too high");
+  await page.getByRole("button", { name: msg("en", "confirm-lost") }).click();
+  await expect(page.getByTestId("deal-actions")).toContainText(msg("en", "choice-lost"));
+  await page.goto("/deals");
+  await page.getByTestId("deals-as-list").click();
+  await expect(page.getByTestId("deal-table")).toContainText("Big order");
+  await expect(page.getByTestId("deal-table")).toContainText("Small order");
+});
+
+test("activities feed filters by kind; tasks list, calendar and reminders", async ({ page }) => {
+  await page.goto("/activities");
+  await appReady(page);
+  const form = page.getByTestId("activity-form");
+  await form.getByRole("radio", { name: msg("en", "choice-meeting") }).check();
+  await page.getByTestId("activity-subject").fill("Kick-off");
+  await form.getByRole("button", { name: msg("en", "log") }).click();
+  await form.getByRole("radio", { name: msg("en", "choice-email") }).check();
+  await page.getByTestId("activity-subject").fill("Follow-up mail");
+  await form.getByRole("button", { name: msg("en", "log") }).click();
+  await expect(page.getByTestId("feed").locator(".activity")).toHaveCount(2);
+  await page.getByTestId("feed-kind").selectOption("meeting");
+  await expect(page.getByTestId("feed").locator(".activity")).toHaveCount(1);
+  await expect(page.getByTestId("feed")).toContainText("Kick-off");
+
+  await page.goto("/tasks");
+  await appReady(page);
+  await page.getByTestId("task-title").fill("Call back Ann");
+  await page.getByTestId("task-due").fill("2026-11-23");
+  // A reminder already due shows at once.
+  await page.getByTestId("task-remind").fill("2026-11-23T09:00");
+  await page.getByTestId("task-form").getByRole("button", { name: msg("en", "add-task") }).click();
+  await page.getByTestId("task-title").fill("Quarterly review");
+  await page.getByTestId("task-due").fill("2026-11-20");
+  await page.getByTestId("task-form").getByRole("button", { name: msg("en", "add-task") }).click();
+  await expect(page.locator('[data-bucket="today"]')).toContainText("Call back Ann");
+  await expect(page.locator('[data-bucket="overdue"]')).toContainText("Quarterly review");
+  await expect(page.getByTestId("reminders")).toContainText("Call back Ann");
+
+  await page.getByTestId("show-calendar").click();
+  await expect(page.getByTestId("calendar").locator('td[data-date="2026-11-23"]')).toContainText("Call back Ann");
+  await page.getByTestId("calendar-week").click();
+  await expect(page.getByTestId("calendar").locator("tbody tr")).toHaveCount(1);
+
+  await page.getByTestId("reminders").getByRole("button", { name: msg("en", "mark-done") }).click();
+  await expect(page.getByTestId("reminders")).not.toContainText("Call back Ann");
+});
+
+test("birthdays and periodic service visits appear in the calendar", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Gina Birthday");
+  await page.getByRole("link", { name: "Gina Birthday" }).click();
+  await page.locator('.fields-card [data-field="birthday"] .field-value').click();
+  await page.keyboard.type("--11-25");
+  await page.keyboard.press("Enter");
+  await page.goto("/tasks");
+  await page.getByTestId("show-calendar").click();
+  await expect(page.getByTestId("calendar").locator('td[data-date="2026-11-25"]')).toContainText("Gina Birthday");
+});
+
+test("find anything with Ctrl+K, and ? lists the shortcuts", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Hana Search");
+  await page.locator("h1").click();
+  await page.keyboard.press("Control+k");
+  const input = page.getByTestId("palette-input");
+  await expect(input).toBeFocused();
+  await expect(input).toHaveAttribute("role", "combobox");
+  await input.fill("hana");
+  await expect(page.getByRole("listbox").getByRole("option").first()).toContainText("Hana Search");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("h1")).toHaveText("Hana Search");
+  await page.keyboard.press("Control+k");
+  await input.fill("tasks");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/tasks$/);
+  await page.locator("h1").click();
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("shortcuts-help")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("shortcuts-help")).toHaveCount(0);
+});
+
+test("two duplicates are found, previewed side by side and merged", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ivan Petrov", "ivan@example.com");
+  await addContact(page, "I. Petrov", "IVAN@example.com");
+  await edit(cell(page, "I. Petrov", "city"));
+  await page.keyboard.type("Kazan");
+  await page.keyboard.press("Enter");
+  await page.goto("/duplicates");
+  await appReady(page);
+  const pairs = page.getByTestId("duplicate-pair");
+  await expect(pairs).toHaveCount(1);
+  await expect.poll(() => visible(pairs.first())).toContain("same email ivan@example.com");
+  await pairs.first().getByRole("button", { name: msg("en", "review-merge") }).click();
+  const preview = page.getByTestId("merge-preview");
+  // Keep the full name: the pair lists either first (both were made in the same millisecond).
+  if (!((await preview.getByRole("columnheader").nth(1).textContent()) ?? "").includes("Ivan Petrov")) {
+    await page.getByTestId("swap-merge").click();
+  }
+  await expect(preview.getByRole("columnheader").nth(1)).toContainText("Ivan Petrov");
+  await expect(preview.getByRole("row").filter({ hasText: msg("en", "field-city") })).toContainText("Kazan");
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-duplicates.png"), fullPage: true });
+  await page.getByTestId("confirm-merge").click();
+  await expect(page.getByTestId("toasts")).toContainText(msg("en", "merged").slice(0, 10));
+  await expect(pairs).toHaveCount(0);
+  await page.goto("/contacts");
+  await expect.poll(() => titles(page)).toEqual(["Ivan Petrov"]);
+  await expect(cell(page, "Ivan Petrov", "city")).toHaveText("Kazan");
+});
+
