@@ -8,6 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 mod context;
 mod errors;
+#[cfg(target_arch = "wasm32")]
 pub(crate) use errors::{command_error, field_error};
 #[cfg(target_arch = "wasm32")]
 pub mod intl;

@@ -155,6 +155,9 @@ pub fn TaskItem(id: Id) -> impl IntoView {
     }
 }
 
+/// A calendar entry: its date, its text, and the record it links to.
+type CalendarItem = (String, String, Option<(Kind, Id)>);
+
 #[component]
 fn Calendar(mine: RwSignal<bool>) -> impl IntoView {
     let session = use_session();
@@ -185,7 +188,7 @@ fn Calendar(mine: RwSignal<bool>) -> impl IntoView {
         let who = if mine.get() { session.me.get() } else { None };
         session
             .with(|ws| {
-                let mut out: Vec<(String, String, Option<(Kind, Id)>)> = Vec::new();
+                let mut out: Vec<CalendarItem> = Vec::new();
                 for t in ws.live(Kind::Task) {
                     if who.is_some() && t.get("assignee").and_then(FieldValue::as_ref_id) != who {
                         continue;

@@ -581,7 +581,7 @@ fn GroupBy(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
                 data-testid="group-by"
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    query.update(|q| q.group_by = (!v.is_empty()).then(|| FieldKey::Field(v)));
+                    query.update(|q| q.group_by = (!v.is_empty()).then_some(FieldKey::Field(v)));
                 }
             >
                 <option value="">{move || i18n.t(Msg::NoGrouping)}</option>
