@@ -18,7 +18,10 @@ async function seed(page: Page): Promise<{ contact: string; company: string; dea
   await page.getByLabel(msg("en", "field-email"), { exact: true }).fill("ann@example.com");
   await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
   await page.getByRole("link", { name: "Ann Lee" }).click();
-  await page.locator('.fields-card [data-field="company"] .field-value').click();
+  // Open the editor from the keyboard and wait for focus to move into it before typing.
+  await page.locator('.fields-card [data-field="company"] .field-value').focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".field-editor input:focus")).toHaveCount(1);
   await page.keyboard.type("acme");
   await page.keyboard.press("Enter");
   await page.getByTestId("activity-subject").fill("First call");
