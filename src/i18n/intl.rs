@@ -16,15 +16,13 @@ pub enum DateStyle {
     Full,
     /// "Nov 23, 2026"
     Medium,
-    /// A calendar day shown in UTC (see `format_day`).
-    Day,
 }
 
 impl DateStyle {
     fn as_str(self) -> &'static str {
         match self {
             DateStyle::Full => "full",
-            DateStyle::Medium | DateStyle::Day => "medium",
+            DateStyle::Medium => "medium",
         }
     }
 }
@@ -75,7 +73,7 @@ pub fn install() {
 thread_local! {
     static MONEY: RefCell<HashMap<(Locale, String), Function>> = RefCell::new(HashMap::new());
     static DATE_TIME: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
-    static MONTH: RefCell<HashMap<(Locale, bool), Function>> = RefCell::new(HashMap::new());
+    static CALENDAR_DAY: RefCell<HashMap<(Locale, DayOptions), Function>> = RefCell::new(HashMap::new());
 }
 
 /// An amount in minor units of `currency` ("€1,234.50", "۱٬۲۳۴٫۵۰ یورو").
@@ -107,82 +105,51 @@ pub fn format_date_time(locale: Locale, ms: f64) -> String {
     })
 }
 
-/// A calendar date `YYYY-MM-DD` as the locale writes it (Solar Hijri in Persian). Shown at
-/// noon UTC in UTC so no time zone can move it to another day.
-pub fn format_day(locale: Locale, date: &str) -> String {
+/// `Intl.DateTimeFormat` options, as name/value pairs.
+type DayOptions = &'static [(&'static str, &'static str)];
+
+/// A calendar date `YYYY-MM-DD` formatted with `options`. Shown at noon UTC in UTC, so no
+/// time zone can move it to another day; one cached formatter per locale and options.
+fn format_calendar_day(locale: Locale, date: &str, options: DayOptions) -> String {
     let Some(ms) = utc_noon(date) else {
         return date.to_owned();
     };
-    DATE.with_borrow_mut(|cache| {
-        // Keyed apart from local-zone formatters by a style nobody else uses with UTC.
-        let f = cache.entry((locale, DateStyle::Day)).or_insert_with(|| {
-            let options = Object::new();
-            let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-            Intl::DateTimeFormat::new(&locales(locale), &options).format()
+    CALENDAR_DAY.with_borrow_mut(|cache| {
+        let f = cache.entry((locale, options)).or_insert_with(|| {
+            let o = Object::new();
+            for (name, value) in options {
+                let _ = Reflect::set(&o, &(*name).into(), &(*value).into());
+            }
+            let _ = Reflect::set(&o, &"timeZone".into(), &"UTC".into());
+            Intl::DateTimeFormat::new(&locales(locale), &o).format()
         });
         call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
     })
+}
+
+/// A calendar date as the locale writes it ("Nov 23, 2026"; Solar Hijri in Persian).
+pub fn format_day(locale: Locale, date: &str) -> String {
+    format_calendar_day(locale, date, &[("dateStyle", "medium")])
 }
 
 /// A month's name with its year ("November 2026"), or a day's weekday name when `weekday`.
 pub fn format_month(locale: Locale, date: &str, weekday: bool) -> String {
-    let Some(ms) = utc_noon(date) else {
-        return date.to_owned();
+    let options: DayOptions = if weekday {
+        &[("weekday", "short")]
+    } else {
+        &[("month", "long"), ("year", "numeric")]
     };
-    MONTH.with_borrow_mut(|cache| {
-        let f = cache.entry((locale, weekday)).or_insert_with(|| {
-            let options = Object::new();
-            if weekday {
-                let _ = Reflect::set(&options, &"weekday".into(), &"short".into());
-            } else {
-                let _ = Reflect::set(&options, &"month".into(), &"long".into());
-                let _ = Reflect::set(&options, &"year".into(), &"numeric".into());
-            }
-            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-            Intl::DateTimeFormat::new(&locales(locale), &options).format()
-        });
-        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
-    })
+    format_calendar_day(locale, date, options)
 }
 
 /// A day and month without the year ("November 23", "۲ آذر").
 pub fn format_month_day(locale: Locale, date: &str) -> String {
-    let Some(ms) = utc_noon(date) else {
-        return date.to_owned();
-    };
-    thread_local! {
-        static MONTH_DAY: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
-    }
-    MONTH_DAY.with_borrow_mut(|cache| {
-        let f = cache.entry(locale).or_insert_with(|| {
-            let options = Object::new();
-            let _ = Reflect::set(&options, &"month".into(), &"long".into());
-            let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
-            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-            Intl::DateTimeFormat::new(&locales(locale), &options).format()
-        });
-        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
-    })
+    format_calendar_day(locale, date, &[("month", "long"), ("day", "numeric")])
 }
 
 /// The day of the month in the locale's digits and calendar ("23", "۲").
 pub fn format_day_number(locale: Locale, date: &str) -> String {
-    let Some(ms) = utc_noon(date) else {
-        return date.to_owned();
-    };
-    thread_local! {
-        static DAY: RefCell<HashMap<Locale, Function>> = RefCell::new(HashMap::new());
-    }
-    DAY.with_borrow_mut(|cache| {
-        let f = cache.entry(locale).or_insert_with(|| {
-            let options = Object::new();
-            let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
-            let _ = Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-            Intl::DateTimeFormat::new(&locales(locale), &options).format()
-        });
-        call(f, &js_sys::Date::new(&JsValue::from_f64(ms)))
-    })
+    format_calendar_day(locale, date, &[("day", "numeric")])
 }
 
 /// Today's date in the user's time zone, `YYYY-MM-DD`.

@@ -11,7 +11,7 @@ use crate::components::page::{EmptyState, Page};
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::records::detail::ActivityItem;
 use crate::pages::records::forms::{ActivityForm, Links};
-use crate::pages::records::table::options_of;
+use crate::pages::records::table::{option_list, options_of};
 use crate::session::use_session;
 
 /// Items shown before "Show more".
@@ -70,14 +70,14 @@ pub fn Activities() -> impl IntoView {
                         <span>{move || i18n.field("author")}</span>
                         <select data-testid="feed-member" on:change=move |ev| member.set(event_target_value(&ev))>
                             <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                            {move || members.get().into_iter().map(|(id, n)| view! { <option value=id>{n}</option> }).collect_view()}
+                            {option_list(members)}
                         </select>
                     </label>
                     <label class="inline">
                         <span>{move || i18n.field("territory")}</span>
                         <select on:change=move |ev| territory.set(event_target_value(&ev))>
                             <option value="">{move || i18n.t(Msg::AnyTerritory)}</option>
-                            {move || territories.get().into_iter().map(|(id, n)| view! { <option value=id>{n}</option> }).collect_view()}
+                            {option_list(territories)}
                         </select>
                     </label>
                     <label class="inline">

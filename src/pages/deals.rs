@@ -15,7 +15,7 @@ use crate::components::toast::use_toasts;
 use crate::components::value::href;
 use crate::i18n::intl::{format_money, format_number};
 use crate::i18n::{Msg, command_error, use_i18n};
-use crate::pages::records::table::{RecordTable, options_of};
+use crate::pages::records::table::{RecordTable, option_list, options_of};
 use crate::session::use_session;
 
 const LIST_COLUMNS: &[&str] = &[
@@ -444,14 +444,14 @@ fn Board(pipeline: Id) -> impl IntoView {
                 <span>{move || i18n.field("owner")}</span>
                 <select data-testid="board-owner" on:change=move |ev| owner.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                    {move || members.get().into_iter().map(|(id, n)| view! { <option value=id>{n}</option> }).collect_view()}
+                    {option_list(members)}
                 </select>
             </label>
             <label class="inline">
                 <span>{move || i18n.field("territory")}</span>
                 <select data-testid="board-territory" on:change=move |ev| territory.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Msg::AnyTerritory)}</option>
-                    {move || territories.get().into_iter().map(|(id, n)| view! { <option value=id>{n}</option> }).collect_view()}
+                    {option_list(territories)}
                 </select>
             </label>
         </div>

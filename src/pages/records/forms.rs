@@ -298,13 +298,7 @@ pub fn TaskForm(#[prop(into)] links: Signal<Links>) -> impl IntoView {
                     <span>{move || i18n.field("assignee")}</span>
                     <select on:change=move |ev| assignee.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::Me)}</option>
-                        {move || {
-                            members
-                                .get()
-                                .into_iter()
-                                .map(|(id, name)| view! { <option value=id>{name}</option> })
-                                .collect_view()
-                        }}
+                        {super::table::option_list(members)}
                     </select>
                 </label>
                 <button type="submit" class="button primary">{move || i18n.t(Msg::AddTask)}</button>

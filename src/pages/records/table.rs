@@ -417,13 +417,7 @@ pub fn RecordTable(
                     <span>{move || i18n.field("territory")}</span>
                     <select data-testid="filter-territory" on:change=move |ev| territory.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::AnyTerritory)}</option>
-                        {move || {
-                            territories
-                                .get()
-                                .into_iter()
-                                .map(|(id, name)| view! { <option value=id>{name}</option> })
-                                .collect_view()
-                        }}
+                        {option_list(territories)}
                     </select>
                 </label>
                 <GroupBy kind=kind query=query />
@@ -487,13 +481,7 @@ pub fn RecordTable(
                             on:change=move |ev| bulk_owner.set(event_target_value(&ev))
                         >
                             <option value="">{move || i18n.t(Msg::Nobody)}</option>
-                            {move || {
-                                members
-                                    .get()
-                                    .into_iter()
-                                    .map(|(id, name)| view! { <option value=id>{name}</option> })
-                                    .collect_view()
-                            }}
+                            {option_list(members)}
                         </select>
                         <button type="button" class="button" on:click=assign>{move || i18n.t(Msg::Assign)}</button>
                     </Show>
@@ -557,6 +545,42 @@ pub fn options_of(session: crate::session::Session, kind: Kind) -> Vec<(String, 
         .unwrap_or_default();
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out
+}
+
+/// Column keys and labels a user can pick for `kind`: the columnable fields (and the title
+/// field when `with_title`), then the custom fields.
+fn field_choices(
+    session: crate::session::Session,
+    i18n: crate::i18n::I18n,
+    kind: Kind,
+    with_title: bool,
+) -> Vec<(String, String)> {
+    let title = with_title.then_some(kind.fields()[0].name);
+    let mut out: Vec<(String, String)> = title
+        .into_iter()
+        .chain(columnable(kind))
+        .map(|f| (f.to_owned(), i18n.field(f)))
+        .collect();
+    session.with(|ws| {
+        for def in ws.custom_fields(kind) {
+            out.push((
+                format!("custom-{def}"),
+                Target::Custom(def).label(ws, &i18n),
+            ));
+        }
+    });
+    out
+}
+
+/// `<option>`s for records listed by `options_of`, kept current.
+pub fn option_list(items: Memo<Vec<(String, String)>>) -> impl IntoView {
+    move || {
+        items
+            .get()
+            .into_iter()
+            .map(|(id, name)| view! { <option value=id>{name}</option> })
+            .collect_view()
+    }
 }
 
 #[component]
@@ -629,21 +653,7 @@ fn FilterBuilder(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
         });
         value.set(String::new());
     };
-    let all_fields = Memo::new(move |_| {
-        let mut out: Vec<(String, String)> = std::iter::once(kind.fields()[0].name)
-            .chain(columnable(kind))
-            .map(|f| (f.to_owned(), i18n.field(f)))
-            .collect();
-        session.with(|ws| {
-            for def in ws.custom_fields(kind) {
-                out.push((
-                    format!("custom-{def}"),
-                    Target::Custom(def).label(ws, &i18n),
-                ));
-            }
-        });
-        out
-    });
+    let all_fields = Memo::new(move |_| field_choices(session, i18n, kind, true));
     let chip_text = move |f: &Filter| {
         let name = match &f.key {
             FieldKey::Field(n) => i18n.field(n),
@@ -860,21 +870,7 @@ fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
 fn ColumnChooser(kind: Kind, columns: RwSignal<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let all = Memo::new(move |_| {
-        let mut out: Vec<(String, String)> = columnable(kind)
-            .into_iter()
-            .map(|f| (f.to_owned(), i18n.field(f)))
-            .collect();
-        session.with(|ws| {
-            for def in ws.custom_fields(kind) {
-                out.push((
-                    format!("custom-{def}"),
-                    Target::Custom(def).label(ws, &i18n),
-                ));
-            }
-        });
-        out
-    });
+    let all = Memo::new(move |_| field_choices(session, i18n, kind, false));
     view! {
         <details class="menu">
             <summary class="button">{move || i18n.t(Msg::Columns)}</summary>
