@@ -65,6 +65,7 @@ bench: setup-test app relay
 	mkdir -p bench/results
 	target/relay/crm-bench generate M bench/results/M.automerge
 	node bench/browser.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
+	node bench/frames.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
 
 bench-l: relay
 	cargo build --profile relay -p crm-bench

@@ -1,56 +1,25 @@
-// Browser benchmark: the app in headless Chromium (Debian's), served by the real relay, with a
-// generated workspace in IndexedDB. Prints Markdown rows. Run through `make bench`.
+// Browser benchmark: opening the workspace, persisting an edit and memory, dataset in IndexedDB.
+// Prints Markdown rows. Run through `make bench`.
 //   node bench/browser.mjs <relay binary> <dist dir> <workspace file> <label>
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { READY, importWorkspace, ready, stats, withApp } from "./lib.mjs";
 
-const require = createRequire(new URL("../tests/e2e/package.json", import.meta.url));
-const { chromium } = require("@playwright/test");
 const [relayBin, distDir, file, label] = process.argv.slice(2);
 const RUNS = 5;
 
-const work = mkdtempSync(join(tmpdir(), "hearth-bench-"));
-const relay = spawn(relayBin, ["--port", "0", "--data-dir", join(work, "data"), "--dist-dir", distDir], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise((resolve, reject) => {
-  relay.stdout.on("data", (d) => {
-    const m = String(d).match(/listening on (http:\/\/\S+)/);
-    if (m) resolve(m[1]);
-  });
-  relay.on("exit", (c) => reject(new Error(`relay exited ${c}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return [s[Math.floor(s.length / 2)], s[0], s[s.length - 1]].map((x) => x.toFixed(1));
-};
-try {
-  const context = await browser.newContext({ baseURL: url });
+await withApp(relayBin, distDir, async (page, context) => {
   // Trunk announces the instantiated module; keep it to read the wasm memory size.
   await context.addInitScript(() =>
     addEventListener("TrunkApplicationStarted", (e) => (window.__hearthWasm = e.detail.wasm)),
   );
-  const page = await context.newPage();
-  await page.goto("/settings");
-  await page.waitForFunction(() => performance.getEntriesByName("hearth:workspace-ready").length > 0);
-  await page.getByTestId("import-file").setInputFiles(file);
-  await page.waitForFunction(() => performance.getEntriesByName("hearth:workspace-ready").length > 1, null, { timeout: 600_000 });
+  await importWorkspace(page, file);
 
   const opens = [];
   const heaps = [];
   const wasmMemory = [];
   for (let i = 0; i < RUNS; i++) {
     await page.goto("/settings");
-    await page.waitForFunction(() => performance.getEntriesByName("hearth:workspace-ready").length > 0, null, { timeout: 600_000 });
-    opens.push(await page.evaluate(() => performance.getEntriesByName("hearth:workspace-ready")[0].startTime));
+    await ready(page);
+    opens.push(await page.evaluate((r) => performance.getEntriesByName(r)[0].startTime, READY));
     const cdp = await context.newCDPSession(page);
     await cdp.send("HeapProfiler.collectGarbage");
     const { usedSize } = await cdp.send("Runtime.getHeapUsage");
@@ -59,7 +28,7 @@ try {
   }
   const edits = [];
   await page.goto("/contacts");
-  await page.waitForFunction(() => performance.getEntriesByName("hearth:workspace-ready").length > 0, null, { timeout: 600_000 });
+  await ready(page);
   for (let i = 0; i < RUNS; i++) {
     await page.getByLabel("Name", { exact: true }).fill(`Bench ${i}`);
     const before = await page.evaluate(() => {
@@ -76,8 +45,4 @@ try {
   console.log(`| add a record, click to persisted in IndexedDB (ms, includes rendering the list) | ${stats(edits).join(" | ")} | ${RUNS} |`);
   console.log(`| JS heap after open (MB, after GC) | ${stats(heaps).join(" | ")} | ${RUNS} |`);
   console.log(`| wasm linear memory after open (MB) | ${stats(wasmMemory).join(" | ")} | ${RUNS} |`);
-} finally {
-  await browser.close();
-  relay.kill("SIGTERM");
-  rmSync(work, { recursive: true, force: true });
-}
+});

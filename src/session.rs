@@ -119,6 +119,15 @@ impl Session {
             }
         });
         request_persistent_storage();
+        // Leaving while a change is still being written (or its write failed) asks first;
+        // the browser shows its own "changes may not be saved" prompt.
+        let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if self.unsaved() {
+                ev.prevent_default();
+                ev.set_return_value("unsaved");
+            }
+        });
+        std::mem::forget(guard);
     }
 
     async fn start_inner(self, default_name: String) -> Result<(), StoreError> {
@@ -259,15 +268,17 @@ impl Session {
     }
 
     fn persist(self, live: Rc<RefCell<Live>>, bytes: Vec<u8>) {
+        let Some(chunk_store) = live.borrow().store.clone() else {
+            // No storage at all: the change stays in this tab (and in exports); the
+            // failure banner set at start stays up.
+            return;
+        };
+        // Queued before anything is awaited, so `unsaved` sees it at once.
+        let key = (!bytes.is_empty()).then(|| chunk_store.queue(bytes.clone()));
+        let sent = bytes;
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(chunk_store) = live.borrow().store.clone() else {
-                // No storage at all: the change stays in this tab (and in exports); the
-                // failure banner set at start stays up.
-                return;
-            };
-            let sent = bytes.clone();
-            match chunk_store.persist(bytes).await {
-                Ok(key) => {
+            match chunk_store.flush().await {
+                Ok(()) => {
                     self.status.set(SaveStatus::Saved);
                     mark("hearth:persisted");
                     if key.is_some()
@@ -298,6 +309,18 @@ impl Session {
                 RETRY_MS,
             );
         }
+    }
+
+    /// Whether a change made here is not yet committed to IndexedDB.
+    pub fn unsaved(&self) -> bool {
+        self.live.with_value(|l| {
+            l.as_ref().is_some_and(|l| {
+                l.borrow()
+                    .store
+                    .as_ref()
+                    .is_some_and(|s| s.pending_count() > 0)
+            })
+        })
     }
 
     /// Retries failed writes now (the banner's button).

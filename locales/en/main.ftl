@@ -75,6 +75,18 @@ team-me = This is me
 team-add = Add teammate
 field-color = Colour
 team-nobody = Nobody chosen
+territories-title = Territories
+territories-hint = Regions or market segments the team divides its work into. Give teammates, contacts and companies a territory, then filter any list by it.
+territory-members = { $count ->
+    [one] { $count } teammate
+   *[other] { $count } teammates
+}
+territory-add = Add territory
+custom-fields-title = Custom fields
+custom-fields-hint = Your own fields on contacts, companies, deals, activities and tasks. They show on every record page and lists can sort, filter and group by them. A field's type is fixed once it is added.
+custom-fields-empty = No custom fields on { $kind } yet.
+custom-field-options = Options, one per line
+custom-field-add = Add field
 
 ## Workspaces and data
 settings-workspaces = Workspaces
@@ -119,6 +131,9 @@ err-trashed = This record is in the trash; restore it first.
 err-cycle = That would make someone their own manager in the org chart.
 err-unknown-stage = The pipeline has no stage “{ $stage }”.
 err-no-stages = A pipeline needs at least one stage.
+err-no-options = A choice field needs at least one option.
+err-fixed-field = { $field } cannot change once the field exists; add a new field instead.
+err-not-customisable = { $kind } cannot have custom fields.
 err-deal-closed = This deal is closed; reopen it first.
 err-reason-required = Say why the deal was lost.
 err-not-an-option = “{ $value }” is not an option of this field ({ $options }).

@@ -248,6 +248,11 @@ impl Idb {
         for key in deletes {
             os.delete(&JsValue::from_str(key)).map_err(request_error)?;
         }
+        // Commit now rather than when the event loop comes back: a page closed or reloaded a
+        // moment after an edit then still keeps it. (web-sys marks `commit` deprecated, but it
+        // is standard and in every current engine; a failure here only means "commit later".)
+        #[allow(deprecated)]
+        let _ = tx.commit();
         transaction_done(&tx).await
     }
 

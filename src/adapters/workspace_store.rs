@@ -173,17 +173,21 @@ impl ChunkStore {
         &self.workspace
     }
 
-    /// Stores a batch of changes (`Workspace::save_incremental` output) and returns its key.
-    /// On failure the batch stays queued and the next `flush` or `persist` retries it.
-    pub async fn persist(&self, bytes: Vec<u8>) -> Result<Option<String>, StoreError> {
-        if bytes.is_empty() {
-            self.flush().await?;
-            return Ok(None);
-        }
+    /// Queues a batch of changes (`Workspace::save_incremental` output) and returns its key.
+    /// Synchronous, so the change counts as unsaved from the moment it is made, until a
+    /// `flush` has committed it.
+    pub fn queue(&self, bytes: Vec<u8>) -> String {
         let key = chunk_key(&self.workspace, 'i');
         self.state.borrow_mut().pending.push((key.clone(), bytes));
+        key
+    }
+
+    /// Stores a batch of changes and returns its key (`queue` then `flush`). On failure the
+    /// batch stays queued and the next `flush` or `persist` retries it.
+    pub async fn persist(&self, bytes: Vec<u8>) -> Result<Option<String>, StoreError> {
+        let key = (!bytes.is_empty()).then(|| self.queue(bytes));
         self.flush().await?;
-        Ok(Some(key))
+        Ok(key)
     }
 
     fn db(&self) -> Rc<Idb> {

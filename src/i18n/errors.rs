@@ -75,6 +75,13 @@ pub(crate) fn command_error(locale: Locale, e: &CommandError) -> String {
         CommandError::ReportingCycle => t_with(locale, Msg::ErrCycle, none),
         CommandError::UnknownStage(s) => t_with(locale, Msg::ErrUnknownStage, &[("stage", s)]),
         CommandError::NoStages => t_with(locale, Msg::ErrNoStages, none),
+        CommandError::NoOptions => t_with(locale, Msg::ErrNoOptions, none),
+        CommandError::FixedField(f) => t_with(
+            locale,
+            Msg::ErrFixedField,
+            &[("field", &t_key(locale, "field", f))],
+        ),
+        CommandError::NotCustomisable(k) => t_with(locale, Msg::ErrNotCustomisable, &[("kind", k)]),
         CommandError::DealClosed(_) => t_with(locale, Msg::ErrDealClosed, none),
         CommandError::ReasonRequired => t_with(locale, Msg::ErrReasonRequired, none),
         CommandError::NotAnOption { value, options } => t_with(

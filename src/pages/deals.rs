@@ -28,6 +28,9 @@ const LIST_COLUMNS: &[&str] = &[
     "status",
 ];
 
+/// Cards rendered per column before "Show more": a column of thousands stays quick to draw.
+const CARDS_PER_COLUMN: usize = 50;
+
 /// A deal picked up with the keyboard, and where it would land.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Picked {
@@ -458,14 +461,39 @@ fn Board(pipeline: Id) -> impl IntoView {
         <p id="board-help" class="visually-hidden">{move || i18n.t(Msg::DragHelp)}</p>
         <div class="visually-hidden" role="status" aria-live="polite" data-testid="board-live">{move || announce.get()}</div>
         <div class="board" data-testid="board">
+            // Columns are keyed by their stage and cards by their deal, so a move re-renders
+            // the two cards' neighbourhood, not the board.
             <For
-                each={move || columns.get().into_iter().enumerate().collect::<Vec<_>>()}
-                key=|(i, (s, deals))| (*i, s.id.clone(), s.name.clone(), s.probability, deals.clone())
-                children=move |(ci, (stage, deals))| {
+                each={move || {
+                    columns.with(|cols| {
+                        cols.iter().enumerate().map(|(i, (s, _))| (i, s.clone())).collect::<Vec<_>>()
+                    })
+                }}
+                key=|(i, s)| (*i, s.id.clone(), s.name.clone(), s.probability)
+                children=move |(ci, stage)| {
                     let heading = format!("col-{}", stage.id);
                     let labelled_by = heading.clone();
                     let stage_id = stage.id.clone();
                     let stage_drop = stage.id.clone();
+                    let shown = RwSignal::new(CARDS_PER_COLUMN);
+                    let deals = Memo::new(move |_| {
+                        columns.with(|cols| cols.get(ci).map(|(_, d)| d.clone()).unwrap_or_default())
+                    });
+                    // The first `shown` cards, plus a picked-up card steered further down.
+                    let visible = Memo::new(move |_| {
+                        let limit = shown.get();
+                        deals.with(|d| {
+                            let mut v: Vec<Id> = d.iter().copied().take(limit).collect();
+                            if let Some(p) = picked.get()
+                                && p.column == ci
+                                && !v.contains(&p.deal)
+                            {
+                                v.push(p.deal);
+                            }
+                            v
+                        })
+                    });
+                    let hidden = move || deals.with(Vec::len).saturating_sub(visible.with(Vec::len));
                     let totals = Memo::new(move |_| {
                         board.with(|b| {
                             b.as_ref().and_then(|b| {
@@ -486,7 +514,7 @@ fn Board(pipeline: Id) -> impl IntoView {
                             })
                         })
                     });
-                    let n = deals.len();
+                    let stage_for_cards = stage.id.clone();
                     view! {
                         <section
                             class="column"
@@ -506,29 +534,43 @@ fn Board(pipeline: Id) -> impl IntoView {
                                 <p class="muted totals">{move || totals.get()}</p>
                             </header>
                             <ul class="cards">
-                                {deals.into_iter().enumerate().map(|(i, deal)| {
-                                    let stage_for_card = stage.id.clone();
-                                    view! {
-                                        <DealCard
-                                            deal=deal
-                                            picked=Signal::derive(move || picked.get().is_some_and(|p| p.deal == deal))
-                                            on_key=Callback::new(move |ev| {
-                                                if picked.get_untracked().is_none() {
-                                                    card_keys(deal, ev);
-                                                }
-                                            })
-                                            on_drag=Callback::new(move |on: bool| dragging.set(on.then_some(deal)))
-                                            on_drop=Callback::new(move |_: ()| {
-                                                if let Some(d) = dragging.get_untracked() {
-                                                    dragging.set(None);
-                                                    place(d, stage_for_card.clone(), i);
-                                                }
-                                            })
-                                            pos=(i + 1, n, ci)
-                                        />
+                                <For
+                                    each=move || visible.get()
+                                    key=|deal| *deal
+                                    children=move |deal| {
+                                        let stage_for_card = stage_for_cards.clone();
+                                        let pos = Signal::derive(move || {
+                                            let i = deals.with(|d| d.iter().position(|x| *x == deal)).unwrap_or(0);
+                                            (i + 1, deals.with(Vec::len))
+                                        });
+                                        view! {
+                                            <DealCard
+                                                deal=deal
+                                                picked=Signal::derive(move || picked.get().is_some_and(|p| p.deal == deal))
+                                                on_key=Callback::new(move |ev| {
+                                                    if picked.get_untracked().is_none() {
+                                                        card_keys(deal, ev);
+                                                    }
+                                                })
+                                                on_drag=Callback::new(move |on: bool| dragging.set(on.then_some(deal)))
+                                                on_drop=Callback::new(move |_: ()| {
+                                                    if let Some(d) = dragging.get_untracked() {
+                                                        dragging.set(None);
+                                                        let i = deals.with_untracked(|ds| ds.iter().position(|x| *x == deal)).unwrap_or(usize::MAX);
+                                                        place(d, stage_for_card.clone(), i);
+                                                    }
+                                                })
+                                                pos=pos
+                                            />
+                                        }
                                     }
-                                }).collect_view()}
+                                />
                             </ul>
+                            <Show when=move || { hidden() > 0 }>
+                                <button type="button" class="button small" on:click=move |_| shown.update(|s| *s += CARDS_PER_COLUMN)>
+                                    {move || format!("{} ({})", i18n.t(Msg::ShowMore), format_number(i18n.locale(), hidden() as f64))}
+                                </button>
+                            </Show>
                         </section>
                     }
                 }
@@ -560,8 +602,9 @@ fn DealCard(
     on_key: Callback<leptos::ev::KeyboardEvent>,
     on_drag: Callback<bool>,
     on_drop: Callback<()>,
-    /// Position in the column, the column's size, and the column's index.
-    pos: (usize, usize, usize),
+    /// Position in the column and the column's size.
+    #[prop(into)]
+    pos: Signal<(usize, usize)>,
 ) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
@@ -610,7 +653,10 @@ fn DealCard(
             aria-roledescription=move || i18n.t(Msg::DraggableCard)
             aria-label=move || {
                 data.get()
-                    .map(|(t, v, c, _)| format!("{t}, {v}, {c}. {}", i18n.t_with(Msg::CardPosition, &[("position", &pos.0.to_string()), ("total", &pos.1.to_string())])))
+                    .map(|(t, v, c, _)| {
+                        let (at, of) = pos.get();
+                        format!("{t}, {v}, {c}. {}", i18n.t_with(Msg::CardPosition, &[("position", &at.to_string()), ("total", &of.to_string())]))
+                    })
                     .unwrap_or_default()
             }
             on:keydown=move |ev| {

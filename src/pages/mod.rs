@@ -10,4 +10,5 @@ pub mod not_found;
 pub mod records;
 pub mod settings;
 mod settings_data;
+mod settings_team;
 pub mod tasks;

@@ -16,7 +16,9 @@ pub fn Settings() -> impl IntoView {
             <LanguageSetting />
             <ThemeSetting />
             <FormatsPreview />
-            <super::settings_data::TeamSetting />
+            <super::settings_team::TeamSetting />
+            <super::settings_team::TerritoriesSetting />
+            <super::settings_team::CustomFieldsSetting />
             <super::settings_data::WorkspacesSetting />
             <super::settings_data::DataSetting />
             <super::settings_data::StorageSetting />

@@ -62,6 +62,29 @@ async fn changes_survive_a_reload() {
 }
 
 #[wasm_bindgen_test]
+async fn a_queued_change_counts_as_unsaved_until_a_flush_commits_it() {
+    let n = name("queue");
+    let (store, mut ws, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(store.pending_count(), 0);
+    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+    store.queue(ws.save_incremental());
+    assert_eq!(
+        store.pending_count(),
+        1,
+        "unsaved from the moment it is made"
+    );
+    store.flush().await.unwrap();
+    assert_eq!(store.pending_count(), 0);
+    let (_, ws, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 1);
+    delete_database(&n).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn compaction_never_deletes_another_tabs_writes() {
     let n = name("compact");
     let (a, mut ws_a, _) = ChunkStore::open(db(&n).await, "w", random_bytes())

@@ -121,6 +121,12 @@ pub enum CommandError {
     },
     #[error("{value:?} is not an option of this field ({options})")]
     NotAnOption { value: String, options: String },
+    #[error("{0:?} records cannot have custom fields")]
+    NotCustomisable(String),
+    #[error("a choice field needs at least one option")]
+    NoOptions,
+    #[error("{0} cannot change once the field exists")]
+    FixedField(String),
     #[error("a record cannot be merged with itself")]
     MergeWithSelf,
     #[error("nothing to undo")]

@@ -9,6 +9,15 @@ use crate::schema::{FieldType, Kind};
 use crate::value::{FieldValue, decode_money};
 use crate::workspace::Workspace;
 
+/// The record kinds a team can add its own fields to.
+pub const CUSTOM_FIELD_KINDS: [Kind; 5] = [
+    Kind::Contact,
+    Kind::Company,
+    Kind::Deal,
+    Kind::Activity,
+    Kind::Task,
+];
+
 /// How a custom field's values are validated and stored, from its `field_type`. Selects are
 /// text checked against their options (which live in the definition, not in the schema).
 pub fn custom_type(field_type: &str) -> FieldType {

@@ -705,6 +705,12 @@ impl Workspace {
                         // Stage moves and closing have their own commands, which keep history.
                         return Err(CommandError::UnknownField { kind, field: name });
                     }
+                    if kind == Kind::CustomField
+                        && matches!(spec.name, "field_type" | "record_kind")
+                    {
+                        // Values already stored were validated against the old type and kind.
+                        return Err(CommandError::FixedField(name));
+                    }
                     writes.push(Write::Field(spec, value));
                 }
                 self.check_kind_rules(kind, id, &mut writes)?;
@@ -946,6 +952,31 @@ impl Workspace {
                             });
                         }
                     }
+                }
+            }
+            Kind::CustomField => {
+                let current = self.get(kind, id);
+                let now = |name: &str| {
+                    value_of(name).unwrap_or_else(|| current.and_then(|r| r.get(name).cloned()))
+                };
+                if let Some(FieldValue::Text(k)) = now("record_kind")
+                    && !crate::custom::CUSTOM_FIELD_KINDS
+                        .iter()
+                        .any(|c| c.collection() == k)
+                {
+                    return Err(CommandError::NotCustomisable(k));
+                }
+                let ty = now("field_type");
+                let is_select = matches!(
+                    ty.as_ref().and_then(FieldValue::as_text),
+                    Some("select" | "multi_select")
+                );
+                let has_options = now("options")
+                    .as_ref()
+                    .and_then(FieldValue::as_text)
+                    .is_some_and(|o| o.lines().any(|l| !l.trim().is_empty()));
+                if is_select && !has_options {
+                    return Err(CommandError::NoOptions);
                 }
             }
             _ => {}

@@ -988,3 +988,91 @@ fn a_batch_is_one_change_and_one_undo_step_and_all_or_nothing() {
     ];
     assert_eq!(ws.apply_batch(dup, &ctx(4)).unwrap_err().0, 1);
 }
+
+#[test]
+fn custom_field_definitions_need_a_customisable_kind_options_for_choices_and_keep_their_type() {
+    let mut ws = Workspace::new(actor(1));
+    let define = |kind: &str, ty: &str, options: Option<&str>| {
+        let mut fields = vec![
+            ("record_kind", text(kind)),
+            ("label", text("Tier")),
+            ("field_type", text(ty)),
+        ];
+        if let Some(o) = options {
+            fields.push(("options", text(o)));
+        }
+        fields
+    };
+    let err = ws
+        .apply(
+            create(Kind::CustomField, id(1), &define("pipelines", "text", None)),
+            &ctx(1),
+        )
+        .unwrap_err();
+    assert_eq!(err, CommandError::NotCustomisable("pipelines".into()));
+    let err = ws
+        .apply(
+            create(
+                Kind::CustomField,
+                id(1),
+                &define("deals", "select", Some(" \n ")),
+            ),
+            &ctx(1),
+        )
+        .unwrap_err();
+    assert_eq!(err, CommandError::NoOptions);
+    assert!(
+        ws.get(Kind::CustomField, id(1)).is_none(),
+        "a refused definition writes nothing"
+    );
+
+    ws.apply(
+        create(
+            Kind::CustomField,
+            id(1),
+            &define("deals", "select", Some("gold\nsilver")),
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    let update = |field: &str, value: Option<FieldValue>| Command::Update {
+        kind: Kind::CustomField,
+        id: id(1),
+        fields: vec![(field.to_owned(), value)],
+    };
+    assert_eq!(
+        ws.apply(update("options", Some(text(""))), &ctx(2))
+            .unwrap_err(),
+        CommandError::NoOptions
+    );
+    assert_eq!(
+        ws.apply(update("options", None), &ctx(2)).unwrap_err(),
+        CommandError::NoOptions
+    );
+    assert_eq!(
+        ws.apply(update("field_type", Some(text("number"))), &ctx(2))
+            .unwrap_err(),
+        CommandError::FixedField("field_type".into())
+    );
+    assert_eq!(
+        ws.apply(update("record_kind", Some(text("contacts"))), &ctx(2))
+            .unwrap_err(),
+        CommandError::FixedField("record_kind".into())
+    );
+    ws.apply(
+        update("options", Some(text("gold\nsilver\nbronze"))),
+        &ctx(2),
+    )
+    .unwrap();
+    ws.apply(update("label", Some(text("Level"))), &ctx(2))
+        .unwrap();
+    assert_eq!(ws.custom_options(id(1)), ["gold", "silver", "bronze"]);
+    assert_eq!(ws.custom_fields(Kind::Deal), [id(1)]);
+    // A text field needs no options.
+    ws.apply(
+        create(Kind::CustomField, id(2), &define("tasks", "text", None)),
+        &ctx(3),
+    )
+    .unwrap();
+    assert_eq!(ws.custom_fields(Kind::Task), [id(2)]);
+}

@@ -359,3 +359,60 @@ test("two duplicates are found, previewed side by side and merged", async ({ pag
   await expect(cell(page, "Ivan Petrov", "city")).toHaveText("Kazan");
 });
 
+
+test("teammates get territories that lists filter by, and custom fields are defined in Settings", async ({ page }) => {
+  await page.goto("/settings");
+  await appReady(page);
+  const territories = page.locator('section[aria-labelledby="territories-title"]');
+  await territories.getByLabel(msg("en", "field-name"), { exact: true }).fill("North");
+  await territories.getByRole("button", { name: msg("en", "territory-add") }).click();
+  await expect(page.getByTestId("territories")).toContainText("North");
+  await expect.poll(() => visible(page.getByTestId("territories"))).toContain("0 teammates");
+
+  const team = page.locator('section[aria-labelledby="team-title"]');
+  await team.getByLabel(msg("en", "field-name"), { exact: true }).fill("Mia Noor");
+  await team.getByRole("button", { name: msg("en", "team-add") }).click();
+  const member = page.getByTestId("team-members").getByRole("listitem").filter({ hasText: "Mia Noor" });
+  await edit(member.locator('[data-field="territory"] .field-value'));
+  await member.locator('[data-field="territory"] select').selectOption({ label: "North" });
+  await expect(member.locator('[data-field="territory"] .field-value')).toHaveText("North");
+  await expect.poll(() => visible(page.getByTestId("territories"))).toContain("1 teammate");
+
+  // A choice field needs options: refused with the reason, the label kept.
+  const form = page.getByTestId("custom-field-form");
+  await expect(page.getByTestId("custom-fields-empty")).toBeVisible();
+  await form.getByLabel(msg("en", "field-label"), { exact: true }).fill("Tier");
+  await form.locator('select[name="custom-type"]').selectOption("select");
+  await form.getByRole("button", { name: msg("en", "custom-field-add") }).click();
+  await expect(page.locator('section[aria-labelledby="custom-fields-title"]').getByRole("alert")).toContainText(msg("en", "err-no-options"));
+  await expect(form.getByLabel(msg("en", "field-label"), { exact: true })).toHaveValue("Tier");
+  await form.locator('textarea[name="custom-options"]').fill("Gold\nSilver");
+  await form.getByRole("button", { name: msg("en", "custom-field-add") }).click();
+  await expect(page.getByTestId("custom-fields")).toContainText("Tier");
+  await expect(page.getByTestId("custom-fields-empty")).toHaveCount(0);
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-settings-team.png"), fullPage: true });
+
+  // The field is on every contact page; Mia owns Ann, so Ann is in Mia's territory.
+  await nav(page, "nav-contacts");
+  await addContact(page, "Ann Lee");
+  await addContact(page, "Bob Stone");
+  await page.getByRole("link", { name: "Ann Lee" }).click();
+  const field = (name: string) => page.locator(".fields-card .field-editor").filter({ hasText: name }).locator(".field-value");
+  await edit(field("Tier"));
+  await page.locator(".fields-card .field-editor select:focus").selectOption("Gold");
+  await expect(field("Tier")).toHaveText("Gold");
+  await edit(page.locator('.fields-card [data-field="owner"] .field-value'));
+  await page.locator('.fields-card [data-field="owner"] select').selectOption({ label: "Mia Noor" });
+  await expect(page.locator('.fields-card [data-field="owner"] .field-value')).toHaveText("Mia Noor");
+  await nav(page, "nav-contacts");
+  await page.getByTestId("filter-territory").selectOption({ label: "North" });
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee"]);
+  await page.getByTestId("filter-territory").selectOption("");
+
+  // Removing a field goes to the trash with Undo.
+  await nav(page, "nav-settings");
+  await page.getByTestId("custom-fields").getByRole("button", { name: /Move to trash .?Tier/ }).click();
+  await expect(page.getByTestId("custom-fields-empty")).toBeVisible();
+  await page.getByTestId("toasts").getByRole("button", { name: msg("en", "undo") }).click();
+  await expect(page.getByTestId("custom-fields")).toContainText("Tier");
+});
