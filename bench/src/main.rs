@@ -49,7 +49,10 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Some("native") => native(size_arg, size)?,
-        _ => bail!("usage: crm-bench generate SIZE FILE | crm-bench native SIZE"),
+        Some("screens") => screens(size_arg, size)?,
+        _ => bail!(
+            "usage: crm-bench generate SIZE FILE | crm-bench native SIZE | crm-bench screens SIZE"
+        ),
     }
     Ok(())
 }
@@ -154,6 +157,134 @@ fn native(label: &str, size: Size) -> anyhow::Result<()> {
     );
     let saves: Vec<f64> = (0..3).map(|_| time(|| ws.save().len()).1).collect();
     row("compaction: save the whole workspace", median_ms(saves), 3);
+    Ok(())
+}
+
+/// What each screen asks the engine for, natively: the engine's share of a frame.
+fn screens(label: &str, size: Size) -> anyhow::Result<()> {
+    use crm_core::{BoardFilter, FeedFilter, FieldKey, Query, Sort};
+    let mut ws = generate(size, SEED);
+    let runs = 21;
+    let each = |f: &mut dyn FnMut() -> usize| -> (f64, f64, f64) {
+        f();
+        median_ms((0..runs).map(|_| time(&mut *f).1).collect())
+    };
+    let sorted = |kind: Kind, field: &str| Query {
+        sort: vec![Sort {
+            key: FieldKey::Field(field.into()),
+            descending: false,
+        }],
+        ..Query::new(kind)
+    };
+    println!("| {label}, native: what a screen asks the engine | median ms | min | max | runs |");
+    println!("|---|---:|---:|---:|---:|");
+    let contacts = sorted(Kind::Contact, "name");
+    row(
+        "contacts list: query sorted by name, run in full (cache dropped first)",
+        each(&mut || {
+            ws.drop_query_cache();
+            ws.query(&contacts).len()
+        }),
+        runs,
+    );
+    row(
+        "contacts list: the same query again, nothing changed (cached)",
+        each(&mut || ws.query(&contacts).len()),
+        runs,
+    );
+    let renamed = ws
+        .live(Kind::Contact)
+        .map(|c| c.id)
+        .nth(4242)
+        .context("no contacts")?;
+    let mut n = 0;
+    row(
+        "contacts list after renaming one contact (the rename included)",
+        each(&mut || {
+            n += 1;
+            let cmd = Command::Update {
+                kind: Kind::Contact,
+                id: renamed,
+                fields: vec![(
+                    "name".into(),
+                    Some(FieldValue::text(format!("Renamed {n}"))),
+                )],
+            };
+            let _ = ws.apply(
+                cmd,
+                &Ctx {
+                    now: Timestamp(n),
+                    by: None,
+                },
+            );
+            ws.query(&contacts).len()
+        }),
+        runs,
+    );
+    let companies = sorted(Kind::Company, "name");
+    row(
+        "companies list: query sorted by name",
+        each(&mut || ws.query(&companies).len()),
+        runs,
+    );
+    ws.warm_search_index();
+    let mut searched = contacts.clone();
+    searched.search = Some("mar".into());
+    row(
+        "contacts list: query with a 3-letter search",
+        each(&mut || ws.query(&searched).len()),
+        runs,
+    );
+    let pipeline = ws.live(Kind::Pipeline).map(|p| p.id).next();
+    row(
+        "deal board of the pipeline",
+        each(&mut || {
+            pipeline
+                .and_then(|p| ws.board(p, &BoardFilter::default()))
+                .map_or(0, |b| b.columns.len())
+        }),
+        runs,
+    );
+    row(
+        "activity feed, unfiltered",
+        each(&mut || ws.activity_feed(&FeedFilter::default()).len()),
+        runs,
+    );
+    row(
+        "task buckets, the whole team",
+        each(&mut || ws.task_buckets("2026-11-23", None).len()),
+        runs,
+    );
+    let contact = ws
+        .live(Kind::Contact)
+        .map(|c| c.id)
+        .nth(17)
+        .context("no contacts")?;
+    let company = ws
+        .live(Kind::Company)
+        .map(|c| c.id)
+        .nth(17)
+        .context("no companies")?;
+    row(
+        "contact page: timeline, tasks, deals",
+        each(&mut || {
+            ws.timeline(Kind::Contact, contact).len()
+                + ws.related_tasks(Kind::Contact, contact).len()
+                + ws.deals_of(Kind::Contact, contact).len()
+        }),
+        runs,
+    );
+    row(
+        "company page: timeline, tasks, deals, people, org chart",
+        each(&mut || {
+            ws.timeline(Kind::Company, company).len()
+                + ws.related_tasks(Kind::Company, company).len()
+                + ws.deals_of(Kind::Company, company).len()
+                + ws.people_of(company).len()
+                + ws.org_chart(company).len()
+        }),
+        runs,
+    );
     Ok(())
 }
 

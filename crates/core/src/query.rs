@@ -100,6 +100,58 @@ pub struct Group {
     pub ids: Vec<Id>,
 }
 
+/// How many changed records a cached query is patched with before it is re-run instead.
+const PATCH_LIMIT: usize = 256;
+/// How many list queries are kept (a few lists and their searches).
+const CACHED_QUERIES: usize = 8;
+
+#[derive(Debug)]
+pub(crate) struct CachedQuery {
+    query: Query,
+    /// `Workspace::change_seq` when `rows` were last brought up to date.
+    seen: u64,
+    rows: Vec<(Vec<Option<SortValue>>, Id)>,
+}
+
+/// The latest list queries' sorted rows, most recently used last.
+#[derive(Debug, Default)]
+pub(crate) struct QueryCache {
+    entries: Vec<CachedQuery>,
+}
+
+impl QueryCache {
+    fn take(&mut self, q: &Query) -> Option<CachedQuery> {
+        let at = self.entries.iter().position(|e| e.query == *q)?;
+        Some(self.entries.remove(at))
+    }
+
+    fn put(&mut self, entry: CachedQuery) {
+        if self.entries.len() >= CACHED_QUERIES {
+            self.entries.remove(0);
+        }
+        self.entries.push(entry);
+    }
+}
+
+/// Compares two rows' sort values the way the query's sorts say; missing values last.
+fn compare_keys(sort: &[Sort], a: &[Option<SortValue>], b: &[Option<SortValue>]) -> Ordering {
+    for ((x, y), s) in a.iter().zip(b).zip(sort) {
+        let ord = match (x, y) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => {
+                let o = x.partial_cmp(y).unwrap_or(Ordering::Equal);
+                if s.descending { o.reverse() } else { o }
+            }
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
 /// A value reduced to something comparable.
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
 enum SortValue {
@@ -227,50 +279,138 @@ impl Workspace {
 
     /// Runs a list query. Records without a sort value come last; ties keep id order, so the
     /// result is the same on every replica.
+    ///
+    /// Ungrouped queries are cached: when only records of the listed kind changed since (an
+    /// edit, a colleague's change) and the query reads nothing from other records, the cached
+    /// rows are patched record by record instead of filtering and sorting the whole kind.
     pub fn query(&self, q: &Query) -> Vec<Group> {
+        if q.group_by.is_some() {
+            let recs = self
+                .sorted(q)
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect::<Vec<_>>();
+            return self.grouped(q, recs);
+        }
+        let seq = self.change_seq();
+        let mut cache = self.query_cache.borrow_mut();
+        let ids = match cache.take(q) {
+            Some(mut hit) => {
+                if hit.seen != seq {
+                    match self
+                        .changes_since(hit.seen)
+                        .filter(|c| c.len() <= PATCH_LIMIT)
+                    {
+                        Some(changes) if self.patchable(q) => self.patch(q, &mut hit.rows, changes),
+                        _ => hit.rows = self.sorted_keys(q),
+                    }
+                    hit.seen = seq;
+                }
+                let ids = hit.rows.iter().map(|(_, id)| *id).collect();
+                cache.put(hit);
+                ids
+            }
+            None => {
+                let rows = self.sorted_keys(q);
+                let ids = rows.iter().map(|(_, id)| *id).collect();
+                cache.put(CachedQuery {
+                    query: q.clone(),
+                    seen: seq,
+                    rows,
+                });
+                ids
+            }
+        };
+        vec![Group {
+            label: String::new(),
+            ids,
+        }]
+    }
+
+    /// Whether changes can be applied to cached rows of `q` one record at a time: the query
+    /// reads only the listed records' own plain fields, so other records' changes do not
+    /// matter and each changed record's place depends on it alone.
+    fn patchable(&self, q: &Query) -> bool {
+        let own = |key: &FieldKey| match key {
+            FieldKey::CreatedAt => true,
+            FieldKey::Field(name) => q.kind.field(name).is_some_and(|f| {
+                !matches!(
+                    f.ty,
+                    crate::schema::FieldType::Ref(_) | crate::schema::FieldType::RefSet(_)
+                )
+            }),
+            FieldKey::Custom(_) | FieldKey::Territory => false,
+        };
+        q.search.is_none()
+            && q.filters.iter().all(|f| own(&f.key))
+            && q.sort.iter().all(|s| own(&s.key))
+    }
+
+    fn row_key(&self, q: &Query, r: &Record) -> Vec<Option<SortValue>> {
+        q.sort
+            .iter()
+            .map(|s| value_of(self, r, &s.key).map(|v| self.sort_value(&v)))
+            .collect()
+    }
+
+    fn listed(&self, q: &Query, r: &Record, hits: Option<&std::collections::BTreeSet<Id>>) -> bool {
+        r.is_trashed() == q.trashed
+            && hits.is_none_or(|h| h.contains(&r.id))
+            && q.filters.iter().all(|f| self.matches(r, f))
+    }
+
+    /// Moves each changed record of the listed kind to where a full query would put it.
+    fn patch(
+        &self,
+        q: &Query,
+        rows: &mut Vec<(Vec<Option<SortValue>>, Id)>,
+        changes: &[(Kind, Id)],
+    ) {
+        let touched: std::collections::BTreeSet<Id> = changes
+            .iter()
+            .filter(|(k, _)| *k == q.kind)
+            .map(|(_, id)| *id)
+            .collect();
+        if touched.is_empty() {
+            return;
+        }
+        rows.retain(|(_, id)| !touched.contains(id));
+        for id in touched {
+            let Some(r) = self.get(q.kind, id).filter(|r| self.listed(q, r, None)) else {
+                continue;
+            };
+            let key = self.row_key(q, r);
+            let at = rows.partition_point(|(k, other)| {
+                compare_keys(&q.sort, k, &key).then(other.cmp(&id)) == Ordering::Less
+            });
+            rows.insert(at, (key, id));
+        }
+    }
+
+    /// Every listed record with its sort values, sorted.
+    fn sorted_keys(&self, q: &Query) -> Vec<(Vec<Option<SortValue>>, Id)> {
+        self.sorted(q).into_iter().map(|(k, r)| (k, r.id)).collect()
+    }
+
+    fn sorted<'a>(&'a self, q: &Query) -> Vec<(Vec<Option<SortValue>>, &'a Record)> {
         let hits = q
             .search
             .as_deref()
             .filter(|s| !s.trim().is_empty())
             .map(|s| self.search_all(s));
-        let mut recs: Vec<&Record> = self
+        let mut keyed: Vec<(Vec<Option<SortValue>>, &Record)> = self
             .records(q.kind)
-            .filter(|r| r.is_trashed() == q.trashed)
-            .filter(|r| hits.as_ref().is_none_or(|h| h.contains(&r.id)))
-            .filter(|r| q.filters.iter().all(|f| self.matches(r, f)))
+            .filter(|r| self.listed(q, r, hits.as_ref()))
+            .map(|r| (self.row_key(q, r), r))
             .collect();
+        // Records come in id order and the sort is stable, so ties keep id order.
         if !q.sort.is_empty() {
-            let keyed: BTreeMap<Id, Vec<Option<SortValue>>> = recs
-                .iter()
-                .map(|r| {
-                    (
-                        r.id,
-                        q.sort
-                            .iter()
-                            .map(|s| value_of(self, r, &s.key).map(|v| self.sort_value(&v)))
-                            .collect(),
-                    )
-                })
-                .collect();
-            recs.sort_by(|a, b| {
-                for (i, s) in q.sort.iter().enumerate() {
-                    let (x, y) = (&keyed[&a.id][i], &keyed[&b.id][i]);
-                    let ord = match (x, y) {
-                        (None, None) => Ordering::Equal,
-                        (None, Some(_)) => Ordering::Greater,
-                        (Some(_), None) => Ordering::Less,
-                        (Some(x), Some(y)) => {
-                            let o = x.partial_cmp(y).unwrap_or(Ordering::Equal);
-                            if s.descending { o.reverse() } else { o }
-                        }
-                    };
-                    if ord != Ordering::Equal {
-                        return ord;
-                    }
-                }
-                Ordering::Equal
-            });
+            keyed.sort_by(|(a, _), (b, _)| compare_keys(&q.sort, a, b));
         }
+        keyed
+    }
+
+    fn grouped(&self, q: &Query, recs: Vec<&Record>) -> Vec<Group> {
         let Some(group_key) = &q.group_by else {
             return vec![Group {
                 label: String::new(),

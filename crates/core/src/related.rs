@@ -41,13 +41,6 @@ fn in_set(rec: &Record, field: &str, id: Id) -> bool {
         .is_some_and(|s| s.contains_key(&id.to_string()))
 }
 
-fn set_ids(rec: &Record, field: &str) -> impl Iterator<Item = Id> {
-    rec.get(field)
-        .and_then(FieldValue::as_set)
-        .into_iter()
-        .flat_map(|s| s.keys().filter_map(|k| k.parse().ok()))
-}
-
 fn when(rec: &Record) -> Timestamp {
     match rec.get("at") {
         Some(FieldValue::Timestamp(t)) => *t,
@@ -74,10 +67,9 @@ impl Workspace {
     /// single device allowed; it is broken at the loop's first person by name then id, who
     /// becomes a root, so everyone still appears exactly once.
     pub fn org_chart(&self, company: Id) -> Vec<OrgNode> {
-        let mut people: Vec<&Record> = self
-            .live(Kind::Contact)
-            .filter(|c| ref_field(c, "company") == Some(company))
-            .collect();
+        let mut people: Vec<&Record> = self.linked(company, Kind::Contact, |c| {
+            !c.is_trashed() && ref_field(c, "company") == Some(company)
+        });
         people.sort_by_cached_key(|r| (normalize(r.title()), r.id));
         // Position in name order stands for the person from here on.
         let index: HashMap<Id, usize> = people.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
@@ -154,25 +146,45 @@ impl Workspace {
     /// company those naming it or one of its people (trashed people included: the calls
     /// happened); for a deal those naming it. Empty for other kinds.
     pub fn timeline(&self, kind: Kind, id: Id) -> Vec<Id> {
-        let acts = self.live(Kind::Activity);
+        let live = |a: &Record| !a.is_trashed();
         let acts: Vec<&Record> = match kind {
-            Kind::Contact => acts.filter(|a| in_set(a, "contacts", id)).collect(),
-            Kind::Deal => acts.filter(|a| ref_field(a, "deal") == Some(id)).collect(),
+            Kind::Contact => {
+                self.linked(id, Kind::Activity, |a| live(a) && in_set(a, "contacts", id))
+            }
+            Kind::Deal => self.linked(id, Kind::Activity, |a| {
+                live(a) && ref_field(a, "deal") == Some(id)
+            }),
             Kind::Company => {
-                let people: HashSet<Id> = self
-                    .records(Kind::Contact)
-                    .filter(|c| ref_field(c, "company") == Some(id))
-                    .map(|c| c.id)
-                    .collect();
-                acts.filter(|a| {
-                    ref_field(a, "company") == Some(id)
-                        || set_ids(a, "contacts").any(|c| people.contains(&c))
-                })
-                .collect()
+                let mut seen = HashSet::new();
+                let mut acts = self.linked(id, Kind::Activity, |a| {
+                    live(a) && ref_field(a, "company") == Some(id)
+                });
+                seen.extend(acts.iter().map(|a| a.id));
+                for person in
+                    self.linked(id, Kind::Contact, |c| ref_field(c, "company") == Some(id))
+                {
+                    for a in self.linked(person.id, Kind::Activity, |a| {
+                        live(a) && in_set(a, "contacts", person.id)
+                    }) {
+                        if seen.insert(a.id) {
+                            acts.push(a);
+                        }
+                    }
+                }
+                acts
             }
             _ => Vec::new(),
         };
         newest_first(acts)
+    }
+
+    /// Records of `kind` linking to `target` that pass `keep`.
+    fn linked(&self, target: Id, kind: Kind, keep: impl Fn(&Record) -> bool) -> Vec<&Record> {
+        self.referrers(target, kind)
+            .into_iter()
+            .filter_map(|id| self.get(kind, id))
+            .filter(|r| keep(r))
+            .collect()
     }
 
     /// Live tasks about a contact, company or deal: open ones by due date (undated last), then
@@ -186,10 +198,9 @@ impl Workspace {
         };
         let mut open = Vec::new();
         let mut done = Vec::new();
-        for t in self
-            .live(Kind::Task)
-            .filter(|t| ref_field(t, field) == Some(id))
-        {
+        for t in self.linked(id, Kind::Task, |t| {
+            !t.is_trashed() && ref_field(t, field) == Some(id)
+        }) {
             if t.get("done") == Some(&FieldValue::Bool(true)) {
                 let done_at = match t.get("done_at") {
                     Some(FieldValue::Timestamp(at)) => Some(*at),
@@ -211,40 +222,52 @@ impl Workspace {
 
     /// The live people of a company, by name.
     pub fn people_of(&self, company: Id) -> Vec<Id> {
-        by_title(
-            self.live(Kind::Contact)
-                .filter(|c| ref_field(c, "company") == Some(company))
-                .collect(),
-        )
+        by_title(self.linked(company, Kind::Contact, |c| {
+            !c.is_trashed() && ref_field(c, "company") == Some(company)
+        }))
     }
 
     /// Live deals of a company (its `company`) or of a contact (among its `contacts`), by
     /// title. Empty for other kinds.
     pub fn deals_of(&self, kind: Kind, id: Id) -> Vec<Id> {
-        let deals = self.live(Kind::Deal);
+        let live = |d: &Record| !d.is_trashed();
         by_title(match kind {
-            Kind::Company => deals
-                .filter(|d| ref_field(d, "company") == Some(id))
-                .collect(),
-            Kind::Contact => deals.filter(|d| in_set(d, "contacts", id)).collect(),
+            Kind::Company => self.linked(id, Kind::Deal, |d| {
+                live(d) && ref_field(d, "company") == Some(id)
+            }),
+            Kind::Contact => self.linked(id, Kind::Deal, |d| live(d) && in_set(d, "contacts", id)),
             _ => Vec::new(),
         })
     }
 
     /// The team's live activities passing the filter, newest first.
     pub fn activity_feed(&self, f: &FeedFilter) -> Vec<Id> {
+        use crate::query::{FieldKey, Query, Sort};
+        // Newest first, ties by id: the cached list query of activities by `at`, patched as
+        // activities come and go, so the feed does not re-sort 50k activities per change.
+        let q = Query {
+            sort: vec![Sort {
+                key: FieldKey::Field("at".into()),
+                descending: true,
+            }],
+            ..Query::new(Kind::Activity)
+        };
+        let all = self.query(&q).into_iter().flat_map(|g| g.ids);
+        if *f == FeedFilter::default() {
+            return all.collect();
+        }
         let kinds: BTreeSet<&str> = f.kinds.iter().map(String::as_str).collect();
-        newest_first(
-            self.live(Kind::Activity)
-                .filter(|a| kinds.is_empty() || a.text("kind").is_some_and(|k| kinds.contains(k)))
-                .filter(|a| f.author.is_none() || ref_field(a, "author") == f.author)
-                .filter(|a| f.from.is_none_or(|from| when(a) >= from))
-                .filter(|a| f.to.is_none_or(|to| when(a) < to))
-                .filter(|a| {
-                    f.territory.is_none() || self.territory_of(Kind::Activity, a.id) == f.territory
-                })
-                .collect(),
-        )
+        all.filter(|id| {
+            self.get(Kind::Activity, *id).is_some_and(|a| {
+                (kinds.is_empty() || a.text("kind").is_some_and(|k| kinds.contains(k)))
+                    && (f.author.is_none() || ref_field(a, "author") == f.author)
+                    && f.from.is_none_or(|from| when(a) >= from)
+                    && f.to.is_none_or(|to| when(a) < to)
+                    && (f.territory.is_none()
+                        || self.territory_of(Kind::Activity, a.id) == f.territory)
+            })
+        })
+        .collect()
     }
 
     /// The territory a record belongs to: its own `territory`; else its company's; else the

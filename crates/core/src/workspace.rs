@@ -89,6 +89,14 @@ pub struct Workspace {
     records: HashMap<Kind, BTreeMap<Id, Record>>,
     /// Built on first use (see `with_search_index`), so opening a workspace does not pay for it.
     search: std::cell::RefCell<Option<SearchIndex>>,
+    /// Built on first use, like the search index.
+    backlinks: std::cell::RefCell<Option<crate::backlinks::Backlinks>>,
+    /// Records re-read into the view, in order (`changes_since`), so cached list queries can
+    /// be patched instead of re-run.
+    change_log: Vec<(Kind, Id)>,
+    /// How many entries were dropped from the front of `change_log`.
+    change_base: u64,
+    pub(crate) query_cache: std::cell::RefCell<crate::query::QueryCache>,
     undo: Vec<Vec<RecordDiff>>,
     redo: Vec<Vec<RecordDiff>>,
 }
@@ -151,6 +159,10 @@ impl Workspace {
             collections,
             records: HashMap::new(),
             search: std::cell::RefCell::new(None),
+            backlinks: std::cell::RefCell::new(None),
+            change_log: Vec::new(),
+            change_base: 0,
+            query_cache: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
         };
@@ -257,6 +269,27 @@ impl Workspace {
             .collect()
     }
 
+    /// Records of `kind` (trashed ones too) whose link fields point at `target`, in id order.
+    pub(crate) fn referrers(&self, target: Id, kind: Kind) -> Vec<Id> {
+        let mut slot = self.backlinks.borrow_mut();
+        let index = slot.get_or_insert_with(|| {
+            let mut index = crate::backlinks::Backlinks::default();
+            for k in Kind::ALL {
+                for rec in self.records(k) {
+                    index.set(k, rec.id, Some(rec));
+                }
+            }
+            index
+        });
+        index.of(target, kind).collect()
+    }
+
+    /// Forgets the cached list queries (they are rebuilt on their next use), to free their
+    /// memory or to time a query in full.
+    pub fn drop_query_cache(&self) {
+        self.query_cache.take();
+    }
+
     /// Builds the search index now if it is not built yet (call when the app is idle).
     pub fn warm_search_index(&self) {
         self.with_search_index(|_| ());
@@ -294,19 +327,42 @@ impl Workspace {
         }
     }
 
+    /// A counter that grows with every record re-read into the view.
+    pub(crate) fn change_seq(&self) -> u64 {
+        self.change_base + self.change_log.len() as u64
+    }
+
+    /// The records re-read since `seq`, or None when the log no longer reaches back that far.
+    pub(crate) fn changes_since(&self, seq: u64) -> Option<&[(Kind, Id)]> {
+        let from = seq.checked_sub(self.change_base)?;
+        self.change_log.get(usize::try_from(from).ok()?..)
+    }
+
     /// Re-reads one record from the document into the view and the search index.
     fn reload(&mut self, kind: Kind, id: Id) {
+        // The log only serves recent cache entries; past this size they re-run anyway.
+        if self.change_log.len() >= 4096 {
+            self.change_base += self.change_log.len() as u64;
+            self.change_log.clear();
+        }
+        self.change_log.push((kind, id));
         match self.record_obj(kind, id) {
             Some(obj) => {
                 let rec = read_record(&self.doc, kind, id, &obj);
                 if let Some(index) = self.search.get_mut() {
                     index.set(kind, id, &search_text(&rec));
                 }
+                if let Some(links) = self.backlinks.get_mut() {
+                    links.set(kind, id, Some(&rec));
+                }
                 self.records.entry(kind).or_default().insert(id, rec);
             }
             None => {
                 if let Some(index) = self.search.get_mut() {
                     index.remove(kind, id);
+                }
+                if let Some(links) = self.backlinks.get_mut() {
+                    links.set(kind, id, None);
                 }
                 if let Some(m) = self.records.get_mut(&kind) {
                     m.remove(&id);
