@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::adapters::now_ms;
 use crate::components::page::Page;
 use crate::components::toast::use_toasts;
-use crate::i18n::intl::{format_day, format_day_number, format_month, today};
+use crate::i18n::intl::{format_day, format_day_number, format_month, format_number, today};
 use crate::i18n::{Msg, command_error, use_i18n};
 use crate::pages::records::detail::RecordLink;
 use crate::pages::records::forms::{Links, TaskForm};
@@ -68,17 +68,13 @@ pub fn Tasks() -> impl IntoView {
                 when=move || calendar.get()
                 fallback=move || view! {
                     <div class="buckets">
-                        {move || buckets.get().into_iter().filter(|(_, ids)| !ids.is_empty()).map(|(b, ids)| {
-                            let n = ids.len();
-                            view! {
-                                <section class="card bucket" data-bucket=format!("{b:?}").to_lowercase()>
-                                    <h2>{move || i18n.t(bucket_msg(b))} <span class="muted">{format!(" · {n}")}</span></h2>
-                                    <ul class="plain task-list">
-                                        {ids.into_iter().map(|t| view! { <TaskItem id=t /> }).collect_view()}
-                                    </ul>
-                                </section>
-                            }
-                        }).collect_view()}
+                        <For
+                            each=move || buckets.with(|b| b.iter().filter(|(_, ids)| !ids.is_empty()).map(|(b, _)| *b).collect::<Vec<_>>())
+                            key=|b| *b
+                            let:b
+                        >
+                            <BucketSection bucket=b buckets=buckets />
+                        </For>
                         <Show when=move || buckets.with(|b| b.iter().all(|(_, ids)| ids.is_empty()))>
                             <p class="empty-state">{move || i18n.t(Msg::TasksEmpty)}</p>
                         </Show>
@@ -88,6 +84,46 @@ pub fn Tasks() -> impl IntoView {
                 <Calendar mine=mine />
             </Show>
         </Page>
+    }
+}
+
+/// Tasks shown per bucket before "Show more": a team's done list grows without end.
+const TASKS_PER_BUCKET: usize = 50;
+
+/// One bucket of tasks, keyed by task so a change re-renders only the tasks it touches.
+#[component]
+fn BucketSection(bucket: Bucket, buckets: Memo<Vec<(Bucket, Vec<Id>)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(TASKS_PER_BUCKET);
+    let ids = Memo::new(move |_| {
+        buckets.with(|bs| {
+            bs.iter()
+                .find(|(b, _)| *b == bucket)
+                .map(|(_, ids)| ids.clone())
+                .unwrap_or_default()
+        })
+    });
+    let visible = Memo::new(move |_| {
+        ids.with(|ids| ids.iter().copied().take(shown.get()).collect::<Vec<_>>())
+    });
+    let hidden = move || ids.with(Vec::len).saturating_sub(shown.get());
+    view! {
+        <section class="card bucket" data-bucket=format!("{bucket:?}").to_lowercase()>
+            <h2>
+                {move || i18n.t(bucket_msg(bucket))}
+                <span class="muted">{move || format!(" · {}", format_number(i18n.locale(), ids.with(Vec::len) as f64))}</span>
+            </h2>
+            <ul class="plain task-list">
+                <For each=move || visible.get() key=|t| *t let:t>
+                    <TaskItem id=t />
+                </For>
+            </ul>
+            <Show when=move || { hidden() > 0 }>
+                <button type="button" class="button small" on:click=move |_| shown.update(|s| *s += TASKS_PER_BUCKET)>
+                    {move || format!("{} ({})", i18n.t(Msg::ShowMore), format_number(i18n.locale(), hidden() as f64))}
+                </button>
+            </Show>
+        </section>
     }
 }
 

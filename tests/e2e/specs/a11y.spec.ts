@@ -56,8 +56,19 @@ async function scan(page: Page) {
   return violations as string[];
 }
 
-test("every screen passes axe in English and Persian, with screenshots", async ({ page }) => {
-  test.setTimeout(180_000);
+// Each screen in each look a user can give it: three languages (one right-to-left), light and
+// dark, desktop and a 360 px phone.
+const VARIANTS: { lang: string; theme: "light" | "dark"; width: number }[] = [
+  { lang: "en", theme: "light", width: 1440 },
+  { lang: "fa", theme: "light", width: 1440 },
+  { lang: "ru", theme: "light", width: 1440 },
+  { lang: "en", theme: "dark", width: 1440 },
+  { lang: "fa", theme: "dark", width: 360 },
+  { lang: "ru", theme: "light", width: 360 },
+];
+
+test("every screen passes axe in every language, theme and width, with screenshots", async ({ page }) => {
+  test.setTimeout(300_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const { contact, company, deal } = await seed(page);
   const screens: [string, string][] = [
@@ -73,35 +84,32 @@ test("every screen passes axe in English and Persian, with screenshots", async (
     ["company", company],
     ["deal", deal],
   ];
-  for (const lang of ["en", "fa"]) {
-    await page.evaluate((l) => localStorage.setItem("hearth.locale", l), lang);
+  for (const { lang, theme, width } of VARIANTS) {
+    const look = `${lang}-${theme}-${width === 360 ? "phone" : "desktop"}`;
+    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    await page.evaluate(([l, t]) => {
+      localStorage.setItem("hearth.locale", l);
+      localStorage.setItem("hearth.theme", t);
+    }, [lang, theme]);
     for (const [name, path] of screens) {
       await page.goto(path);
       await appReady(page);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
-      expect(await scan(page), `${lang} ${name}`).toEqual([]);
-      await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-${name}.png`), fullPage: true });
+      await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+      expect(await scan(page), `${look} ${name}`).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, `${look}-screen-${name}.png`), fullPage: true });
     }
     // The overlays and the calendar too.
     await page.goto("/tasks");
     await appReady(page);
     await page.getByTestId("show-calendar").click();
-    expect(await scan(page), `${lang} calendar`).toEqual([]);
-    await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-calendar.png`), fullPage: true });
+    expect(await scan(page), `${look} calendar`).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, `${look}-screen-calendar.png`), fullPage: true });
     await page.locator("h1").click();
     await page.keyboard.press("Control+k");
     await page.getByTestId("palette-input").fill("a");
-    expect(await scan(page), `${lang} palette`).toEqual([]);
-    await page.screenshot({ path: join(ARTIFACTS, `${lang}-desktop-screen-palette.png`) });
+    expect(await scan(page), `${look} palette`).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, `${look}-screen-palette.png`) });
     await page.keyboard.press("Escape");
   }
-  // Phones: the board and a record page at 360 px.
-  await page.setViewportSize({ width: 360, height: 780 });
-  await page.goto("/deals");
-  await appReady(page);
-  expect(await scan(page), "fa phone deals").toEqual([]);
-  await page.screenshot({ path: join(ARTIFACTS, "fa-phone-screen-deals.png"), fullPage: true });
-  await page.goto(contact);
-  await appReady(page);
-  await page.screenshot({ path: join(ARTIFACTS, "fa-phone-screen-contact.png"), fullPage: true });
 });
