@@ -107,12 +107,22 @@ pub fn FieldEditor(
     let uid = super::unique_id();
     let field_id = format!("f-{uid}");
 
-    let ty = Memo::new(move |_| session.with(|ws| target.ty(ws)).unwrap_or(FieldType::Text));
-    let label = Memo::new(move |_| {
-        session
-            .with(|ws| target.label(ws, &i18n))
-            .unwrap_or_default()
-    });
+    // A built-in field's type is fixed by the schema; only a custom field's needs the workspace.
+    let ty = match target {
+        Target::Field(spec) => Signal::stored(spec.ty),
+        Target::Custom(_) => {
+            Memo::new(move |_| session.with(|ws| target.ty(ws)).unwrap_or(FieldType::Text)).into()
+        }
+    };
+    let label: Signal<String> = match target {
+        Target::Field(spec) => Signal::derive(move || i18n.field(spec.name)),
+        Target::Custom(_) => Memo::new(move |_| {
+            session
+                .with(|ws| target.label(ws, &i18n))
+                .unwrap_or_default()
+        })
+        .into(),
+    };
     let shown = Memo::new(move |_| {
         session
             .with(|ws| {
@@ -319,9 +329,7 @@ pub fn FieldEditor(
 
     view! {
         <div class="field-editor" class:compact=compact data-field=target.name() id=format!("f-{uid}-w")>
-            <Show when=move || !compact>
-                <span class="field-label">{move || label.get()}</span>
-            </Show>
+            {(!compact).then(|| view! { <span class="field-label">{move || label.get()}</span> })}
             <Show
                 when=move || editing.get()
                 fallback=move || {

@@ -540,7 +540,24 @@ pub fn catalog() -> &'static Catalog {
 /// A message in `locale`, without arguments.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn t(locale: Locale, msg: Msg) -> String {
-    catalog().message(locale, msg.key(), None)
+    plain(locale, msg.key())
+}
+
+/// A message without arguments, formatted once per locale and kept: tables ask for the same
+/// labels in every cell of every row they draw.
+fn plain(locale: Locale, key: &str) -> String {
+    thread_local! {
+        static PLAIN: std::cell::RefCell<std::collections::HashMap<(Locale, String), String>> =
+            Default::default();
+    }
+    PLAIN.with_borrow_mut(|cache| {
+        if let Some(text) = cache.get(&(locale, key.to_owned())) {
+            return text.clone();
+        }
+        let text = catalog().message(locale, key, None);
+        cache.insert((locale, key.to_owned()), text.clone());
+        text
+    })
 }
 
 /// A message in `locale` with a numeric argument, e.g. a count that picks the plural form.
@@ -570,7 +587,7 @@ pub(crate) fn t_key(locale: Locale, prefix: &str, name: &str) -> String {
     if catalog().bundle(locale).has_message(&key)
         || catalog().bundle(Locale::DEFAULT).has_message(&key)
     {
-        catalog().message(locale, &key, None)
+        plain(locale, &key)
     } else {
         name.to_owned()
     }

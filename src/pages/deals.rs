@@ -288,6 +288,9 @@ fn Board(pipeline: Id) -> impl IntoView {
         session.with(|ws| ws.board(pipeline, &filter)).flatten()
     });
     let picked = RwSignal::new(None::<Picked>);
+    // A dropped deal shown where it landed until its change is written: the drop paints in the
+    // next frame and the write (tens of milliseconds in a large workspace) follows it.
+    let landing = RwSignal::new(None::<Picked>);
     let dragging = RwSignal::new(None::<Id>);
     let announce = RwSignal::new(String::new());
 
@@ -301,7 +304,7 @@ fn Board(pipeline: Id) -> impl IntoView {
             .iter()
             .map(|c| (c.stage.clone(), c.deals.clone()))
             .collect();
-        if let Some(p) = picked.get() {
+        if let Some(p) = picked.get().or(landing.get()) {
             for (_, deals) in cols.iter_mut() {
                 deals.retain(|d| *d != p.deal);
             }
@@ -349,6 +352,20 @@ fn Board(pipeline: Id) -> impl IntoView {
             Ok(()) => toasts.done(i18n.t_with(Msg::DealMoved, &[("name", &title_of(deal))])),
             Err(e) => toasts.error(command_error(i18n.locale_untracked(), &e)),
         }
+    };
+    let place_soon = move |deal: Id, stage: String, index: usize| {
+        let column = columns.with_untracked(|cols| cols.iter().position(|(s, _)| s.id == stage));
+        if let Some(column) = column {
+            landing.set(Some(Picked {
+                deal,
+                column,
+                index,
+            }));
+        }
+        after_paint(move || {
+            place(deal, stage, index);
+            landing.set(None);
+        });
     };
     let rtl = move || i18n.locale().dir() == crate::i18n::Direction::Rtl;
 
@@ -412,7 +429,7 @@ fn Board(pipeline: Id) -> impl IntoView {
                     Msg::DragDropped,
                     &[("name", &title_of(deal)), ("stage", &stage.name)],
                 ));
-                place(deal, stage.id, p.index);
+                place_soon(deal, stage.id, p.index);
                 focus_card(deal);
             }
             (Some(_), "Escape") => {
@@ -525,7 +542,7 @@ fn Board(pipeline: Id) -> impl IntoView {
                                 ev.prevent_default();
                                 if let Some(d) = dragging.get_untracked() {
                                     dragging.set(None);
-                                    place(d, stage_drop.clone(), usize::MAX);
+                                    place_soon(d, stage_drop.clone(), usize::MAX);
                                 }
                             }
                         >
@@ -557,7 +574,7 @@ fn Board(pipeline: Id) -> impl IntoView {
                                                     if let Some(d) = dragging.get_untracked() {
                                                         dragging.set(None);
                                                         let i = deals.with_untracked(|ds| ds.iter().position(|x| *x == deal)).unwrap_or(usize::MAX);
-                                                        place(d, stage_for_card.clone(), i);
+                                                        place_soon(d, stage_for_card.clone(), i);
                                                     }
                                                 })
                                                 pos=pos
@@ -577,6 +594,11 @@ fn Board(pipeline: Id) -> impl IntoView {
             />
         </div>
     }
+}
+
+/// Runs `f` once the next frame has been painted.
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 fn focus_card(deal: Id) {
