@@ -62,6 +62,7 @@ bench: setup-test app relay
 	cargo build --profile relay -p crm-bench
 	target/relay/crm-bench native S
 	target/relay/crm-bench native M
+	target/relay/crm-bench screens M
 	mkdir -p bench/results
 	target/relay/crm-bench generate M bench/results/M.automerge
 	node bench/browser.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M

@@ -3,6 +3,7 @@
 pub mod field;
 pub mod field_editor;
 pub mod icons;
+pub mod menu;
 pub mod page;
 pub mod palette;
 pub mod picker;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::hash::Hash;
 
 /// Rows rendered beyond the visible ones on each side, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 4;
 
 /// `items` in a scrollable viewport of fixed-height rows.
 #[component]
@@ -37,16 +37,18 @@ where
         .and_then(|h| h.as_f64())
         .unwrap_or(1_000.0);
     let visible = move || {
-        let all = items.get();
         let first = ((scroll_top.get() / row_height).floor() as usize).saturating_sub(OVERSCAN);
         let count = (viewport_height / row_height).ceil() as usize + 2 * OVERSCAN;
-        let total = all.len();
-        all.into_iter()
-            .enumerate()
-            .skip(first)
-            .take(count)
-            .map(move |(i, item)| (i, total, item))
-            .collect::<Vec<_>>()
+        // Only the window is cloned, not the whole list.
+        items.with(|all| {
+            let total = all.len();
+            all.iter()
+                .enumerate()
+                .skip(first)
+                .take(count)
+                .map(|(i, item)| (i, total, item.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     let row_key = key.clone();
     view! {

@@ -29,7 +29,7 @@ const LIST_COLUMNS: &[&str] = &[
 ];
 
 /// Cards rendered per column before "Show more": a column of thousands stays quick to draw.
-const CARDS_PER_COLUMN: usize = 50;
+const CARDS_PER_COLUMN: usize = 25;
 
 /// A deal picked up with the keyboard, and where it would land.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! (workspace ids, access-token hashes). Storage is embedded (redb) under the data dir.
 
 pub mod assets;
+pub mod log_store;
 pub mod storage;
 
 use std::path::PathBuf;

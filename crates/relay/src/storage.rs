@@ -32,6 +32,10 @@ pub enum StorageError {
     TooNew { path: PathBuf, found: u64 },
     #[error("storage error: {0}")]
     Redb(#[from] redb::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 macro_rules! from_redb {
@@ -96,6 +100,10 @@ impl Storage {
             schema_version,
             created_at_ms,
         })
+    }
+
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
     }
 
     pub fn schema_version(&self) -> u64 {

@@ -96,6 +96,14 @@ pub enum Message {
     Pong {
         nonce: u64,
     },
+    /// Relay → client: the answer to a `Subscribe` is complete. Everything in `doc`'s log up to
+    /// `upto_seq`, the log's last sequence number when the `Subscribe` was handled, has been sent
+    /// (as a `Snapshot` and `Deliver`s, or earlier on this connection); later entries follow as
+    /// live `Deliver`s. Without it a client could not tell "caught up" from "more on the way".
+    CaughtUp {
+        doc: String,
+        upto_seq: u64,
+    },
 }
 
 mod kind {
@@ -111,6 +119,7 @@ mod kind {
     pub const SIGNAL: u8 = 10;
     pub const PING: u8 = 11;
     pub const PONG: u8 = 12;
+    pub const CAUGHT_UP: u8 = 13;
 }
 
 impl Message {
@@ -129,6 +138,7 @@ impl Message {
             Message::Signal { .. } => kind::SIGNAL,
             Message::Ping { .. } => kind::PING,
             Message::Pong { .. } => kind::PONG,
+            Message::CaughtUp { .. } => kind::CAUGHT_UP,
         }
     }
 
@@ -141,11 +151,31 @@ impl Message {
             Message::Welcome { .. }
             | Message::Ack { .. }
             | Message::Deliver { .. }
-            | Message::Snapshot { .. } => Direction::RelayToClient,
+            | Message::Snapshot { .. }
+            | Message::CaughtUp { .. } => Direction::RelayToClient,
             Message::Error { .. }
             | Message::Signal { .. }
             | Message::Ping { .. }
             | Message::Pong { .. } => Direction::Both,
+        }
+    }
+
+    /// The message type's name as PROTOCOL.md spells it, for error sentences.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Message::Hello { .. } => "Hello",
+            Message::Welcome { .. } => "Welcome",
+            Message::Error { .. } => "Error",
+            Message::Push { .. } => "Push",
+            Message::Ack { .. } => "Ack",
+            Message::Subscribe { .. } => "Subscribe",
+            Message::Deliver { .. } => "Deliver",
+            Message::Snapshot { .. } => "Snapshot",
+            Message::Compact { .. } => "Compact",
+            Message::Signal { .. } => "Signal",
+            Message::Ping { .. } => "Ping",
+            Message::Pong { .. } => "Pong",
+            Message::CaughtUp { .. } => "CaughtUp",
         }
     }
 }
@@ -312,9 +342,9 @@ pub fn encode(message: &Message) -> Vec<u8> {
             w.u64(*client_seq);
             w.u64(*server_seq);
         }
-        Message::Subscribe { doc, since } => {
+        Message::Subscribe { doc, since: seq } | Message::CaughtUp { doc, upto_seq: seq } => {
             w.bytes(doc.as_bytes());
-            w.u64(*since);
+            w.u64(*seq);
         }
         Message::Deliver {
             doc,
@@ -460,6 +490,10 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Message, WireError> {
         },
         kind::PONG => Message::Pong {
             nonce: r.u64("pong nonce")?,
+        },
+        kind::CAUGHT_UP => Message::CaughtUp {
+            doc: r.doc()?,
+            upto_seq: r.u64("up-to sequence number")?,
         },
         code => return Err(WireError::UnknownType { code }),
     };
@@ -608,6 +642,10 @@ mod tests {
             },
             Message::Ping { nonce: 77 },
             Message::Pong { nonce: 77 },
+            Message::CaughtUp {
+                doc: "workspace".into(),
+                upto_seq: 42,
+            },
         ]
     }
 
@@ -676,6 +714,8 @@ mod tests {
                 .prop_map(|(to, from, envelope)| Message::Signal { to, from, envelope }),
             any::<u64>().prop_map(|nonce| Message::Ping { nonce }),
             any::<u64>().prop_map(|nonce| Message::Pong { nonce }),
+            (arb_doc(), any::<u64>())
+                .prop_map(|(doc, upto_seq)| Message::CaughtUp { doc, upto_seq }),
         ]
     }
 
@@ -688,7 +728,7 @@ mod tests {
         let samples = samples();
         let codes: std::collections::BTreeSet<u8> =
             samples.iter().map(Message::type_code).collect();
-        assert_eq!(codes.len(), 12, "one sample per message type");
+        assert_eq!(codes.len(), 13, "one sample per message type");
         for m in samples {
             assert_eq!(decode(&encode(&m), &limits()), Ok(m));
         }
@@ -710,6 +750,24 @@ mod tests {
                 1, 0, 0, 0, 0xee, // envelope
             ]
         );
+    }
+
+    #[test]
+    fn known_encoding_of_caught_up() {
+        let m = Message::CaughtUp {
+            doc: "ab".into(),
+            upto_seq: 0x0102,
+        };
+        assert_eq!(
+            encode(&m),
+            [
+                1, 13, // version, type
+                2, 0, 0, 0, b'a', b'b', // doc
+                2, 1, 0, 0, 0, 0, 0, 0, // upto_seq
+            ]
+        );
+        assert_eq!(m.direction(), Direction::RelayToClient);
+        assert_eq!(m.name(), "CaughtUp");
     }
 
     #[test]
@@ -765,8 +823,8 @@ mod tests {
             Err(WireError::UnknownType { code: 0 })
         );
         assert_eq!(
-            decode(&[1, 13], &limits()),
-            Err(WireError::UnknownType { code: 13 })
+            decode(&[1, 14], &limits()),
+            Err(WireError::UnknownType { code: 14 })
         );
     }
 
@@ -953,7 +1011,7 @@ mod tests {
 
         #[test]
         fn plausible_headers_with_arbitrary_bodies_never_panic(
-            code in 0u8..14,
+            code in 0u8..15,
             body in proptest::collection::vec(any::<u8>(), 0..128),
         ) {
             let mut bytes = vec![PROTOCOL_VERSION, code];

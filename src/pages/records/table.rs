@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use crate::adapters::prefs;
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::field_editor::{FieldEditor, Target};
+use crate::components::menu::Menu;
 use crate::components::toast::use_toasts;
 use crate::components::value::href;
 use crate::components::virtual_list::VirtualList;
@@ -674,8 +675,7 @@ fn FilterBuilder(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
         format!("{name} {op} {v}")
     };
     view! {
-        <details class="menu">
-            <summary class="button">{move || i18n.t(Msg::AddFilter)}</summary>
+        <Menu label=Signal::derive(move || i18n.t(Msg::AddFilter))>
             <form class="menu-body fields" on:submit=add>
                 <label>
                     <span>{move || i18n.t(Msg::Field)}</span>
@@ -712,7 +712,7 @@ fn FilterBuilder(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
                 </label>
                 <button type="submit" class="button primary">{move || i18n.t(Msg::Apply)}</button>
             </form>
-        </details>
+        </Menu>
         <ul class="chips" aria-label=move || i18n.t(Msg::ActiveFilters)>
             {move || {
                 query
@@ -847,8 +847,7 @@ fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
         <Show when=move || !chosen.get().is_empty()>
             <button type="button" class="button" on:click=delete>{move || i18n.t(Msg::DeleteView)}</button>
         </Show>
-        <details class="menu">
-            <summary class="button">{move || i18n.t(Msg::SaveView)}</summary>
+        <Menu label=Signal::derive(move || i18n.t(Msg::SaveView))>
             <form class="menu-body fields" on:submit=save>
                 <label>
                     <span>{move || i18n.t(Msg::ViewName)}</span>
@@ -862,7 +861,7 @@ fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
                 </label>
                 <button type="submit" class="button primary">{move || i18n.t(Msg::Save)}</button>
             </form>
-        </details>
+        </Menu>
     }
 }
 
@@ -872,8 +871,7 @@ fn ColumnChooser(kind: Kind, columns: RwSignal<Vec<String>>) -> impl IntoView {
     let session = use_session();
     let all = Memo::new(move |_| field_choices(session, i18n, kind, false));
     view! {
-        <details class="menu">
-            <summary class="button">{move || i18n.t(Msg::Columns)}</summary>
+        <Menu label=Signal::derive(move || i18n.t(Msg::Columns))>
             <fieldset class="menu-body column-chooser">
                 <legend class="visually-hidden">{move || i18n.t(Msg::Columns)}</legend>
                 {move || {
@@ -905,6 +903,6 @@ fn ColumnChooser(kind: Kind, columns: RwSignal<Vec<String>>) -> impl IntoView {
                         .collect_view()
                 }}
             </fieldset>
-        </details>
+        </Menu>
     }
 }

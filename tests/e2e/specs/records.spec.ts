@@ -227,8 +227,9 @@ test("the contact list searches by prefix, ignoring case, accents and letter var
 test("a device chooses who it is, and its changes are signed with that teammate", async ({ page }) => {
   await page.goto("/settings");
   await appReady(page);
-  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill("Sara Ahmadi");
-  await page.getByRole("button", { name: msg("en", "team-add") }).click();
+  const teamSection = page.locator('section[aria-labelledby="team-title"]');
+  await teamSection.getByLabel(msg("en", "field-name"), { exact: true }).fill("Sara Ahmadi");
+  await teamSection.getByRole("button", { name: msg("en", "team-add") }).click();
   const team = page.getByTestId("team-me");
   await team.getByLabel("Sara Ahmadi").check();
   await page.reload();

@@ -1,0 +1,173 @@
+//! The relay's ciphertext store on redb: per workspace its access-token hash; per workspace
+//! and document an append-only log of envelopes with server sequence numbers, the latest
+//! compacted snapshot, and per client the last change it pushed (so a retried push is not
+//! stored twice). Every write is one redb transaction committed with immediate durability, so
+//! an acknowledged change survives `kill -9` and power loss.
+
+use crm_sync::relay::RelayStore;
+use crm_sync::{ClientId, TokenHash};
+use redb::{ReadableTable, TableDefinition};
+
+use crate::storage::{Storage, StorageError};
+
+/// workspace → access-token hash (32 bytes) ‖ created_at_ms (8 bytes, LE).
+const WORKSPACES: TableDefinition<&str, &[u8]> = TableDefinition::new("workspaces");
+/// (workspace, doc, server_seq) → envelope.
+const LOG: TableDefinition<(&str, &str, u64), &[u8]> = TableDefinition::new("log");
+/// (workspace, doc) → the last server_seq handed out (never reused, also after compaction).
+const LAST_SEQ: TableDefinition<(&str, &str), u64> = TableDefinition::new("last_seq");
+/// (workspace, doc) → (upto_seq, envelope) of the latest snapshot.
+const SNAPSHOT_UPTO: TableDefinition<(&str, &str), u64> = TableDefinition::new("snapshot_upto");
+const SNAPSHOT: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("snapshot");
+/// (workspace, doc, client id) → (client_seq, server_seq) of the client's last stored push.
+const CLIENTS: TableDefinition<(&str, &str, &[u8]), (u64, u64)> = TableDefinition::new("clients");
+
+impl RelayStore for Storage {
+    type Error = StorageError;
+
+    fn workspace_token(&self, workspace: &str) -> Result<Option<TokenHash>, StorageError> {
+        let tx = self.db().begin_read()?;
+        let table = match tx.open_table(WORKSPACES) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(value) = table.get(workspace)? else {
+            return Ok(None);
+        };
+        let bytes = value.value();
+        let hash: [u8; 32] = bytes
+            .get(..32)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                StorageError::Corrupt(format!("workspace {workspace}: short token hash"))
+            })?;
+        Ok(Some(TokenHash::from_bytes(hash)))
+    }
+
+    fn create_workspace(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        now_ms: i64,
+    ) -> Result<(), StorageError> {
+        let tx = self.db().begin_write()?;
+        {
+            let mut table = tx.open_table(WORKSPACES)?;
+            let mut value = token.as_bytes().to_vec();
+            value.extend_from_slice(&now_ms.to_le_bytes());
+            table.insert(workspace, value.as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        client: &ClientId,
+        client_seq: u64,
+        envelope: &[u8],
+    ) -> Result<u64, StorageError> {
+        let tx = self.db().begin_write()?;
+        let seq = {
+            let mut clients = tx.open_table(CLIENTS)?;
+            let last = clients
+                .get((workspace, doc, client.as_slice()))?
+                .map(|v| v.value());
+            match last {
+                Some((stored_client_seq, server_seq)) if client_seq <= stored_client_seq => {
+                    // A retried push the relay already has: nothing is written.
+                    return Ok(server_seq);
+                }
+                _ => {}
+            }
+            let mut last_seq = tx.open_table(LAST_SEQ)?;
+            let seq = last_seq.get((workspace, doc))?.map_or(0, |v| v.value()) + 1;
+            last_seq.insert((workspace, doc), seq)?;
+            tx.open_table(LOG)?
+                .insert((workspace, doc, seq), envelope)?;
+            clients.insert((workspace, doc, client.as_slice()), (client_seq, seq))?;
+            seq
+        };
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    fn read_after(
+        &self,
+        workspace: &str,
+        doc: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+        let tx = self.db().begin_read()?;
+        let table = match tx.open_table(LOG) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        let Some(from) = after.checked_add(1) else {
+            return Ok(out);
+        };
+        for entry in table
+            .range((workspace, doc, from)..=(workspace, doc, u64::MAX))?
+            .take(limit)
+        {
+            let (key, value) = entry?;
+            out.push((key.value().2, value.value().to_vec()));
+        }
+        Ok(out)
+    }
+
+    fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
+        let tx = self.db().begin_read()?;
+        let (upto, snap) = match (tx.open_table(SNAPSHOT_UPTO), tx.open_table(SNAPSHOT)) {
+            (Ok(u), Ok(s)) => (u, s),
+            (Err(redb::TableError::TableDoesNotExist(_)), _)
+            | (_, Err(redb::TableError::TableDoesNotExist(_))) => return Ok(None),
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
+        let (Some(u), Some(s)) = (upto.get((workspace, doc))?, snap.get((workspace, doc))?) else {
+            return Ok(None);
+        };
+        Ok(Some((u.value(), s.value().to_vec())))
+    }
+
+    fn compact(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        upto: u64,
+        envelope: &[u8],
+    ) -> Result<(), StorageError> {
+        let tx = self.db().begin_write()?;
+        {
+            let last = tx
+                .open_table(LAST_SEQ)?
+                .get((workspace, doc))?
+                .map_or(0, |v| v.value());
+            if upto > last {
+                return Err(StorageError::Refused(format!(
+                    "a snapshot up to {upto} is ahead of the log, which ends at {last}"
+                )));
+            }
+            let mut uptos = tx.open_table(SNAPSHOT_UPTO)?;
+            if uptos
+                .get((workspace, doc))?
+                .is_some_and(|v| v.value() >= upto)
+            {
+                return Ok(());
+            }
+            uptos.insert((workspace, doc), upto)?;
+            tx.open_table(SNAPSHOT)?
+                .insert((workspace, doc), envelope)?;
+            let mut log = tx.open_table(LOG)?;
+            log.retain_in((workspace, doc, 0)..=(workspace, doc, upto), |_, _| false)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

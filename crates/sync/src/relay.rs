@@ -1,0 +1,1581 @@
+//! The relay's logic without IO.
+//!
+//! The relay admits clients to workspaces, appends their envelopes to per-document logs, answers
+//! subscriptions with a catch-up and then live deliveries, stores client-made snapshots and
+//! forwards signaling between peers. It never sees a key or a plaintext. The IO layer (crates/relay)
+//! owns the sockets and a [`RelayStore`]; it feeds [`RelayCore`] connection events with the time and
+//! performs what [`RelayCore::poll_output`] returns, in order.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::keys::TokenHash;
+use crate::wire::{self, ClientId, Direction, ErrorCode, Limits, Message, WireError};
+
+/// A connection's number, chosen by the IO layer; unique among open connections.
+pub type ConnId = u64;
+
+/// Durable storage of one relay. Every method that returns Ok has made its effect durable
+/// (the relay acknowledges only after that).
+pub trait RelayStore {
+    type Error: std::error::Error + 'static;
+    /// The access-token hash a workspace was created with, None if unknown.
+    fn workspace_token(&self, workspace: &str) -> Result<Option<TokenHash>, Self::Error>;
+    fn create_workspace(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        now_ms: i64,
+    ) -> Result<(), Self::Error>;
+    /// Appends an envelope to the document's log and returns its server sequence number
+    /// (1, 2, 3... per workspace+doc, never reused, also not after compaction). Idempotent per
+    /// client: if `client_seq` is not greater than the last one stored for this client and
+    /// doc, nothing is appended and the server_seq of that last one is returned.
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        client: &ClientId,
+        client_seq: u64,
+        envelope: &[u8],
+    ) -> Result<u64, Self::Error>;
+    /// Log entries with server_seq > after, in order, at most `limit`.
+    fn read_after(
+        &self,
+        workspace: &str,
+        doc: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error>;
+    /// The latest compacted snapshot: (upto_seq, envelope).
+    fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error>;
+    /// Atomically stores the snapshot and drops log entries with server_seq <= upto. Ignored
+    /// (Ok) if a snapshot with a higher upto already exists; refused if upto > the last seq.
+    fn compact(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        upto: u64,
+        envelope: &[u8],
+    ) -> Result<(), Self::Error>;
+
+    /// The highest server_seq ever assigned in the document, 0 if none: the end of its log,
+    /// compacted or not.
+    ///
+    /// The relay asks before every append, to tell a new entry (to be delivered) from an
+    /// idempotent repeat (not to be). This default reads the whole log, so a store should
+    /// override it with the counter `append` keeps anyway.
+    fn last_seq(&self, workspace: &str, doc: &str) -> Result<u64, Self::Error> {
+        const PAGE: usize = 256;
+        let mut end = self.snapshot(workspace, doc)?.map_or(0, |(upto, _)| upto);
+        loop {
+            let page = self.read_after(workspace, doc, end, PAGE)?;
+            match page.last() {
+                Some((seq, _)) if *seq > end => end = *seq,
+                _ => return Ok(end),
+            }
+            if page.len() < PAGE {
+                return Ok(end);
+            }
+        }
+    }
+}
+
+/// What a relay accepts. `Default` gives the documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayConfig {
+    /// How much one message may hold.
+    pub limits: Limits,
+    /// Workspaces one client address may create within any hour (0: none).
+    pub new_workspaces_per_addr_per_hour: u32,
+    /// Messages one connection may send per second on average; up to one second's worth may
+    /// come in a burst.
+    pub max_messages_per_second: u32,
+    /// Log entries read from the store at a time while answering a `Subscribe`.
+    pub page_size: usize,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            new_workspaces_per_addr_per_hour: 10,
+            max_messages_per_second: 200,
+            page_size: 256,
+        }
+    }
+}
+
+/// What the IO layer is to do, in the order returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayOutput {
+    /// Send `bytes` as one binary frame.
+    Send { conn: ConnId, bytes: Vec<u8> },
+    /// Close the connection once the frames before this are sent. `reason` is for the relay's
+    /// log (it may name storage failures); the client got its own sentence in an `Error`.
+    Close { conn: ConnId, reason: String },
+}
+
+impl RelayOutput {
+    pub fn conn(&self) -> ConnId {
+        match self {
+            RelayOutput::Send { conn, .. } | RelayOutput::Close { conn, .. } => *conn,
+        }
+    }
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
+/// about the workspace from it.
+const UNAUTHORIZED: &str = "the access token does not admit to this workspace";
+const STORAGE_FAILED: &str = "the relay could not read or write its storage; try again later";
+
+/// The relay: every connection's state, the subscriptions, and what is to be sent.
+pub struct RelayCore<S: RelayStore> {
+    store: S,
+    config: RelayConfig,
+    conns: BTreeMap<ConnId, Conn>,
+    /// Who receives live `Deliver`s of a (workspace, doc). Ordered maps and sets throughout,
+    /// so the output order never depends on hashing and simulations replay exactly.
+    subscribers: BTreeMap<(String, String), BTreeSet<ConnId>>,
+    /// The newest connection that said `Hello` as a client, for routing `Signal`s.
+    clients: BTreeMap<(String, ClientId), ConnId>,
+    /// When each address created workspaces within the last hour.
+    creations: BTreeMap<String, VecDeque<i64>>,
+    out: VecDeque<RelayOutput>,
+}
+
+struct Conn {
+    addr: String,
+    state: ConnState,
+    bucket: TokenBucket,
+}
+
+enum ConnState {
+    AwaitingHello,
+    Ready {
+        workspace: String,
+        client: ClientId,
+        docs: BTreeSet<String>,
+    },
+    /// An `Error` and a `Close` were issued; whatever still arrives is ignored.
+    Closed,
+}
+
+/// Allowance in thousandths of a message, so refilling `rate` messages per second is exact
+/// integer arithmetic per millisecond.
+struct TokenBucket {
+    milli: u64,
+    at_ms: i64,
+}
+
+impl TokenBucket {
+    fn full(rate: u32, now_ms: i64) -> Self {
+        Self {
+            milli: u64::from(rate) * 1000,
+            at_ms: now_ms,
+        }
+    }
+
+    fn take(&mut self, rate: u32, now_ms: i64) -> bool {
+        let cap = u64::from(rate) * 1000;
+        // A clock that steps back refills nothing rather than wrapping around.
+        let elapsed = u64::try_from(now_ms.saturating_sub(self.at_ms)).unwrap_or(0);
+        self.milli = self
+            .milli
+            .saturating_add(elapsed.saturating_mul(u64::from(rate)))
+            .min(cap);
+        self.at_ms = self.at_ms.max(now_ms);
+        if self.milli >= 1000 {
+            self.milli -= 1000;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Ends the handling of one message early: the connection was answered with an `Error` (and
+/// closed unless the code is `PeerUnavailable`).
+struct Refused;
+
+impl<S: RelayStore> RelayCore<S> {
+    pub fn new(store: S, config: RelayConfig) -> Self {
+        Self {
+            store,
+            config,
+            conns: BTreeMap::new(),
+            subscribers: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            creations: BTreeMap::new(),
+            out: VecDeque::new(),
+        }
+    }
+
+    pub fn config(&self) -> &RelayConfig {
+        &self.config
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// A transport opened from `addr` (the client's address, which workspace creation is
+    /// counted against). A `conn` already in use is first disconnected.
+    pub fn connect(&mut self, conn: ConnId, addr: &str, now_ms: i64) {
+        if self.conns.contains_key(&conn) {
+            self.disconnect(conn);
+        }
+        self.conns.insert(
+            conn,
+            Conn {
+                addr: addr.to_owned(),
+                state: ConnState::AwaitingHello,
+                bucket: TokenBucket::full(self.config.max_messages_per_second, now_ms),
+            },
+        );
+    }
+
+    /// The transport closed. Outputs still queued for it are dropped.
+    pub fn disconnect(&mut self, conn: ConnId) {
+        self.unregister(conn);
+        self.conns.remove(&conn);
+        self.out.retain(|o| o.conn() != conn);
+    }
+
+    /// How many connections are open (said Hello or not).
+    pub fn connections(&self) -> usize {
+        self.conns.len()
+    }
+
+    pub fn poll_output(&mut self) -> Option<RelayOutput> {
+        self.out.pop_front()
+    }
+
+    /// One frame arrived on `conn`.
+    pub fn receive(&mut self, conn: ConnId, bytes: &[u8], now_ms: i64) {
+        let rate = self.config.max_messages_per_second;
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if matches!(c.state, ConnState::Closed) {
+            return;
+        }
+        if !c.bucket.take(rate, now_ms) {
+            self.refuse(
+                conn,
+                ErrorCode::RateLimited,
+                format!("more than {rate} messages a second"),
+            );
+            return;
+        }
+        let message = match wire::decode(bytes, &self.config.limits) {
+            Ok(m) => m,
+            Err(e) => {
+                let code = match e {
+                    WireError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
+                    WireError::MessageTooLarge { .. } | WireError::FieldTooLong { .. } => {
+                        ErrorCode::TooLarge
+                    }
+                    _ => ErrorCode::BadMessage,
+                };
+                self.refuse(conn, code, e.to_string());
+                return;
+            }
+        };
+        // Every early return below has already answered the client.
+        let _ = self.handle(conn, message, bytes, now_ms);
+    }
+
+    fn handle(
+        &mut self,
+        conn: ConnId,
+        message: Message,
+        bytes: &[u8],
+        now_ms: i64,
+    ) -> Result<(), Refused> {
+        let Some(c) = self.conns.get(&conn) else {
+            return Ok(());
+        };
+        let (workspace, client) = match &c.state {
+            ConnState::Closed => return Ok(()),
+            ConnState::AwaitingHello => {
+                return match message {
+                    Message::Hello {
+                        version,
+                        workspace,
+                        token,
+                        client,
+                    } => self.hello(conn, version, workspace, &token.hash(), client, now_ms),
+                    other => Err(self.refuse(
+                        conn,
+                        ErrorCode::BadMessage,
+                        format!("the first message must be Hello, not {}", other.name()),
+                    )),
+                };
+            }
+            ConnState::Ready {
+                workspace, client, ..
+            } => (workspace.clone(), *client),
+        };
+        match message {
+            Message::Hello { .. } => Err(self.refuse(
+                conn,
+                ErrorCode::BadMessage,
+                "Hello was already sent on this connection".into(),
+            )),
+            m if m.direction() == Direction::RelayToClient => Err(self.refuse(
+                conn,
+                ErrorCode::BadMessage,
+                format!("{} is sent by the relay, not by a client", m.name()),
+            )),
+            Message::Push {
+                doc,
+                client_seq,
+                envelope,
+            } => self.push(conn, &workspace, &client, doc, client_seq, &envelope),
+            Message::Subscribe { doc, since } => self.subscribe(conn, &workspace, doc, since),
+            Message::Compact {
+                doc,
+                upto_seq,
+                envelope,
+            } => self.compact(conn, &workspace, &doc, upto_seq, &envelope),
+            Message::Signal { to, from, .. } => {
+                if from != client {
+                    return Err(self.refuse(
+                        conn,
+                        ErrorCode::BadMessage,
+                        "a Signal must name this connection's own client id as its sender".into(),
+                    ));
+                }
+                match self.clients.get(&(workspace, to)) {
+                    Some(&target) => self.out.push_back(RelayOutput::Send {
+                        conn: target,
+                        bytes: bytes.to_vec(),
+                    }),
+                    None => {
+                        self.refuse(
+                            conn,
+                            ErrorCode::PeerUnavailable,
+                            "no client with that id is connected to this workspace".into(),
+                        );
+                    }
+                }
+                Ok(())
+            }
+            Message::Ping { nonce } => {
+                self.send(conn, &Message::Pong { nonce });
+                Ok(())
+            }
+            // Keepalive answers and a client's error reports need nothing from the relay.
+            _ => Ok(()),
+        }
+    }
+
+    fn hello(
+        &mut self,
+        conn: ConnId,
+        version: u8,
+        workspace: String,
+        token: &TokenHash,
+        client: ClientId,
+        now_ms: i64,
+    ) -> Result<(), Refused> {
+        if version < wire::PROTOCOL_VERSION {
+            return Err(self.refuse(
+                conn,
+                ErrorCode::UnsupportedVersion,
+                format!(
+                    "the client speaks protocol version {version}; this relay needs version {}",
+                    wire::PROTOCOL_VERSION
+                ),
+            ));
+        }
+        let known = self
+            .store
+            .workspace_token(&workspace)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        match known {
+            Some(stored) if stored == *token => {}
+            Some(_) => {
+                return Err(self.refuse(conn, ErrorCode::Unauthorized, UNAUTHORIZED.into()));
+            }
+            None => {
+                let addr = self
+                    .conns
+                    .get(&conn)
+                    .map(|c| c.addr.clone())
+                    .unwrap_or_default();
+                if !self.may_create(&addr, now_ms) {
+                    return Err(self.refuse(
+                        conn,
+                        ErrorCode::RateLimited,
+                        "too many new workspaces from this address; try again later".into(),
+                    ));
+                }
+                self.store
+                    .create_workspace(&workspace, token, now_ms)
+                    .map_err(|e| self.storage_failed(conn, &e))?;
+                self.creations.entry(addr).or_default().push_back(now_ms);
+            }
+        }
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.state = ConnState::Ready {
+                workspace: workspace.clone(),
+                client,
+                docs: BTreeSet::new(),
+            };
+        }
+        self.clients.insert((workspace, client), conn);
+        self.send(
+            conn,
+            &Message::Welcome {
+                server_time_ms: now_ms,
+            },
+        );
+        Ok(())
+    }
+
+    /// Whether `addr` may create one more workspace now; forgets creations older than an hour.
+    fn may_create(&mut self, addr: &str, now_ms: i64) -> bool {
+        let horizon = now_ms.saturating_sub(HOUR_MS);
+        self.creations.retain(|_, times| {
+            while times.front().is_some_and(|&t| t <= horizon) {
+                times.pop_front();
+            }
+            !times.is_empty()
+        });
+        let used = self.creations.get(addr).map_or(0, VecDeque::len);
+        used < self.config.new_workspaces_per_addr_per_hour as usize
+    }
+
+    fn push(
+        &mut self,
+        conn: ConnId,
+        workspace: &str,
+        client: &ClientId,
+        doc: String,
+        client_seq: u64,
+        envelope: &[u8],
+    ) -> Result<(), Refused> {
+        if client_seq == 0 {
+            // The store's "not greater than the last one" rule would swallow it unstored.
+            return Err(self.refuse(
+                conn,
+                ErrorCode::BadMessage,
+                "client sequence numbers start at 1".into(),
+            ));
+        }
+        let end = self
+            .store
+            .last_seq(workspace, &doc)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        let server_seq = self
+            .store
+            .append(workspace, &doc, client, client_seq, envelope)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        let is_new = server_seq > end;
+        let deliver = is_new.then(|| {
+            wire::encode(&Message::Deliver {
+                doc: doc.clone(),
+                server_seq,
+                envelope: envelope.to_vec(),
+            })
+        });
+        let key = (workspace.to_owned(), doc);
+        self.send(
+            conn,
+            &Message::Ack {
+                doc: key.1.clone(),
+                client_seq,
+                server_seq,
+            },
+        );
+        if let (Some(bytes), Some(subscribers)) = (deliver, self.subscribers.get(&key)) {
+            for &other in subscribers.iter().filter(|&&c| c != conn) {
+                self.out.push_back(RelayOutput::Send {
+                    conn: other,
+                    bytes: bytes.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Snapshot if it reaches past `since`, then the log after it, then `CaughtUp`. All in
+    /// one call: nothing can be appended in between, so the live `Deliver`s that follow
+    /// continue exactly where the catch-up ended.
+    fn subscribe(
+        &mut self,
+        conn: ConnId,
+        workspace: &str,
+        doc: String,
+        since: u64,
+    ) -> Result<(), Refused> {
+        let snapshot = self
+            .store
+            .snapshot(workspace, &doc)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        let mut after = since;
+        if let Some((upto, envelope)) = snapshot
+            && upto > since
+        {
+            self.send(
+                conn,
+                &Message::Snapshot {
+                    doc: doc.clone(),
+                    upto_seq: upto,
+                    envelope,
+                },
+            );
+            after = upto;
+        }
+        let page_size = self.config.page_size.max(1);
+        loop {
+            let page = self
+                .store
+                .read_after(workspace, &doc, after, page_size)
+                .map_err(|e| self.storage_failed(conn, &e))?;
+            let full = page.len() >= page_size;
+            for (server_seq, envelope) in page {
+                // A store handing back an entry out of order would make the client see a gap.
+                if server_seq <= after {
+                    continue;
+                }
+                after = server_seq;
+                self.send(
+                    conn,
+                    &Message::Deliver {
+                        doc: doc.clone(),
+                        server_seq,
+                        envelope,
+                    },
+                );
+            }
+            if !full {
+                break;
+            }
+        }
+        let end = self
+            .store
+            .last_seq(workspace, &doc)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        self.send(
+            conn,
+            &Message::CaughtUp {
+                doc: doc.clone(),
+                upto_seq: end,
+            },
+        );
+        if let Some(Conn {
+            state: ConnState::Ready { docs, .. },
+            ..
+        }) = self.conns.get_mut(&conn)
+        {
+            docs.insert(doc.clone());
+        }
+        self.subscribers
+            .entry((workspace.to_owned(), doc))
+            .or_default()
+            .insert(conn);
+        Ok(())
+    }
+
+    fn compact(
+        &mut self,
+        conn: ConnId,
+        workspace: &str,
+        doc: &str,
+        upto: u64,
+        envelope: &[u8],
+    ) -> Result<(), Refused> {
+        let end = self
+            .store
+            .last_seq(workspace, doc)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        if upto == 0 || upto > end {
+            return Err(self.refuse(
+                conn,
+                ErrorCode::BadMessage,
+                format!("cannot compact {doc} up to {upto}: its log ends at {end}"),
+            ));
+        }
+        self.store
+            .compact(workspace, doc, upto, envelope)
+            .map_err(|e| self.storage_failed(conn, &e))
+    }
+
+    fn send(&mut self, conn: ConnId, message: &Message) {
+        self.out.push_back(RelayOutput::Send {
+            conn,
+            bytes: wire::encode(message),
+        });
+    }
+
+    /// Answers with an `Error`; every code but `PeerUnavailable` also closes the connection
+    /// (PROTOCOL.md), so the client's reconnect starts from a clean state.
+    fn refuse(&mut self, conn: ConnId, code: ErrorCode, message: String) -> Refused {
+        self.send(
+            conn,
+            &Message::Error {
+                code,
+                message: message.clone(),
+            },
+        );
+        if code != ErrorCode::PeerUnavailable {
+            self.close(conn, message);
+        }
+        Refused
+    }
+
+    /// The store failed: nothing was acknowledged, so closing makes the client retry all of it
+    /// after its backoff. The client gets a generic sentence; the log gets the store's.
+    fn storage_failed(&mut self, conn: ConnId, error: &dyn std::error::Error) -> Refused {
+        self.send(
+            conn,
+            &Message::Error {
+                code: ErrorCode::Internal,
+                message: STORAGE_FAILED.into(),
+            },
+        );
+        self.close(conn, format!("storage failed: {error}"));
+        Refused
+    }
+
+    fn close(&mut self, conn: ConnId, reason: String) {
+        self.unregister(conn);
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.state = ConnState::Closed;
+        }
+        self.out.push_back(RelayOutput::Close { conn, reason });
+    }
+
+    /// Stops routing anything to `conn`.
+    fn unregister(&mut self, conn: ConnId) {
+        let Some(Conn {
+            state:
+                ConnState::Ready {
+                    workspace,
+                    client,
+                    docs,
+                },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return;
+        };
+        for doc in docs {
+            let key = (workspace.clone(), doc.clone());
+            if let Some(set) = self.subscribers.get_mut(&key) {
+                set.remove(&conn);
+                if set.is_empty() {
+                    self.subscribers.remove(&key);
+                }
+            }
+        }
+        let key = (workspace.clone(), *client);
+        if self.clients.get(&key) == Some(&conn) {
+            self.clients.remove(&key);
+        }
+    }
+}
+
+/// Why a [`MemoryStore`] refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemoryStoreError {
+    #[error("workspace {0} does not exist")]
+    UnknownWorkspace(String),
+    #[error("workspace {0} already exists")]
+    WorkspaceExists(String),
+    #[error("cannot compact {doc} up to {upto}: its log ends at {last}")]
+    CompactBeyondEnd { doc: String, upto: u64, last: u64 },
+    #[error("the store was told to fail")]
+    Failing,
+}
+
+/// A [`RelayStore`] in memory, for tests and simulations. Cloning it is what a relay restart
+/// keeps: everything a durable store would.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    workspaces: BTreeMap<String, MemoryWorkspace>,
+    failing: bool,
+}
+
+#[derive(Debug, Clone)]
+struct MemoryWorkspace {
+    token: TokenHash,
+    docs: BTreeMap<String, MemoryDoc>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct MemoryDoc {
+    log: BTreeMap<u64, Vec<u8>>,
+    last_seq: u64,
+    snapshot: Option<(u64, Vec<u8>)>,
+    /// Per client: the last client_seq stored and its server_seq.
+    clients: BTreeMap<ClientId, (u64, u64)>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// While set, every method fails, as a broken disk would.
+    pub fn set_failing(&mut self, failing: bool) {
+        self.failing = failing;
+    }
+
+    /// How many entries the document's log holds now (after compaction).
+    pub fn log_len(&self, workspace: &str, doc: &str) -> usize {
+        self.doc(workspace, doc).map_or(0, |d| d.log.len())
+    }
+
+    fn check(&self) -> Result<(), MemoryStoreError> {
+        if self.failing {
+            Err(MemoryStoreError::Failing)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn doc(&self, workspace: &str, doc: &str) -> Option<&MemoryDoc> {
+        self.workspaces.get(workspace)?.docs.get(doc)
+    }
+
+    fn doc_mut(&mut self, workspace: &str, doc: &str) -> Result<&mut MemoryDoc, MemoryStoreError> {
+        Ok(self
+            .workspaces
+            .get_mut(workspace)
+            .ok_or_else(|| MemoryStoreError::UnknownWorkspace(workspace.to_owned()))?
+            .docs
+            .entry(doc.to_owned())
+            .or_default())
+    }
+}
+
+impl RelayStore for MemoryStore {
+    type Error = MemoryStoreError;
+
+    fn workspace_token(&self, workspace: &str) -> Result<Option<TokenHash>, Self::Error> {
+        self.check()?;
+        Ok(self.workspaces.get(workspace).map(|w| w.token))
+    }
+
+    fn create_workspace(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        _now_ms: i64,
+    ) -> Result<(), Self::Error> {
+        self.check()?;
+        if self.workspaces.contains_key(workspace) {
+            return Err(MemoryStoreError::WorkspaceExists(workspace.to_owned()));
+        }
+        self.workspaces.insert(
+            workspace.to_owned(),
+            MemoryWorkspace {
+                token: *token,
+                docs: BTreeMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        client: &ClientId,
+        client_seq: u64,
+        envelope: &[u8],
+    ) -> Result<u64, Self::Error> {
+        self.check()?;
+        let d = self.doc_mut(workspace, doc)?;
+        let (last_client_seq, last_server_seq) = d.clients.get(client).copied().unwrap_or((0, 0));
+        if client_seq <= last_client_seq {
+            return Ok(last_server_seq);
+        }
+        d.last_seq += 1;
+        let seq = d.last_seq;
+        d.log.insert(seq, envelope.to_vec());
+        d.clients.insert(*client, (client_seq, seq));
+        Ok(seq)
+    }
+
+    fn read_after(
+        &self,
+        workspace: &str,
+        doc: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
+        self.check()?;
+        let Some(d) = self.doc(workspace, doc) else {
+            return Ok(Vec::new());
+        };
+        let Some(from) = after.checked_add(1) else {
+            return Ok(Vec::new());
+        };
+        Ok(d.log
+            .range(from..)
+            .take(limit)
+            .map(|(seq, e)| (*seq, e.clone()))
+            .collect())
+    }
+
+    fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
+        self.check()?;
+        Ok(self.doc(workspace, doc).and_then(|d| d.snapshot.clone()))
+    }
+
+    fn compact(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        upto: u64,
+        envelope: &[u8],
+    ) -> Result<(), Self::Error> {
+        self.check()?;
+        let d = self.doc_mut(workspace, doc)?;
+        if upto > d.last_seq {
+            return Err(MemoryStoreError::CompactBeyondEnd {
+                doc: doc.to_owned(),
+                upto,
+                last: d.last_seq,
+            });
+        }
+        if d.snapshot.as_ref().is_some_and(|(have, _)| *have >= upto) {
+            return Ok(());
+        }
+        d.snapshot = Some((upto, envelope.to_vec()));
+        d.log.retain(|seq, _| *seq > upto);
+        Ok(())
+    }
+
+    fn last_seq(&self, workspace: &str, doc: &str) -> Result<u64, Self::Error> {
+        self.check()?;
+        Ok(self.doc(workspace, doc).map_or(0, |d| d.last_seq))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{AccessToken, WorkspaceSecret};
+    use crm_core::Id;
+
+    fn ws() -> String {
+        Id::from_bytes([42; 16]).to_string()
+    }
+
+    fn token() -> AccessToken {
+        WorkspaceSecret::new([1; 32], 0).access_token()
+    }
+
+    fn hello(client: u8) -> Vec<u8> {
+        hello_with(&ws(), token(), client)
+    }
+
+    fn hello_with(workspace: &str, token: AccessToken, client: u8) -> Vec<u8> {
+        wire::encode(&Message::Hello {
+            version: 1,
+            workspace: workspace.into(),
+            token,
+            client: [client; 16],
+        })
+    }
+
+    fn enc(m: Message) -> Vec<u8> {
+        wire::encode(&m)
+    }
+
+    fn push(doc: &str, client_seq: u64, envelope: &[u8]) -> Vec<u8> {
+        enc(Message::Push {
+            doc: doc.into(),
+            client_seq,
+            envelope: envelope.to_vec(),
+        })
+    }
+
+    fn subscribe(doc: &str, since: u64) -> Vec<u8> {
+        enc(Message::Subscribe {
+            doc: doc.into(),
+            since,
+        })
+    }
+
+    fn relay() -> RelayCore<MemoryStore> {
+        RelayCore::new(MemoryStore::new(), RelayConfig::default())
+    }
+
+    /// Everything queued, decoded, per connection; `Close` as `None`.
+    fn drain(relay: &mut RelayCore<MemoryStore>) -> Vec<(ConnId, Option<Message>)> {
+        let mut got = Vec::new();
+        while let Some(o) = relay.poll_output() {
+            match o {
+                RelayOutput::Send { conn, bytes } => got.push((
+                    conn,
+                    Some(wire::decode(&bytes, &Limits::default()).unwrap()),
+                )),
+                RelayOutput::Close { conn, .. } => got.push((conn, None)),
+            }
+        }
+        got
+    }
+
+    fn error(code: ErrorCode, message: &str) -> Option<Message> {
+        Some(Message::Error {
+            code,
+            message: message.into(),
+        })
+    }
+
+    fn welcome(now: i64) -> Option<Message> {
+        Some(Message::Welcome {
+            server_time_ms: now,
+        })
+    }
+
+    /// A relay with clients 1..=n connected as conns 1..=n and welcomed.
+    fn with_clients(n: u8) -> RelayCore<MemoryStore> {
+        let mut r = relay();
+        for c in 1..=n {
+            r.connect(c.into(), "10.0.0.1", 0);
+            r.receive(c.into(), &hello(c), 0);
+        }
+        drain(&mut r);
+        r
+    }
+
+    #[test]
+    fn the_first_message_must_be_hello() {
+        let mut r = relay();
+        r.connect(1, "a", 0);
+        r.receive(1, &subscribe("d", 0), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    error(
+                        ErrorCode::BadMessage,
+                        "the first message must be Hello, not Subscribe"
+                    )
+                ),
+                (1, None)
+            ]
+        );
+        // Closed: a Hello arriving after that is not answered.
+        r.receive(1, &hello(1), 0);
+        assert_eq!(drain(&mut r), []);
+    }
+
+    #[test]
+    fn malformed_messages_get_the_decoders_sentence_and_close() {
+        let mut r = with_clients(1);
+        r.receive(1, &[1, 99], 5);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (1, error(ErrorCode::BadMessage, "message type 99 is unknown")),
+                (1, None)
+            ]
+        );
+        let mut r = relay();
+        r.connect(1, "a", 0);
+        r.receive(1, &[7, 1], 0);
+        let got = drain(&mut r);
+        assert!(matches!(
+            &got[0].1,
+            Some(Message::Error {
+                code: ErrorCode::UnsupportedVersion,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn unknown_workspace_is_created_and_known_one_needs_its_token() {
+        let mut r = relay();
+        r.connect(1, "a", 10);
+        r.receive(1, &hello(1), 10);
+        assert_eq!(drain(&mut r), [(1, welcome(10))]);
+        assert_eq!(
+            r.store().workspace_token(&ws()).unwrap(),
+            Some(token().hash())
+        );
+
+        r.connect(2, "a", 11);
+        let wrong = WorkspaceSecret::new([2; 32], 0).access_token();
+        r.receive(2, &hello_with(&ws(), wrong, 2), 11);
+        assert_eq!(
+            drain(&mut r),
+            [(2, error(ErrorCode::Unauthorized, UNAUTHORIZED)), (2, None)]
+        );
+
+        r.connect(3, "b", 12);
+        r.receive(3, &hello(3), 12);
+        assert_eq!(drain(&mut r), [(3, welcome(12))]);
+    }
+
+    #[test]
+    fn a_second_hello_and_relay_only_messages_are_bad() {
+        let mut r = with_clients(2);
+        r.receive(1, &hello(1), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    error(
+                        ErrorCode::BadMessage,
+                        "Hello was already sent on this connection"
+                    )
+                ),
+                (1, None)
+            ]
+        );
+        r.receive(
+            2,
+            &enc(Message::Ack {
+                doc: "d".into(),
+                client_seq: 1,
+                server_seq: 1,
+            }),
+            0,
+        );
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    2,
+                    error(
+                        ErrorCode::BadMessage,
+                        "Ack is sent by the relay, not by a client"
+                    )
+                ),
+                (2, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn old_hello_versions_are_unsupported() {
+        let mut r = relay();
+        r.connect(1, "a", 0);
+        let m = enc(Message::Hello {
+            version: 0,
+            workspace: ws(),
+            token: token(),
+            client: [1; 16],
+        });
+        r.receive(1, &m, 0);
+        let got = drain(&mut r);
+        assert!(matches!(
+            &got[0].1,
+            Some(Message::Error {
+                code: ErrorCode::UnsupportedVersion,
+                ..
+            })
+        ));
+        assert_eq!(got[1], (1, None));
+        assert_eq!(r.store().workspace_token(&ws()).unwrap(), None);
+    }
+
+    #[test]
+    fn workspace_creation_is_limited_per_address_and_hour() {
+        let mut r = relay();
+        let workspace = |n: u8| Id::from_bytes([n; 16]).to_string();
+        for n in 0..10u8 {
+            r.connect(n.into(), "10.1.1.1", 1_000);
+            r.receive(n.into(), &hello_with(&workspace(n), token(), n), 1_000);
+        }
+        assert!(
+            drain(&mut r)
+                .iter()
+                .all(|(_, m)| matches!(m, Some(Message::Welcome { .. })))
+        );
+        r.connect(10, "10.1.1.1", 2_000);
+        r.receive(10, &hello_with(&workspace(10), token(), 10), 2_000);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    10,
+                    error(
+                        ErrorCode::RateLimited,
+                        "too many new workspaces from this address; try again later"
+                    )
+                ),
+                (10, None)
+            ]
+        );
+        // Another address, and joining a workspace that exists, are not affected.
+        r.connect(11, "10.9.9.9", 2_000);
+        r.receive(11, &hello_with(&workspace(10), token(), 11), 2_000);
+        r.connect(12, "10.1.1.1", 2_000);
+        r.receive(12, &hello_with(&workspace(3), token(), 12), 2_000);
+        assert_eq!(drain(&mut r), [(11, welcome(2_000)), (12, welcome(2_000))]);
+        // An hour after the first ten, the address may create again.
+        r.connect(13, "10.1.1.1", 1_000 + HOUR_MS);
+        r.receive(
+            13,
+            &hello_with(&workspace(20), token(), 13),
+            1_000 + HOUR_MS,
+        );
+        assert_eq!(drain(&mut r), [(13, welcome(1_000 + HOUR_MS))]);
+    }
+
+    #[test]
+    fn message_rate_is_limited_per_connection() {
+        let mut r = with_clients(2);
+        let ping = enc(Message::Ping { nonce: 1 });
+        // The Hello took one of the 200 the burst allows.
+        for _ in 0..199 {
+            r.receive(1, &ping, 0);
+        }
+        assert_eq!(drain(&mut r).len(), 199);
+        r.receive(1, &ping, 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    error(ErrorCode::RateLimited, "more than 200 messages a second")
+                ),
+                (1, None)
+            ]
+        );
+        // A steady 200 a second is fine: one every 5 ms.
+        for i in 0..1_000 {
+            r.receive(2, &ping, i * 5);
+        }
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 1_000);
+        assert!(got.iter().all(|(c, m)| *c == 2 && m.is_some()));
+    }
+
+    #[test]
+    fn push_is_acked_and_delivered_to_other_subscribers_only() {
+        let mut r = with_clients(3);
+        r.receive(1, &subscribe("d", 0), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        drain(&mut r);
+        r.receive(1, &push("d", 1, b"one"), 1);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    Some(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 1,
+                        server_seq: 1
+                    })
+                ),
+                (
+                    2,
+                    Some(Message::Deliver {
+                        doc: "d".into(),
+                        server_seq: 1,
+                        envelope: b"one".to_vec()
+                    })
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_pushes_are_acked_again_but_stored_and_delivered_once() {
+        let mut r = with_clients(2);
+        r.receive(2, &subscribe("d", 0), 0);
+        drain(&mut r);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        r.receive(1, &push("d", 2, b"b"), 0);
+        drain(&mut r);
+        r.receive(1, &push("d", 2, b"b"), 0);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    Some(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 2,
+                        server_seq: 2
+                    })
+                ),
+                (
+                    1,
+                    Some(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 1,
+                        server_seq: 2
+                    })
+                ),
+            ]
+        );
+        assert_eq!(r.store().log_len(&ws(), "d"), 2);
+        r.receive(1, &push("d", 0, b"z"), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    error(ErrorCode::BadMessage, "client sequence numbers start at 1")
+                ),
+                (1, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn subscribe_sends_snapshot_then_the_log_after_it_in_pages() {
+        let mut r = RelayCore::new(
+            MemoryStore::new(),
+            RelayConfig {
+                page_size: 2,
+                ..RelayConfig::default()
+            },
+        );
+        r.connect(1, "a", 0);
+        r.receive(1, &hello(1), 0);
+        for i in 1..=6u8 {
+            r.receive(1, &push("d", i.into(), &[i]), 0);
+        }
+        r.receive(
+            1,
+            &enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: 3,
+                envelope: b"snap".to_vec(),
+            }),
+            0,
+        );
+        drain(&mut r);
+        assert_eq!(r.store().log_len(&ws(), "d"), 3);
+
+        r.connect(2, "a", 0);
+        r.receive(2, &hello(2), 0);
+        r.receive(2, &subscribe("d", 1), 0);
+        let deliver = |seq: u64| {
+            (
+                2,
+                Some(Message::Deliver {
+                    doc: "d".into(),
+                    server_seq: seq,
+                    envelope: vec![seq as u8],
+                }),
+            )
+        };
+        let caught_up = (
+            2,
+            Some(Message::CaughtUp {
+                doc: "d".into(),
+                upto_seq: 6,
+            }),
+        );
+        assert_eq!(
+            drain(&mut r),
+            [
+                (2, welcome(0)),
+                (
+                    2,
+                    Some(Message::Snapshot {
+                        doc: "d".into(),
+                        upto_seq: 3,
+                        envelope: b"snap".to_vec()
+                    })
+                ),
+                deliver(4),
+                deliver(5),
+                deliver(6),
+                caught_up.clone(),
+            ]
+        );
+        // Past the snapshot: only the log.
+        r.receive(2, &subscribe("d", 4), 0);
+        assert_eq!(
+            drain(&mut r),
+            [deliver(5), deliver(6), caught_up.clone()]
+        );
+        // Up to date: only the marker.
+        r.receive(2, &subscribe("d", 6), 0);
+        assert_eq!(drain(&mut r), [caught_up]);
+        // Now live.
+        r.receive(1, &push("d", 7, &[7]), 0);
+        assert_eq!(drain(&mut r)[1], deliver(7));
+    }
+
+    #[test]
+    fn compaction_past_the_log_end_is_refused_and_sequence_numbers_go_on() {
+        let mut r = with_clients(1);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        r.receive(1, &push("d", 2, b"b"), 0);
+        let compact = |upto| {
+            enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: upto,
+                envelope: b"s".to_vec(),
+            })
+        };
+        r.receive(1, &compact(2), 0);
+        drain(&mut r);
+        assert_eq!(r.store().log_len(&ws(), "d"), 0);
+        r.receive(1, &push("d", 3, b"c"), 0);
+        assert_eq!(
+            drain(&mut r),
+            [(
+                1,
+                Some(Message::Ack {
+                    doc: "d".into(),
+                    client_seq: 3,
+                    server_seq: 3
+                })
+            )]
+        );
+        r.receive(1, &compact(4), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    error(
+                        ErrorCode::BadMessage,
+                        "cannot compact d up to 4: its log ends at 3"
+                    )
+                ),
+                (1, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn signals_are_forwarded_as_is_to_the_named_client() {
+        let mut r = with_clients(2);
+        let signal = enc(Message::Signal {
+            to: [2; 16],
+            from: [1; 16],
+            envelope: b"offer".to_vec(),
+        });
+        r.receive(1, &signal, 0);
+        assert_eq!(
+            r.poll_output(),
+            Some(RelayOutput::Send {
+                conn: 2,
+                bytes: signal
+            })
+        );
+        // Not to a client of another workspace, nor to one that left.
+        let other = Id::from_bytes([7; 16]).to_string();
+        r.connect(3, "a", 0);
+        r.receive(3, &hello_with(&other, token(), 3), 0);
+        r.disconnect(2);
+        drain(&mut r);
+        for to in [2, 3] {
+            r.receive(
+                1,
+                &enc(Message::Signal {
+                    to: [to; 16],
+                    from: [1; 16],
+                    envelope: vec![],
+                }),
+                0,
+            );
+            assert_eq!(
+                drain(&mut r),
+                [(
+                    1,
+                    error(
+                        ErrorCode::PeerUnavailable,
+                        "no client with that id is connected to this workspace"
+                    )
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn a_signal_from_someone_else_is_bad() {
+        let mut r = with_clients(2);
+        r.receive(
+            1,
+            &enc(Message::Signal {
+                to: [2; 16],
+                from: [2; 16],
+                envelope: vec![],
+            }),
+            0,
+        );
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 2);
+        assert!(matches!(
+            &got[0],
+            (
+                1,
+                Some(Message::Error {
+                    code: ErrorCode::BadMessage,
+                    ..
+                })
+            )
+        ));
+    }
+
+    #[test]
+    fn ping_gets_pong() {
+        let mut r = with_clients(1);
+        r.receive(1, &enc(Message::Ping { nonce: 9 }), 0);
+        assert_eq!(drain(&mut r), [(1, Some(Message::Pong { nonce: 9 }))]);
+    }
+
+    #[test]
+    fn storage_failures_are_internal_errors_without_ack() {
+        let mut r = with_clients(2);
+        r.receive(2, &subscribe("d", 0), 0);
+        drain(&mut r);
+        r.store_mut().set_failing(true);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        assert_eq!(
+            r.poll_output(),
+            Some(RelayOutput::Send {
+                conn: 1,
+                bytes: enc(Message::Error {
+                    code: ErrorCode::Internal,
+                    message: STORAGE_FAILED.into()
+                })
+            })
+        );
+        assert_eq!(
+            r.poll_output(),
+            Some(RelayOutput::Close {
+                conn: 1,
+                reason: "storage failed: the store was told to fail".into()
+            })
+        );
+        assert_eq!(r.poll_output(), None);
+        r.store_mut().set_failing(false);
+        assert_eq!(r.store().log_len(&ws(), "d"), 0);
+    }
+
+    #[test]
+    fn disconnecting_stops_deliveries_and_drops_queued_output() {
+        let mut r = with_clients(2);
+        r.receive(2, &subscribe("d", 0), 0);
+        r.disconnect(2);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        assert_eq!(drain(&mut r).len(), 1);
+        assert_eq!(r.connections(), 1);
+    }
+
+    #[test]
+    fn a_restarted_relay_continues_from_its_store() {
+        let mut r = with_clients(1);
+        r.receive(1, &push("d", 1, b"a"), 0);
+        let mut r = RelayCore::new(r.store().clone(), RelayConfig::default());
+        r.connect(5, "a", 0);
+        r.receive(5, &hello(1), 0);
+        r.receive(5, &push("d", 1, b"a"), 0);
+        r.receive(5, &push("d", 2, b"b"), 0);
+        let acks: Vec<u64> = drain(&mut r)
+            .into_iter()
+            .filter_map(|(_, m)| match m {
+                Some(Message::Ack { server_seq, .. }) => Some(server_seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(acks, [1, 2]);
+    }
+
+    #[test]
+    fn memory_store_follows_the_trait() {
+        let mut s = MemoryStore::new();
+        let w = ws();
+        assert!(matches!(
+            s.append(&w, "d", &[1; 16], 1, b"x"),
+            Err(MemoryStoreError::UnknownWorkspace(_))
+        ));
+        s.create_workspace(&w, &token().hash(), 0).unwrap();
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[2; 16], 1, b"b").unwrap(), 2);
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old").unwrap(), 1);
+        assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc").unwrap(), 1);
+        assert_eq!(s.read_after(&w, "d", 0, 1).unwrap(), [(1, b"a".to_vec())]);
+        assert_eq!(s.read_after(&w, "d", 1, 10).unwrap(), [(2, b"b".to_vec())]);
+        assert_eq!(s.read_after(&w, "d", u64::MAX, 10).unwrap(), []);
+        assert!(matches!(
+            s.compact(&w, "d", 3, b"s"),
+            Err(MemoryStoreError::CompactBeyondEnd { .. })
+        ));
+        s.compact(&w, "d", 2, b"s2").unwrap();
+        s.compact(&w, "d", 1, b"s1").unwrap();
+        assert_eq!(s.snapshot(&w, "d").unwrap(), Some((2, b"s2".to_vec())));
+        assert_eq!(s.read_after(&w, "d", 0, 10).unwrap(), []);
+        assert_eq!(s.last_seq(&w, "d").unwrap(), 2);
+        assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c").unwrap(), 3);
+    }
+
+    /// The trait's own `last_seq`, as a store without the override gets it.
+    struct Plain(MemoryStore);
+
+    impl RelayStore for Plain {
+        type Error = MemoryStoreError;
+        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
+            self.0.workspace_token(w)
+        }
+        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.create_workspace(w, t, n)
+        }
+        fn append(
+            &mut self,
+            w: &str,
+            d: &str,
+            c: &ClientId,
+            s: u64,
+            e: &[u8],
+        ) -> Result<u64, Self::Error> {
+            self.0.append(w, d, c, s, e)
+        }
+        fn read_after(
+            &self,
+            w: &str,
+            d: &str,
+            a: u64,
+            l: usize,
+        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
+            self.0.read_after(w, d, a, l)
+        }
+        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
+            self.0.snapshot(w, d)
+        }
+        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
+            self.0.compact(w, d, u, e)
+        }
+    }
+
+    #[test]
+    fn default_last_seq_reads_to_the_end() {
+        let mut s = Plain(MemoryStore::new());
+        let w = ws();
+        s.create_workspace(&w, &token().hash(), 0).unwrap();
+        assert_eq!(s.last_seq(&w, "d").unwrap(), 0);
+        for i in 1..=600 {
+            s.append(&w, "d", &[1; 16], i, b"x").unwrap();
+        }
+        assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
+        s.compact(&w, "d", 600, b"s").unwrap();
+        assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
+        s.append(&w, "d", &[1; 16], 601, b"x").unwrap();
+        assert_eq!(s.last_seq(&w, "d").unwrap(), 601);
+    }
+}
