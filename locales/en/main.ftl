@@ -75,6 +75,28 @@ team-me = This is me
 team-add = Add teammate
 field-color = Colour
 team-nobody = Nobody chosen
+sync-title = Sharing and sync
+sync-hint = Invite colleagues to this workspace. Changes travel end-to-end encrypted through the relay that served this app: it stores only ciphertext and cannot read your data. Anyone with the link can join, so send it privately.
+sync-not-shared = This workspace is on this device only.
+sync-offline = Offline: changes wait on this device and go out when the relay can be reached.
+sync-connecting = Connecting to the relay…
+sync-syncing = Syncing with the relay…
+sync-synced = Up to date with the relay.
+sync-pending = { $count ->
+    [one] { $count } change waiting to go out
+   *[other] { $count } changes waiting to go out
+}
+sync-last = Last synced { $when }
+sync-problem = Sync problem: { $reason }
+sync-invite = Invite a colleague
+sync-link-label = Invite link (send it privately)
+sync-copy = Copy link
+sync-copied = Link copied
+join-title = Join a workspace
+join-hint = A colleague invited you to their workspace. Joining lists it beside yours on this device and downloads its history from the relay, decrypted here.
+join-bad-link = This invite link cannot be used: { $reason }
+join-button = Join the workspace
+join-name = Shared workspace
 territories-title = Territories
 territories-hint = Regions or market segments the team divides its work into. Give teammates, contacts and companies a territory, then filter any list by it.
 territory-members = { $count ->

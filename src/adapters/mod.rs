@@ -5,6 +5,7 @@ pub mod idb;
 pub mod notify;
 pub mod prefs;
 pub mod service_worker;
+pub mod sync;
 pub mod workspace_store;
 
 /// The wall clock, read only here at the edge and passed into `crm-core` as data.

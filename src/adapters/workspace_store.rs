@@ -16,7 +16,7 @@ use super::idb::{Idb, IdbError};
 
 pub const DB_NAME: &str = "hearth";
 const CHUNKS: &str = "chunks";
-const META: &str = "meta";
+pub const META: &str = "meta";
 const REGISTRY_KEY: &str = "workspaces";
 const CURRENT_KEY: &str = "current-workspace";
 /// Below this, compaction is not worth a rewrite.

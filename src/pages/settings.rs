@@ -16,6 +16,7 @@ pub fn Settings() -> impl IntoView {
             <LanguageSetting />
             <ThemeSetting />
             <FormatsPreview />
+            <super::settings_sync::SharingSetting />
             <super::settings_team::TeamSetting />
             <super::settings_team::TerritoriesSetting />
             <super::settings_team::CustomFieldsSetting />

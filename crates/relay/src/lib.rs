@@ -1,4 +1,4 @@
-//! The relay: serves the built app and (from the sync issue on) relays encrypted changes.
+//! The relay: serves the built app and relays end-to-end encrypted changes (`/sync`).
 //!
 //! It never sees a team's data in clear: everything it stores is ciphertext or metadata
 //! (workspace ids, access-token hashes). Storage is embedded (redb) under the data dir.
@@ -6,9 +6,9 @@
 pub mod assets;
 pub mod log_store;
 pub mod storage;
+pub mod ws;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
@@ -20,13 +20,26 @@ pub use storage::{Storage, StorageError};
 /// What a running relay needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub storage: Arc<Storage>,
+    /// The layout version of the data dir, for `/healthz`.
+    pub schema_version: u64,
+    pub relay: ws::RelayHandle,
+}
+
+impl AppState {
+    /// Starts the relay over opened storage with the default limits.
+    pub fn new(storage: Storage) -> AppState {
+        AppState {
+            schema_version: storage.schema_version(),
+            relay: ws::start(storage, crm_sync::relay::RelayConfig::default()),
+        }
+    }
 }
 
 /// The relay's HTTP surface: `/healthz`, then the app's static files with an SPA fallback.
 pub fn router(dist_dir: PathBuf, state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sync", get(ws::sync))
         .with_state(state)
         .fallback_service(assets::service(dist_dir))
         .layer(axum::middleware::from_fn(assets::cache_headers))
@@ -42,6 +55,6 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        schema_version: state.storage.schema_version(),
+        schema_version: state.schema_version,
     })
 }

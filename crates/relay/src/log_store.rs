@@ -6,7 +6,7 @@
 
 use crm_sync::relay::RelayStore;
 use crm_sync::{ClientId, TokenHash};
-use redb::{ReadableTable, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::storage::{Storage, StorageError};
 
@@ -122,6 +122,15 @@ impl RelayStore for Storage {
         Ok(out)
     }
 
+    fn last_seq(&self, workspace: &str, doc: &str) -> Result<u64, StorageError> {
+        let tx = self.db().begin_read()?;
+        match tx.open_table(LAST_SEQ) {
+            Ok(t) => Ok(t.get((workspace, doc))?.map_or(0, |v| v.value())),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
         let tx = self.db().begin_read()?;
         let (upto, snap) = match (tx.open_table(SNAPSHOT_UPTO), tx.open_table(SNAPSHOT)) {
@@ -169,5 +178,95 @@ impl RelayStore for Storage {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &std::path::Path) -> Storage {
+        Storage::open(dir, 1).unwrap()
+    }
+
+    const A: ClientId = [1; 16];
+    const B: ClientId = [2; 16];
+
+    #[test]
+    fn workspaces_keep_their_token_hash_across_reopening() {
+        let tmp = tempfile::tempdir().unwrap();
+        let hash = TokenHash::from_bytes([7; 32]);
+        {
+            let mut s = open(tmp.path());
+            assert_eq!(s.workspace_token("w").unwrap(), None);
+            s.create_workspace("w", &hash, 5).unwrap();
+        }
+        let s = open(tmp.path());
+        assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
+        assert_eq!(s.workspace_token("other").unwrap(), None);
+    }
+
+    #[test]
+    fn appends_number_per_document_and_a_retried_push_is_stored_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = open(tmp.path());
+        assert_eq!(s.append("w", "d", &A, 1, b"a1").unwrap(), 1);
+        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
+        assert_eq!(
+            s.append("w", "d", &A, 1, b"a1 again").unwrap(),
+            1,
+            "a retry"
+        );
+        assert_eq!(s.append("w", "d", &A, 2, b"a2").unwrap(), 3);
+        assert_eq!(
+            s.append("w", "other", &A, 1, b"x").unwrap(),
+            1,
+            "per document"
+        );
+        assert_eq!(s.append("v", "d", &A, 1, b"y").unwrap(), 1, "per workspace");
+        let log = s.read_after("w", "d", 0, 10).unwrap();
+        assert_eq!(
+            log,
+            vec![
+                (1, b"a1".to_vec()),
+                (2, b"b1".to_vec()),
+                (3, b"a2".to_vec())
+            ]
+        );
+        assert_eq!(
+            s.read_after("w", "d", 1, 1).unwrap(),
+            vec![(2, b"b1".to_vec())]
+        );
+        assert_eq!(s.read_after("w", "d", u64::MAX, 10).unwrap(), vec![]);
+        assert_eq!(s.read_after("nope", "d", 0, 10).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn compaction_replaces_the_log_prefix_and_numbers_are_never_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let mut s = open(tmp.path());
+            for n in 1..=4 {
+                s.append("w", "d", &A, n, format!("c{n}").as_bytes())
+                    .unwrap();
+            }
+            assert!(
+                s.compact("w", "d", 9, b"too far").is_err(),
+                "ahead of the log"
+            );
+            s.compact("w", "d", 3, b"snap3").unwrap();
+            s.compact("w", "d", 2, b"older").unwrap();
+            assert_eq!(s.snapshot("w", "d").unwrap(), Some((3, b"snap3".to_vec())));
+            assert_eq!(
+                s.read_after("w", "d", 0, 10).unwrap(),
+                vec![(4, b"c4".to_vec())]
+            );
+        }
+        let mut s = open(tmp.path());
+        assert_eq!(s.snapshot("w", "d").unwrap(), Some((3, b"snap3".to_vec())));
+        assert_eq!(s.last_seq("w", "d").unwrap(), 4);
+        assert_eq!(s.last_seq("w", "none").unwrap(), 0);
+        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 5);
+        assert_eq!(s.snapshot("w", "x").unwrap(), None);
     }
 }

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
@@ -51,12 +50,7 @@ async fn main() -> anyhow::Result<()> {
     let storage = Storage::open(&args.data_dir, now_ms)?;
     tracing::info!(data_dir = %args.data_dir.display(), schema_version = storage.schema_version(), "storage opened");
 
-    let app = router(
-        args.dist_dir.clone(),
-        AppState {
-            storage: Arc::new(storage),
-        },
-    );
+    let app = router(args.dist_dir.clone(), AppState::new(storage));
     let addr = SocketAddr::new(args.host, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -66,10 +60,13 @@ async fn main() -> anyhow::Result<()> {
     println!("crm-relay listening on http://{local}");
     tracing::info!(%local, dist = %args.dist_dir.display(), "serving");
 
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     tracing::info!("stopped cleanly");
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! The relay's HTTP surface, exercised in-process.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -33,12 +32,7 @@ fn relay() -> Relay {
     dist(&d);
     let storage = Storage::open(&tmp.path().join("data"), 1).unwrap();
     Relay {
-        app: router(
-            d,
-            AppState {
-                storage: Arc::new(storage),
-            },
-        ),
+        app: router(d, AppState::new(storage)),
         _tmp: tmp,
     }
 }

@@ -61,9 +61,11 @@ pub trait RelayStore {
     /// The highest server_seq ever assigned in the document, 0 if none: the end of its log,
     /// compacted or not.
     ///
-    /// The relay asks before every append, to tell a new entry (to be delivered) from an
-    /// idempotent repeat (not to be). This default reads the whole log, so a store should
-    /// override it with the counter `append` keeps anyway.
+    /// The relay needs the log's end to tell a new entry (to be delivered) from an idempotent
+    /// repeat (not to be), and to answer `Subscribe` and `Compact`. It asks once per document
+    /// while the workspace has connections and then counts its own appends, being the store's
+    /// only writer. This default reads the whole log, so a store should still override it
+    /// with the counter `append` keeps anyway.
     fn last_seq(&self, workspace: &str, doc: &str) -> Result<u64, Self::Error> {
         const PAGE: usize = 256;
         let mut end = self.snapshot(workspace, doc)?.map_or(0, |(upto, _)| upto);
@@ -142,6 +144,11 @@ pub struct RelayCore<S: RelayStore> {
     clients: BTreeMap<(String, ClientId), ConnId>,
     /// When each address created workspaces within the last hour.
     creations: BTreeMap<String, VecDeque<i64>>,
+    /// The log's end per (workspace, doc), for workspaces with connections: read from the store
+    /// once, then advanced by this relay's own appends.
+    ends: BTreeMap<(String, String), u64>,
+    /// Welcomed connections per workspace, to forget `ends` of workspaces nobody uses.
+    workspace_conns: BTreeMap<String, usize>,
     out: VecDeque<RelayOutput>,
 }
 
@@ -208,6 +215,8 @@ impl<S: RelayStore> RelayCore<S> {
             subscribers: BTreeMap::new(),
             clients: BTreeMap::new(),
             creations: BTreeMap::new(),
+            ends: BTreeMap::new(),
+            workspace_conns: BTreeMap::new(),
             out: VecDeque::new(),
         }
     }
@@ -434,6 +443,7 @@ impl<S: RelayStore> RelayCore<S> {
                 docs: BTreeSet::new(),
             };
         }
+        *self.workspace_conns.entry(workspace.clone()).or_default() += 1;
         self.clients.insert((workspace, client), conn);
         self.send(
             conn,
@@ -474,15 +484,16 @@ impl<S: RelayStore> RelayCore<S> {
                 "client sequence numbers start at 1".into(),
             ));
         }
-        let end = self
-            .store
-            .last_seq(workspace, &doc)
-            .map_err(|e| self.storage_failed(conn, &e))?;
+        let end = self.log_end(conn, workspace, &doc)?;
         let server_seq = self
             .store
             .append(workspace, &doc, client, client_seq, envelope)
             .map_err(|e| self.storage_failed(conn, &e))?;
         let is_new = server_seq > end;
+        if is_new {
+            self.ends
+                .insert((workspace.to_owned(), doc.clone()), server_seq);
+        }
         let deliver = is_new.then(|| {
             wire::encode(&Message::Deliver {
                 doc: doc.clone(),
@@ -564,10 +575,7 @@ impl<S: RelayStore> RelayCore<S> {
                 break;
             }
         }
-        let end = self
-            .store
-            .last_seq(workspace, &doc)
-            .map_err(|e| self.storage_failed(conn, &e))?;
+        let end = self.log_end(conn, workspace, &doc)?;
         self.send(
             conn,
             &Message::CaughtUp {
@@ -597,10 +605,7 @@ impl<S: RelayStore> RelayCore<S> {
         upto: u64,
         envelope: &[u8],
     ) -> Result<(), Refused> {
-        let end = self
-            .store
-            .last_seq(workspace, doc)
-            .map_err(|e| self.storage_failed(conn, &e))?;
+        let end = self.log_end(conn, workspace, doc)?;
         if upto == 0 || upto > end {
             return Err(self.refuse(
                 conn,
@@ -611,6 +616,19 @@ impl<S: RelayStore> RelayCore<S> {
         self.store
             .compact(workspace, doc, upto, envelope)
             .map_err(|e| self.storage_failed(conn, &e))
+    }
+
+    fn log_end(&mut self, conn: ConnId, workspace: &str, doc: &str) -> Result<u64, Refused> {
+        let key = (workspace.to_owned(), doc.to_owned());
+        if let Some(&end) = self.ends.get(&key) {
+            return Ok(end);
+        }
+        let end = self
+            .store
+            .last_seq(workspace, doc)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        self.ends.insert(key, end);
+        Ok(end)
     }
 
     fn send(&mut self, conn: ConnId, message: &Message) {
@@ -684,6 +702,22 @@ impl<S: RelayStore> RelayCore<S> {
         let key = (workspace.clone(), *client);
         if self.clients.get(&key) == Some(&conn) {
             self.clients.remove(&key);
+        }
+        let workspace = workspace.clone();
+        if let Some(count) = self.workspace_conns.get_mut(&workspace) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.workspace_conns.remove(&workspace);
+                let docs: Vec<(String, String)> = self
+                    .ends
+                    .range((workspace.clone(), String::new())..)
+                    .take_while(|((w, _), _)| *w == workspace)
+                    .map(|(key, _)| key.clone())
+                    .collect();
+                for key in docs {
+                    self.ends.remove(&key);
+                }
+            }
         }
     }
 }
@@ -918,7 +952,7 @@ mod tests {
     }
 
     /// Everything queued, decoded, per connection; `Close` as `None`.
-    fn drain(relay: &mut RelayCore<MemoryStore>) -> Vec<(ConnId, Option<Message>)> {
+    fn drain<S: RelayStore>(relay: &mut RelayCore<S>) -> Vec<(ConnId, Option<Message>)> {
         let mut got = Vec::new();
         while let Some(o) = relay.poll_output() {
             match o {
@@ -986,7 +1020,10 @@ mod tests {
         assert_eq!(
             drain(&mut r),
             [
-                (1, error(ErrorCode::BadMessage, "message type 99 is unknown")),
+                (
+                    1,
+                    error(ErrorCode::BadMessage, "message type 99 is unknown")
+                ),
                 (1, None)
             ]
         );
@@ -1305,10 +1342,7 @@ mod tests {
         );
         // Past the snapshot: only the log.
         r.receive(2, &subscribe("d", 4), 0);
-        assert_eq!(
-            drain(&mut r),
-            [deliver(5), deliver(6), caught_up.clone()]
-        );
+        assert_eq!(drain(&mut r), [deliver(5), deliver(6), caught_up.clone()]);
         // Up to date: only the marker.
         r.receive(2, &subscribe("d", 6), 0);
         assert_eq!(drain(&mut r), [caught_up]);
@@ -1561,6 +1595,89 @@ mod tests {
         fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
             self.0.compact(w, d, u, e)
         }
+    }
+
+    /// Counts how often the relay asks for a log's end.
+    struct Counting(MemoryStore, std::rc::Rc<std::cell::Cell<usize>>);
+
+    impl RelayStore for Counting {
+        type Error = MemoryStoreError;
+        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
+            self.0.workspace_token(w)
+        }
+        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.create_workspace(w, t, n)
+        }
+        fn append(
+            &mut self,
+            w: &str,
+            d: &str,
+            c: &ClientId,
+            s: u64,
+            e: &[u8],
+        ) -> Result<u64, Self::Error> {
+            self.0.append(w, d, c, s, e)
+        }
+        fn read_after(
+            &self,
+            w: &str,
+            d: &str,
+            a: u64,
+            l: usize,
+        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
+            self.0.read_after(w, d, a, l)
+        }
+        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
+            self.0.snapshot(w, d)
+        }
+        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
+            self.0.compact(w, d, u, e)
+        }
+        fn last_seq(&self, w: &str, d: &str) -> Result<u64, Self::Error> {
+            self.1.set(self.1.get() + 1);
+            self.0.last_seq(w, d)
+        }
+    }
+
+    #[test]
+    fn the_log_end_is_read_once_per_document_while_the_workspace_is_in_use() {
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut r = RelayCore::new(
+            Counting(MemoryStore::new(), asked.clone()),
+            RelayConfig::default(),
+        );
+        r.connect(1, "a", 0);
+        r.receive(1, &hello(1), 0);
+        r.connect(2, "a", 0);
+        r.receive(2, &hello(2), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        for seq in 1..=5 {
+            r.receive(1, &push("d", seq, b"x"), 0);
+        }
+        r.receive(1, &push("d", 5, b"x"), 0);
+        r.receive(1, &subscribe("d", 0), 0);
+        r.receive(1, &push("e", 1, b"x"), 0);
+        assert_eq!(asked.get(), 2);
+        let delivers = drain(&mut r)
+            .into_iter()
+            .filter(|(c, m)| *c == 2 && matches!(m, Some(Message::Deliver { .. })))
+            .count();
+        assert_eq!(delivers, 5);
+        // Once nobody is connected, the workspace's ends are forgotten and read again later.
+        r.disconnect(1);
+        r.disconnect(2);
+        r.connect(3, "a", 0);
+        r.receive(3, &hello(3), 0);
+        r.receive(3, &push("d", 1, b"y"), 0);
+        assert_eq!(asked.get(), 3);
+        assert!(drain(&mut r).contains(&(
+            3,
+            Some(Message::Ack {
+                doc: "d".into(),
+                client_seq: 1,
+                server_seq: 6
+            })
+        )));
     }
 
     #[test]

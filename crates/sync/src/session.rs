@@ -36,8 +36,9 @@ use crate::wire::{self, ClientId, ErrorCode, Limits, Message, PROTOCOL_VERSION};
 /// second by default); further pushes follow as acknowledgements return.
 pub const MAX_PUSHES_IN_FLIGHT: usize = 32;
 
-/// How often one connection re-subscribes a document after gaps before giving up on it until
-/// the next connection. Gaps mean a faulty relay; retrying forever would loop.
+/// How often in a row one connection re-subscribes a document after gaps without the cursor
+/// moving before giving up on it until the next connection. Gaps mean a faulty relay; retrying
+/// forever without progress would loop.
 const MAX_RESUBSCRIBES: u32 = 3;
 
 /// One local change, sealed, waiting for the relay's `Ack`.
@@ -150,7 +151,10 @@ impl SavedState {
         for _ in 0..docs {
             let doc = r.doc()?;
             let cursor = r.u64("cursor")?;
-            if cursors.last_key_value().is_some_and(|(last, _)| *last >= doc) {
+            if cursors
+                .last_key_value()
+                .is_some_and(|(last, _)| *last >= doc)
+            {
                 return Err(SavedStateError::DocOrder(doc));
             }
             cursors.insert(doc, cursor);
@@ -258,15 +262,24 @@ impl<'a> SavedReader<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// Decrypted remote changes (an Automerge change chunk or a whole saved document) to apply.
-    Apply { doc: String, data: Vec<u8> },
+    Apply {
+        doc: String,
+        data: Vec<u8>,
+    },
     /// The relay stored these local changes; they may leave the outbox (already removed from
     /// saved()).
-    Acked { doc: String, client_seq: u64 },
+    Acked {
+        doc: String,
+        client_seq: u64,
+    },
     /// A received envelope failed authentication/decryption: reported, never applied (see the
     /// module docs for what happens to the document). Also a local change, snapshot or signal
     /// this session could not send at all (a malformed document id, too large for the relay);
     /// `doc` is empty for signals.
-    Rejected { doc: String, reason: String },
+    Rejected {
+        doc: String,
+        reason: String,
+    },
     /// The relay refused something (an `Error` message), or misbehaved. `fatal` when the relay
     /// closes the connection after it: every code but `PeerUnavailable` (PROTOCOL.md).
     RelayError {
@@ -278,7 +291,10 @@ pub enum Event {
     /// Comes after the `Apply` it follows from, so a document persisted before `saved()` is
     /// never behind the cursor persisted with it.
     Changed,
-    Signal { from: ClientId, data: Vec<u8> },
+    Signal {
+        from: ClientId,
+        data: Vec<u8>,
+    },
 }
 
 /// Where the connection to the relay stands.
@@ -314,6 +330,7 @@ struct DocState {
     caught_up: bool,
     /// An entry failed to open; nothing more is applied on this connection.
     blocked: bool,
+    /// Re-subscriptions since the cursor last moved.
     resubscribes: u32,
 }
 
@@ -437,10 +454,11 @@ impl ClientSession {
     }
 
     /// The transport opened: sends Hello, Subscribe{doc, since: cursor} for every known doc,
-    /// then the whole outbox again (the relay dedups).
+    /// then the whole outbox again (the relay dedups), oldest first and at most
+    /// [`MAX_PUSHES_IN_FLIGHT`] unacknowledged at a time.
     ///
-    /// Everything goes out at once, before the `Welcome`: the relay handles a connection's
-    /// messages in order and ignores the rest if it refuses the `Hello`.
+    /// None of it waits for the `Welcome`: the relay handles a connection's messages in order
+    /// and ignores the rest if it refuses the `Hello`.
     pub fn connected(&mut self, now_ms: i64) {
         let before = self.status_key();
         self.transmit.clear();
@@ -655,7 +673,8 @@ impl ClientSession {
     fn status_key(&self) -> (Connection, usize) {
         let connection = match &self.link {
             Link::Offline => Connection::Offline,
-            Link::Opening | Link::Open {
+            Link::Opening
+            | Link::Open {
                 welcomed: false, ..
             } => Connection::Connecting,
             Link::Open { welcomed: true, .. } => {
@@ -880,6 +899,7 @@ impl ClientSession {
             Ok(data) => {
                 state.cursor = seq;
                 state.blocked = false;
+                state.resubscribes = 0;
                 state.pass_own();
                 self.dirty = true;
                 self.events.push_back(Event::Apply { doc, data });
@@ -1140,7 +1160,10 @@ mod tests {
         s.push(DOC, b"one", [1; 24]);
         s.subscribe("a");
         let bytes = s.saved().to_bytes();
-        assert_eq!(SavedState::from_bytes(&[]), Err(SavedStateError::NotSavedState));
+        assert_eq!(
+            SavedState::from_bytes(&[]),
+            Err(SavedStateError::NotSavedState)
+        );
         let mut v2 = bytes.clone();
         v2[4] = 2;
         assert_eq!(
@@ -1148,7 +1171,10 @@ mod tests {
             Err(SavedStateError::UnknownVersion(2))
         );
         for len in 0..bytes.len() {
-            assert!(SavedState::from_bytes(&bytes[..len]).is_err(), "prefix {len}");
+            assert!(
+                SavedState::from_bytes(&bytes[..len]).is_err(),
+                "prefix {len}"
+            );
         }
         let mut longer = bytes.clone();
         longer.push(0);
@@ -1213,6 +1239,42 @@ mod tests {
         }
         recv(&mut s, caught_up(4));
         assert_eq!(s.cursor(DOC), 4);
+        assert_eq!(s.status().connection, Connection::Synced);
+    }
+
+    #[test]
+    fn a_relay_that_keeps_skipping_is_given_up_on_until_the_next_connection() {
+        let mut s = online();
+        recv(&mut s, caught_up(0));
+        let mut resubscribes = 0;
+        for _ in 0..6 {
+            recv(&mut s, deliver(2, b"b"));
+            recv(&mut s, caught_up(2));
+            resubscribes += sent(&mut s).len();
+        }
+        assert_eq!(resubscribes, 3);
+        let errors: Vec<Event> = events(&mut s)
+            .into_iter()
+            .filter(|e| *e != Event::Changed)
+            .collect();
+        assert!(matches!(
+            errors.as_slice(),
+            [Event::RelayError {
+                code: ErrorCode::Internal,
+                fatal: false,
+                ..
+            }]
+        ));
+        // The next connection tries again.
+        s.disconnected(1, 0);
+        s.connected(2);
+        recv(&mut s, Message::Welcome { server_time_ms: 2 });
+        recv(&mut s, deliver(2, b"b"));
+        recv(&mut s, caught_up(2));
+        recv(&mut s, deliver(1, b"a"));
+        recv(&mut s, deliver(2, b"b"));
+        recv(&mut s, caught_up(2));
+        assert_eq!(s.cursor(DOC), 2);
         assert_eq!(s.status().connection, Connection::Synced);
     }
 
@@ -1404,9 +1466,11 @@ mod tests {
         // Connections that fail: the ceiling doubles each time. A jitter equal to the ceiling
         // gives the ceiling, one more wraps around to 0.
         let mut now = 2_000;
-        for (i, ceiling) in [1_000u64, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]
-            .into_iter()
-            .enumerate()
+        for (i, ceiling) in [
+            1_000u64, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000,
+        ]
+        .into_iter()
+        .enumerate()
         {
             s.connected(now);
             let (jitter, delay) = if i % 2 == 0 {
@@ -1481,11 +1545,13 @@ mod tests {
         assert!(s.can_compact(DOC));
         s.compact(DOC, b"snapshot", [2; 24]);
         let got = sent(&mut s);
-        let [Message::Compact {
-            doc,
-            upto_seq: 3,
-            envelope,
-        }] = got.as_slice()
+        let [
+            Message::Compact {
+                doc,
+                upto_seq: 3,
+                envelope,
+            },
+        ] = got.as_slice()
         else {
             panic!("{got:?}")
         };
@@ -1504,7 +1570,9 @@ mod tests {
         events(&mut b);
         a.signal([7; 16], b"offer", [4; 24]);
         let [signal] = sent(&mut a).try_into().unwrap();
-        assert!(matches!(&signal, Message::Signal { to, from, .. } if *to == [7; 16] && *from == [9; 16]));
+        assert!(
+            matches!(&signal, Message::Signal { to, from, .. } if *to == [7; 16] && *from == [9; 16])
+        );
         b.received(&wire::encode(&signal), 1);
         assert_eq!(
             events(&mut b),
@@ -1567,7 +1635,11 @@ mod tests {
         );
         assert!(matches!(
             &got[2],
-            Event::RelayError { code: ErrorCode::BadMessage, fatal: false, .. }
+            Event::RelayError {
+                code: ErrorCode::BadMessage,
+                fatal: false,
+                ..
+            }
         ));
     }
 
@@ -1584,7 +1656,13 @@ mod tests {
         recv(&mut s, caught_up(3));
         assert!(matches!(
             events(&mut s).as_slice(),
-            [Event::RelayError { code: ErrorCode::Internal, .. }, Event::Changed]
+            [
+                Event::RelayError {
+                    code: ErrorCode::Internal,
+                    ..
+                },
+                Event::Changed
+            ]
         ));
         assert_eq!(s.cursor(DOC), 3);
         recv(&mut s, deliver(4, b"new"));
@@ -1635,6 +1713,10 @@ mod tests {
         assert_eq!(a.cursor(DOC), 1);
         assert_eq!(b.cursor(DOC), 1);
         assert!(events(&mut b).contains(&apply(b"from a")));
-        assert!(!events(&mut a).iter().any(|e| matches!(e, Event::Apply { .. })));
+        assert!(
+            !events(&mut a)
+                .iter()
+                .any(|e| matches!(e, Event::Apply { .. }))
+        );
     }
 }

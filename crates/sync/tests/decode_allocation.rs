@@ -3,22 +3,22 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crm_sync::{Limits, WireError, decode};
 
 struct Watching;
 
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
-    // Only this test's thread is watched; the harness allocates on others.
+    // Only this test's thread is watched; the harness, and the other test running in parallel,
+    // allocate on others. The largest size is per thread too, or the tests would see each
+    // other's allocations.
     static WATCHING: Cell<bool> = const { Cell::new(false) };
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
 }
 
 fn note(size: usize) {
     if WATCHING.try_with(Cell::get).unwrap_or(false) {
-        LARGEST.fetch_max(size, Ordering::Relaxed);
+        let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
     }
 }
 
@@ -48,11 +48,11 @@ unsafe impl GlobalAlloc for Watching {
 static ALLOCATOR: Watching = Watching;
 
 fn largest_allocation_during(f: impl FnOnce()) -> usize {
-    LARGEST.store(0, Ordering::Relaxed);
+    LARGEST.with(|l| l.set(0));
     WATCHING.with(|w| w.set(true));
     f();
     WATCHING.with(|w| w.set(false));
-    LARGEST.load(Ordering::Relaxed)
+    LARGEST.with(Cell::get)
 }
 
 #[test]

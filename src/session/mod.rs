@@ -7,6 +7,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+mod sync;
+
 use crm_core::{Command, CommandError, Ctx, Timestamp, Workspace};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -34,6 +36,8 @@ struct Live {
     store: Option<ChunkStore>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+    /// The connection to the team's relay, while the workspace is shared.
+    sync: Option<Rc<crate::adapters::sync::SyncLink>>,
 }
 
 impl Drop for Live {
@@ -56,6 +60,8 @@ pub struct Session {
     pub current: RwSignal<Option<String>>,
     /// The team member this device acts as in the open workspace (stamped on its changes).
     pub me: RwSignal<Option<crm_core::Id>>,
+    /// Sync with colleagues: None while the open workspace is not shared.
+    pub sync: RwSignal<Option<crate::adapters::sync::SyncView>>,
     live: StoredValue<Option<Rc<RefCell<Live>>>, LocalStorage>,
     db: StoredValue<Option<Rc<Idb>>, LocalStorage>,
 }
@@ -72,6 +78,7 @@ impl Session {
             workspaces: RwSignal::new(Vec::new()),
             current: RwSignal::new(None),
             me: RwSignal::new(None),
+            sync: RwSignal::new(None),
             live: StoredValue::new_local(None),
             db: StoredValue::new_local(None),
         }
@@ -113,6 +120,7 @@ impl Session {
                     store: None,
                     channel: None,
                     _on_message: None,
+                    sync: None,
                 }))));
                 self.status.set(SaveStatus::Failed(e.to_string()));
                 self.version.update(|v| *v += 1);
@@ -161,14 +169,16 @@ impl Session {
             store: Some(chunk_store),
             channel: None,
             _on_message: None,
+            sync: None,
         }));
         self.listen(&live, &id);
-        self.live.set_value(Some(live));
+        self.live.set_value(Some(Rc::clone(&live)));
         self.me
             .set(crate::adapters::prefs::load_me(&id).and_then(|m| m.parse().ok()));
-        self.current.set(Some(id));
+        self.current.set(Some(id.clone()));
         self.version.update(|v| *v += 1);
         mark("hearth:workspace-ready");
+        self.resume_sync(&live, &id).await?;
         Ok(())
     }
 
@@ -263,6 +273,7 @@ impl Session {
             l.ws.save_incremental()
         };
         self.version.update(|v| *v += 1);
+        self.push_to_team(&live, &bytes);
         self.persist(live, bytes);
         Ok(())
     }

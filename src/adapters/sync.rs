@@ -1,0 +1,286 @@
+//! Team sync in the browser: one WebSocket to the relay that served the app, driving the
+//! sans-IO `crm_sync::ClientSession`. This file only moves bytes and timers; what to send,
+//! what to apply and when to reconnect is decided by the session.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crm_core::Id;
+use crm_sync::{ClientSession, Connection, Event, SavedState, WorkspaceSecret};
+use js_sys::{ArrayBuffer, Uint8Array};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+/// The one document a workspace has today (see ARCHITECTURE.md: one Automerge document).
+pub const DOC: &str = "main";
+
+/// The relay's workspace id for a local workspace: local ids are the same 16 random bytes
+/// written as 32 hex digits, the relay's as the 26-character `Id` text.
+pub fn relay_id(local: &str) -> Option<String> {
+    if local.len() != 32 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = u8::from_str_radix(local.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(Id::from_bytes(bytes).to_string())
+}
+
+/// The local id of a workspace the relay knows as `relay`.
+pub fn local_id(relay: &str) -> Option<String> {
+    let id: Id = relay.parse().ok()?;
+    Some(id.as_bytes().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What Settings shows about sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncView {
+    pub connection: Connection,
+    /// Local changes the relay has not acknowledged yet.
+    pub pending: usize,
+    pub last_synced_ms: Option<i64>,
+    /// The latest problem (a refused connection, a change that could not be decrypted).
+    pub problem: Option<String>,
+}
+
+/// Callbacks into the rest of the app.
+pub struct Hooks {
+    /// Remote changes to merge into the workspace (and persist).
+    pub apply: Box<dyn Fn(Vec<u8>)>,
+    /// The session's state to persist (outbox and cursors), as bytes.
+    pub save: Box<dyn Fn(Vec<u8>)>,
+    pub status: RwSignal<Option<SyncView>>,
+}
+
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+pub struct SyncLink {
+    session: RefCell<ClientSession>,
+    socket: RefCell<Option<WebSocket>>,
+    handlers: RefCell<Vec<Handler>>,
+    hooks: Hooks,
+    problem: RefCell<Option<String>>,
+    stopped: Cell<bool>,
+    /// Bumped per socket, so events of an old socket are ignored.
+    generation: Cell<u32>,
+}
+
+fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    // Nonces must never repeat under one key; without a random source the browser could not
+    // run this app at all (ids come from the same place).
+    let _ = getrandom::fill(&mut b);
+    b
+}
+
+/// The relay's WebSocket address: the origin the app was served from.
+fn relay_url() -> Option<String> {
+    let location = window().location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/sync", location.host().ok()?))
+}
+
+impl SyncLink {
+    /// Starts syncing `workspace` (the relay's id) with `secret`, from the persisted `saved`
+    /// state (outbox and cursors of earlier page loads).
+    pub fn start(
+        workspace: String,
+        secret: WorkspaceSecret,
+        saved: SavedState,
+        hooks: Hooks,
+    ) -> Rc<SyncLink> {
+        let mut session = ClientSession::new(workspace, secret, random::<16>(), saved, now());
+        session.subscribe(DOC);
+        let link = Rc::new(SyncLink {
+            session: RefCell::new(session),
+            socket: RefCell::new(None),
+            handlers: RefCell::new(Vec::new()),
+            hooks,
+            problem: RefCell::new(None),
+            stopped: Cell::new(false),
+            generation: Cell::new(0),
+        });
+        link.connect();
+        // Back online: try at once rather than waiting for the backoff.
+        let weak = Rc::downgrade(&link);
+        let online = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(link) = weak.upgrade()
+                && link.socket.borrow().is_none()
+            {
+                link.connect();
+            }
+        });
+        let _ =
+            window().add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        link.handlers.borrow_mut().push(online);
+        link
+    }
+
+    /// A local change (the bytes just persisted): sealed into the outbox and sent if connected.
+    pub fn push(self: &Rc<Self>, data: &[u8]) {
+        self.session.borrow_mut().push(DOC, data, random::<24>());
+        self.pump();
+    }
+
+    /// Closes the connection for good (the workspace was closed or switched).
+    pub fn stop(&self) {
+        self.stopped.set(true);
+        if let Some(s) = self.socket.borrow_mut().take() {
+            let _ = s.close();
+        }
+        if let Some(online) = self.handlers.borrow().first() {
+            let _ = window()
+                .remove_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        }
+    }
+
+    fn connect(self: &Rc<Self>) {
+        if self.stopped.get() {
+            return;
+        }
+        let Some(url) = relay_url() else { return };
+        // Known to be offline: no attempt (each would fail loudly); "online" brings us back.
+        if !window().navigator().on_line() {
+            self.closed();
+            return;
+        }
+        let socket = match WebSocket::new(&url) {
+            Ok(s) => s,
+            Err(_) => {
+                self.closed();
+                return;
+            }
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let generation = self.generation.get().wrapping_add(1);
+        self.generation.set(generation);
+        self.session.borrow_mut().connecting(now());
+
+        let weak = Rc::downgrade(self);
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(link) = weak.upgrade().filter(|l| l.generation.get() == generation) {
+                link.session.borrow_mut().connected(now());
+                link.pump();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let Some(link) = weak.upgrade().filter(|l| l.generation.get() == generation) else {
+                return;
+            };
+            let Ok(e) = e.dyn_into::<MessageEvent>() else {
+                return;
+            };
+            if let Ok(buf) = e.data().dyn_into::<ArrayBuffer>() {
+                let bytes = Uint8Array::new(&buf).to_vec();
+                link.session.borrow_mut().received(&bytes, now());
+                link.pump();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(link) = weak.upgrade().filter(|l| l.generation.get() == generation) {
+                link.closed();
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        {
+            let mut handlers = self.handlers.borrow_mut();
+            // Keep the "online" listener (first); the old socket's handlers go.
+            handlers.truncate(1);
+            handlers.extend([on_open, on_message, on_close]);
+        }
+        *self.socket.borrow_mut() = Some(socket);
+        self.publish();
+    }
+
+    /// The socket closed or could not open: the session picks when to try again.
+    fn closed(self: &Rc<Self>) {
+        self.socket.borrow_mut().take();
+        let jitter = u64::from_le_bytes(random::<8>());
+        self.session.borrow_mut().disconnected(now(), jitter);
+        self.pump();
+        if self.stopped.get() {
+            return;
+        }
+        if let Some(at) = self.session.borrow().reconnect_at() {
+            let wait = u64::try_from(at.saturating_sub(now())).unwrap_or(0);
+            let weak = Rc::downgrade(self);
+            set_timeout(
+                move || {
+                    if let Some(link) = weak.upgrade()
+                        && link.socket.borrow().is_none()
+                    {
+                        link.connect();
+                    }
+                },
+                std::time::Duration::from_millis(wait),
+            );
+        }
+    }
+
+    /// Sends what the session has to send and performs its events.
+    fn pump(self: &Rc<Self>) {
+        loop {
+            let out = self.session.borrow_mut().poll_transmit();
+            let Some(bytes) = out else { break };
+            if let Some(s) = self.socket.borrow().as_ref() {
+                let _ = s.send_with_u8_array(&bytes);
+            }
+        }
+        let mut save = false;
+        loop {
+            let event = self.session.borrow_mut().poll_event();
+            let Some(event) = event else { break };
+            match event {
+                Event::Apply { data, .. } => (self.hooks.apply)(data),
+                Event::Changed | Event::Acked { .. } => save = true,
+                Event::Rejected { reason, .. } => *self.problem.borrow_mut() = Some(reason),
+                Event::RelayError { message, .. } => *self.problem.borrow_mut() = Some(message),
+                Event::Signal { .. } => {}
+            }
+        }
+        if save {
+            (self.hooks.save)(self.session.borrow().saved().to_bytes());
+        }
+        self.publish();
+    }
+
+    fn publish(&self) {
+        let status = self.session.borrow().status();
+        let view = SyncView {
+            connection: status.connection,
+            pending: status.pending,
+            last_synced_ms: status.last_synced_ms,
+            problem: self.problem.borrow().clone(),
+        };
+        if self.hooks.status.get_untracked().as_ref() != Some(&view) {
+            self.hooks.status.set(Some(view));
+        }
+    }
+}
+
+impl Drop for SyncLink {
+    fn drop(&mut self) {
+        self.stopped.set(true);
+        if let Some(s) = self.socket.borrow_mut().take() {
+            s.set_onopen(None);
+            s.set_onmessage(None);
+            s.set_onclose(None);
+            let _ = s.close();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Sharing the open workspace with colleagues: the workspace secret kept on this device, the
+//! invite link, joining from one, and the sync link that runs while a shared workspace is open.
+//! Remote changes are merged, persisted as a chunk and posted to other tabs like local ones.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crm_sync::{Invite, SavedState, WorkspaceSecret};
+use leptos::prelude::*;
+
+use super::{Live, Session};
+use crate::adapters::now_ms;
+use crate::adapters::sync::{Hooks, SyncLink, local_id, relay_id};
+use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
+
+fn secret_key(local: &str) -> String {
+    format!("sync-secret/{local}")
+}
+
+fn state_key(local: &str) -> String {
+    format!("sync-state/{local}")
+}
+
+/// Stored as the epoch (4 bytes, little-endian) then the 32 secret bytes.
+fn encode_secret(secret: &WorkspaceSecret) -> Vec<u8> {
+    let mut out = secret.epoch().to_le_bytes().to_vec();
+    out.extend_from_slice(secret.expose_bytes());
+    out
+}
+
+fn decode_secret(bytes: &[u8]) -> Option<WorkspaceSecret> {
+    let epoch = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+    let secret: [u8; 32] = bytes.get(4..)?.try_into().ok()?;
+    Some(WorkspaceSecret::new(secret, epoch))
+}
+
+impl Session {
+    /// Starts syncing a just-opened workspace if it is shared (this device holds its secret).
+    pub(super) async fn resume_sync(
+        self,
+        live: &Rc<RefCell<Live>>,
+        local: &str,
+    ) -> Result<(), StoreError> {
+        let db = self.db()?;
+        let Some(secret) = db
+            .get(store::META, &secret_key(local))
+            .await?
+            .and_then(|b| decode_secret(&b))
+        else {
+            self.sync.set(None);
+            return Ok(());
+        };
+        let saved = match db.get(store::META, &state_key(local)).await? {
+            Some(bytes) => SavedState::from_bytes(&bytes).unwrap_or_else(|e| {
+                // Lost cursors only mean downloading again; lost outbox entries are still in
+                // the document and go out with the next change's catch-up on the relay side.
+                self.report(format!("sync state could not be read ({e}); starting over"));
+                SavedState::default()
+            }),
+            None => SavedState::default(),
+        };
+        self.start_link(live, local, secret, saved);
+        Ok(())
+    }
+
+    fn start_link(
+        self,
+        live: &Rc<RefCell<Live>>,
+        local: &str,
+        secret: WorkspaceSecret,
+        saved: SavedState,
+    ) {
+        let Some(workspace) = relay_id(local) else {
+            self.report(format!("workspace {local} has an id the relay cannot use"));
+            return;
+        };
+        let weak = Rc::downgrade(live);
+        let apply = Box::new(move |data: Vec<u8>| {
+            let Some(live) = weak.upgrade() else { return };
+            let bytes = {
+                let mut l = live.borrow_mut();
+                if let Err(e) = l.ws.load_incremental(&data) {
+                    drop(l);
+                    self.report(e);
+                    return;
+                }
+                l.ws.save_incremental()
+            };
+            self.version.update(|v| *v += 1);
+            self.persist(live, bytes);
+        });
+        let db = self.db.get_value();
+        let key = state_key(local);
+        let save = Box::new(move |bytes: Vec<u8>| {
+            let Some(db) = db.clone() else { return };
+            let key = key.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = db.put(store::META, &key, &bytes).await {
+                    leptos::logging::warn!("sync state not saved: {e}");
+                }
+            });
+        });
+        let link = SyncLink::start(
+            workspace,
+            secret,
+            saved,
+            Hooks {
+                apply,
+                save,
+                status: self.sync,
+            },
+        );
+        if let Some(old) = live.borrow_mut().sync.replace(link) {
+            old.stop();
+        }
+    }
+
+    /// The invite link for the open workspace, sharing it first if it is not shared yet (a new
+    /// random secret, kept on this device).
+    pub fn invite(self, done: impl FnOnce(Result<String, String>) + 'static) {
+        wasm_bindgen_futures::spawn_local(async move {
+            done(self.invite_inner().await.map_err(|e| e.to_string()));
+        });
+    }
+
+    async fn invite_inner(self) -> Result<String, StoreError> {
+        let db = self.db()?;
+        let (Some(local), Some(live)) = (self.current.get_untracked(), self.live.get_value())
+        else {
+            return Err(StoreError::NotOpen);
+        };
+        let secret = match db
+            .get(store::META, &secret_key(&local))
+            .await?
+            .and_then(|b| decode_secret(&b))
+        {
+            Some(s) => s,
+            None => {
+                let mut bytes = [0u8; 32];
+                let _ = getrandom::fill(&mut bytes);
+                let secret = WorkspaceSecret::new(bytes, 0);
+                db.put(store::META, &secret_key(&local), &encode_secret(&secret))
+                    .await?;
+                // The whole document goes out once, as the first change of the shared log.
+                let everything = live.borrow_mut().ws.save();
+                self.start_link(&live, &local, secret.clone(), SavedState::default());
+                if let Some(link) = live.borrow().sync.clone() {
+                    link.push(&everything);
+                }
+                secret
+            }
+        };
+        let workspace = relay_id(&local).ok_or(StoreError::NotOpen)?;
+        let invite =
+            Invite::new(&workspace, secret).map_err(|e| StoreError::Registry(e.to_string()))?;
+        let origin = window().location().origin().unwrap_or_default();
+        Ok(format!("{origin}/join#{}", invite.to_fragment()))
+    }
+
+    /// Joins the workspace an invite link's fragment names: it is listed and opened here, and
+    /// its history downloads from the relay. A malformed link is refused with the reason.
+    pub fn join(self, fragment: &str, name: String) -> Result<(), String> {
+        let invite = Invite::from_fragment(fragment).map_err(|e| e.to_string())?;
+        let local =
+            local_id(invite.workspace()).ok_or_else(|| "the link names no workspace".to_owned())?;
+        let secret = encode_secret(invite.secret());
+        self.run(async move {
+            let db = self.db()?;
+            db.put(store::META, &secret_key(&local), &secret).await?;
+            if self
+                .workspaces
+                .get_untracked()
+                .iter()
+                .any(|w| w.id == local)
+            {
+                self.open(local).await
+            } else {
+                let info = WorkspaceInfo {
+                    id: local,
+                    name,
+                    created_at: now_ms(),
+                };
+                self.add_and_open(&db, info).await
+            }
+        });
+        Ok(())
+    }
+
+    /// Sends a local change to colleagues (when the workspace is shared).
+    pub(super) fn push_to_team(&self, live: &Rc<RefCell<Live>>, bytes: &[u8]) {
+        let link = live.borrow().sync.clone();
+        if let Some(link) = link {
+            link.push(bytes);
+        }
+    }
+}

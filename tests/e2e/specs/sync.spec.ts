@@ -1,0 +1,82 @@
+// Team sync through a real relay process: an invite link joins a second browser (another
+// profile), both see each other's changes, and changes made offline go out on reconnection.
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
+import { msg } from "../support/messages";
+
+const titles = (page: Page) => page.getByTestId("table-rows").locator(".title-cell a").allTextContents();
+const nav = (page: Page, key: string) => page.getByRole("navigation").getByRole("link", { name: msg("en", key) }).click();
+
+async function addContact(page: Page, name: string) {
+  await page.getByLabel(msg("en", "field-name"), { exact: true }).fill(name);
+  await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
+  await expect(page.getByTestId("contact-table")).toContainText(name);
+}
+
+/** A second browser profile: its own IndexedDB, as a colleague's machine would have. */
+async function colleague(browser: Browser, baseURL: string, errors: string[]): Promise<[BrowserContext, Page]> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  watchConsole(page, errors);
+  await page.clock.setFixedTime(FIXED_NOW);
+  return [context, page];
+}
+
+async function invite(page: Page): Promise<string> {
+  await nav(page, "nav-settings");
+  await page.getByTestId("invite").click();
+  const link = page.getByTestId("invite-link");
+  await expect(link).toHaveValue(/\/join#join=/);
+  return link.inputValue();
+}
+
+test("an invited colleague gets the workspace and both see each other's changes, also after going offline", async ({ page, browser, baseURL, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ann Lee");
+  const link = await invite(page);
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  // The secret is in the fragment, which browsers never send to a server.
+  expect(new URL(link).hash).toMatch(/^#join=[0-9a-z]{26}\.0\.[A-Za-z0-9_-]{43}$/);
+
+  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
+  await page2.goto(link.replace(new URL(link).origin, ""));
+  await appReady(page2);
+  await page2.getByTestId("join-workspace").click();
+  await expect(page2.getByTestId("contact-table")).toContainText("Ann Lee");
+
+  // Both directions, live.
+  await addContact(page2, "Bob Stone");
+  await nav(page, "nav-contacts");
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone"]);
+  await addContact(page, "Cy Park");
+  await expect.poll(() => titles(page2)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+
+  // Offline: the change waits (and survives a reload), then goes out on reconnection. The
+  // service worker serves the app offline once it is installed.
+  await page2.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await other.setOffline(true);
+  await addContact(page2, "Dee Offline");
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-pending")).toBeVisible();
+  await page2.reload();
+  await appReady(page2);
+  await nav(page2, "nav-contacts");
+  await expect.poll(() => titles(page2)).toContain("Dee Offline");
+  await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+  await other.setOffline(false);
+  await expect.poll(() => titles(page), { timeout: 30_000 }).toEqual(["Ann Lee", "Bob Stone", "Cy Park", "Dee Offline"]);
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"), { timeout: 30_000 });
+  await other.close();
+});
+
+test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {
+  await page.goto("/join#join=not-a-workspace");
+  await appReady(page);
+  await expect(page.getByRole("alert")).toContainText("cannot be used");
+  await expect(page.getByTestId("join-workspace")).toBeDisabled();
+});
