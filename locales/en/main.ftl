@@ -82,6 +82,7 @@ sync-offline = Offline: changes wait on this device and go out when the relay ca
 sync-connecting = Connecting to the relay…
 sync-syncing = Syncing with the relay…
 sync-synced = Up to date with the relay.
+sync-elsewhere = Syncing through another tab of this browser.
 sync-pending = { $count ->
     [one] { $count } change waiting to go out
    *[other] { $count } changes waiting to go out

@@ -80,6 +80,7 @@ sync-offline = آفلاین: تغییرات روی این دستگاه می‌م
 sync-connecting = در حال اتصال به رله…
 sync-syncing = در حال همگام‌سازی با رله…
 sync-synced = با رله هم‌گام است.
+sync-elsewhere = همگام‌سازی از راه زبانهٔ دیگری از همین مرورگر انجام می‌شود.
 sync-pending = { $count ->
     [one] { $count } تغییر در انتظار ارسال
    *[other] { $count } تغییر در انتظار ارسال

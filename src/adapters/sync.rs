@@ -44,6 +44,66 @@ pub struct SyncView {
     pub last_synced_ms: Option<i64>,
     /// The latest problem (a refused connection, a change that could not be decrypted).
     pub problem: Option<String>,
+    /// Another tab of this browser holds the connection; this one syncs through it.
+    pub elsewhere: bool,
+}
+
+impl SyncView {
+    pub fn elsewhere() -> SyncView {
+        SyncView {
+            connection: Connection::Offline,
+            pending: 0,
+            last_synced_ms: None,
+            problem: None,
+            elsewhere: true,
+        }
+    }
+}
+
+/// Gives up this tab's lead (see [`lead`]).
+pub struct Release(Option<js_sys::Function>);
+
+impl Release {
+    pub fn release(mut self) {
+        self.release_now();
+    }
+
+    fn release_now(&mut self) {
+        if let Some(resolve) = self.0.take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.release_now();
+    }
+}
+
+/// Runs `acquired` once this tab holds the Web Lock `name`: one tab per workspace talks to
+/// the relay, the others sync through it over the BroadcastChannel. Without Web Locks (old
+/// browsers) every tab leads.
+pub fn lead(name: &str, acquired: impl FnOnce(Release) + 'static) {
+    let navigator = window().navigator();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    let request = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
+    let Some(request) = request.filter(|_| !locks.is_undefined()) else {
+        acquired(Release(None));
+        return;
+    };
+    let mut acquired = Some(acquired);
+    // The lock is held until the promise returned here resolves, i.e. until `Release`.
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+        js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Some(f) = acquired.take() {
+                f(Release(Some(resolve)));
+            }
+        })
+    });
+    let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
 }
 
 /// Callbacks into the rest of the app.
@@ -64,6 +124,8 @@ pub struct SyncLink {
     hooks: Hooks,
     problem: RefCell<Option<String>>,
     stopped: Cell<bool>,
+    /// This tab's lead; given up when the link stops.
+    release: RefCell<Option<Release>>,
     /// Bumped per socket, so events of an old socket are ignored.
     generation: Cell<u32>,
 }
@@ -99,6 +161,7 @@ impl SyncLink {
         secret: WorkspaceSecret,
         saved: SavedState,
         hooks: Hooks,
+        release: Release,
     ) -> Rc<SyncLink> {
         let mut session = ClientSession::new(workspace, secret, random::<16>(), saved, now());
         session.subscribe(DOC);
@@ -109,6 +172,7 @@ impl SyncLink {
             hooks,
             problem: RefCell::new(None),
             stopped: Cell::new(false),
+            release: RefCell::new(Some(release)),
             generation: Cell::new(0),
         });
         link.connect();
@@ -136,6 +200,9 @@ impl SyncLink {
     /// Closes the connection for good (the workspace was closed or switched).
     pub fn stop(&self) {
         self.stopped.set(true);
+        if let Some(r) = self.release.borrow_mut().take() {
+            r.release();
+        }
         if let Some(s) = self.socket.borrow_mut().take() {
             let _ = s.close();
         }
@@ -266,6 +333,7 @@ impl SyncLink {
             pending: status.pending,
             last_synced_ms: status.last_synced_ms,
             problem: self.problem.borrow().clone(),
+            elsewhere: false,
         };
         if self.hooks.status.get_untracked().as_ref() != Some(&view) {
             self.hooks.status.set(Some(view));

@@ -215,6 +215,7 @@ messages! {
     SyncConnecting = "sync-connecting",
     SyncSyncing = "sync-syncing",
     SyncSynced = "sync-synced",
+    SyncElsewhere = "sync-elsewhere",
     SyncPending = "sync-pending",
     SyncLast = "sync-last",
     SyncProblem = "sync-problem",

@@ -34,6 +34,7 @@ pub fn SharingSetting() -> impl IntoView {
     let state = move || {
         session.sync.with(|s| match s {
             None => i18n.t(Msg::SyncNotShared),
+            Some(v) if v.elsewhere => i18n.t(Msg::SyncElsewhere),
             Some(v) => i18n.t(match v.connection {
                 Connection::Offline => Msg::SyncOffline,
                 Connection::Connecting => Msg::SyncConnecting,

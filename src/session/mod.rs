@@ -194,9 +194,14 @@ impl Session {
                 let Ok(bytes) = e.data().dyn_into::<Uint8Array>() else {
                     return;
                 };
-                let result = live.borrow_mut().ws.absorb(&bytes.to_vec());
+                let bytes = bytes.to_vec();
+                let result = live.borrow_mut().ws.absorb(&bytes);
                 match result {
-                    Ok(()) => self.version.update(|v| *v += 1),
+                    Ok(()) => {
+                        self.version.update(|v| *v += 1);
+                        // The leading tab sends other tabs' changes to the team.
+                        self.push_to_team(&live, &bytes);
+                    }
                     Err(err) => self.report(err),
                 }
             });

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::{Live, Session};
 use crate::adapters::now_ms;
-use crate::adapters::sync::{Hooks, SyncLink, local_id, relay_id};
+use crate::adapters::sync::{Hooks, Release, SyncLink, SyncView, lead, local_id, relay_id};
 use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
 
 fn secret_key(local: &str) -> String {
@@ -50,17 +50,50 @@ impl Session {
             self.sync.set(None);
             return Ok(());
         };
-        let saved = match db.get(store::META, &state_key(local)).await? {
-            Some(bytes) => SavedState::from_bytes(&bytes).unwrap_or_else(|e| {
-                // Lost cursors only mean downloading again; lost outbox entries are still in
-                // the document and go out with the next change's catch-up on the relay side.
+        self.lead_sync(live, local, secret, false);
+        Ok(())
+    }
+
+    /// Syncs through this tab once it leads for the workspace (until then another tab does).
+    /// `first_push` sends the whole document first: the workspace was just shared.
+    fn lead_sync(
+        self,
+        live: &Rc<RefCell<Live>>,
+        local: &str,
+        secret: WorkspaceSecret,
+        first_push: bool,
+    ) {
+        self.sync.set(Some(SyncView::elsewhere()));
+        let weak = Rc::downgrade(live);
+        let local = local.to_owned();
+        lead(&format!("hearth-sync-{local}"), move |release| {
+            wasm_bindgen_futures::spawn_local(async move {
+                // The workspace may have been closed while this tab waited.
+                let Some(live) = weak.upgrade() else { return };
+                let saved = self.saved_state(&local).await;
+                self.start_link(&live, &local, secret, saved, release);
+                if first_push {
+                    let everything = live.borrow_mut().ws.save();
+                    self.push_to_team(&live, &everything);
+                }
+            });
+        });
+    }
+
+    /// The session state the last leading tab saved (read when this tab takes the lead, so it
+    /// continues exactly where that one stopped).
+    async fn saved_state(self, local: &str) -> SavedState {
+        let Ok(db) = self.db() else {
+            return SavedState::default();
+        };
+        match db.get(store::META, &state_key(local)).await {
+            Ok(Some(bytes)) => SavedState::from_bytes(&bytes).unwrap_or_else(|e| {
+                // Lost cursors only mean downloading again.
                 self.report(format!("sync state could not be read ({e}); starting over"));
                 SavedState::default()
             }),
-            None => SavedState::default(),
-        };
-        self.start_link(live, local, secret, saved);
-        Ok(())
+            _ => SavedState::default(),
+        }
     }
 
     fn start_link(
@@ -69,6 +102,7 @@ impl Session {
         local: &str,
         secret: WorkspaceSecret,
         saved: SavedState,
+        release: Release,
     ) {
         let Some(workspace) = relay_id(local) else {
             self.report(format!("workspace {local} has an id the relay cannot use"));
@@ -109,6 +143,7 @@ impl Session {
                 save,
                 status: self.sync,
             },
+            release,
         );
         if let Some(old) = live.borrow_mut().sync.replace(link) {
             old.stop();
@@ -142,11 +177,7 @@ impl Session {
                 db.put(store::META, &secret_key(&local), &encode_secret(&secret))
                     .await?;
                 // The whole document goes out once, as the first change of the shared log.
-                let everything = live.borrow_mut().ws.save();
-                self.start_link(&live, &local, secret.clone(), SavedState::default());
-                if let Some(link) = live.borrow().sync.clone() {
-                    link.push(&everything);
-                }
+                self.lead_sync(&live, &local, secret.clone(), true);
                 secret
             }
         };

@@ -74,6 +74,37 @@ test("an invited colleague gets the workspace and both see each other's changes,
   await other.close();
 });
 
+test("tabs of one browser share one relay connection", async ({ page, context, browser, baseURL, consoleErrors }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Eve Tab");
+  const link = await invite(page);
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+
+  // A second tab of the same browser opens the same workspace: it syncs through the first.
+  const tab2 = await context.newPage();
+  watchConsole(tab2, consoleErrors);
+  const sockets: string[] = [];
+  tab2.on("websocket", (ws) => sockets.push(ws.url()));
+  await tab2.goto("/settings");
+  await appReady(tab2);
+  await expect(tab2.getByTestId("sync-state")).toHaveText(msg("en", "sync-elsewhere"));
+
+  const [other, colleaguePage] = await colleague(browser, baseURL!, consoleErrors);
+  await colleaguePage.goto(link.replace(new URL(link).origin, ""));
+  await appReady(colleaguePage);
+  await colleaguePage.getByTestId("join-workspace").click();
+  await expect(colleaguePage.getByTestId("contact-table")).toContainText("Eve Tab");
+
+  await nav(tab2, "nav-contacts");
+  await addContact(tab2, "Fay From Tab Two");
+  await expect.poll(() => titles(colleaguePage)).toEqual(["Eve Tab", "Fay From Tab Two"]);
+  await addContact(colleaguePage, "Gus Colleague");
+  await expect.poll(() => titles(tab2)).toEqual(["Eve Tab", "Fay From Tab Two", "Gus Colleague"]);
+  expect(sockets, "the second tab opens no connection of its own").toEqual([]);
+  await other.close();
+});
+
 test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {
   await page.goto("/join#join=not-a-workspace");
   await appReady(page);
