@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
+import { startRelay } from "../support/relay";
 
 const titles = (page: Page) => page.getByTestId("table-rows").locator(".title-cell a").allTextContents();
 const nav = (page: Page, key: string) => page.getByRole("navigation").getByRole("link", { name: msg("en", key) }).click();
@@ -103,6 +104,41 @@ test("tabs of one browser share one relay connection", async ({ page, context, b
   await expect.poll(() => titles(tab2)).toEqual(["Eve Tab", "Fay From Tab Two", "Gus Colleague"]);
   expect(sockets, "the second tab opens no connection of its own").toEqual([]);
   await other.close();
+});
+
+test("the relay is killed mid-sync and restarted: nothing acknowledged is lost and both converge", async ({ browser, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const first = await startRelay();
+  const port = Number(new URL(first.url).port);
+  const [a, pageA] = await colleague(browser, first.url, consoleErrors);
+  const [b, pageB] = await colleague(browser, first.url, consoleErrors);
+  let relay = first;
+  try {
+    await pageA.goto("/contacts");
+    await appReady(pageA);
+    await addContact(pageA, "Hal Before");
+    const link = await invite(pageA);
+    await expect(pageA.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+    await pageB.goto(link.replace(new URL(link).origin, ""));
+    await appReady(pageB);
+    await pageB.getByTestId("join-workspace").click();
+    await expect(pageB.getByTestId("contact-table")).toContainText("Hal Before");
+
+    // kill -9, then both keep working while it is down.
+    await first.kill();
+    await addContact(pageB, "Ida During");
+    await nav(pageA, "nav-contacts");
+    await addContact(pageA, "Jon During");
+    relay = await startRelay({ port, dataDir: first.dataDir });
+    const all = ["Hal Before", "Ida During", "Jon During"];
+    await expect.poll(() => titles(pageA), { timeout: 45_000 }).toEqual(all);
+    await expect.poll(() => titles(pageB), { timeout: 45_000 }).toEqual(all);
+  } finally {
+    await a.close();
+    await b.close();
+    await relay.stop();
+    await first.stop();
+  }
 });
 
 test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {

@@ -8,15 +8,20 @@ import { join } from "node:path";
 export interface Relay {
   url: string;
   distDir: string;
+  dataDir: string;
   stop(): Promise<void>;
+  /** `kill -9`: no chance to clean up. */
+  kill(): Promise<void>;
 }
 
 const RELAY_BIN = process.env.RELAY_BIN ?? join(__dirname, "../../../target/relay/crm-relay");
 export const DIST_DIR = process.env.DIST_DIR ?? join(__dirname, "../../../dist");
 
-/** `copyDist` serves a private copy of the built app, for tests that change it. */
-export async function startRelay(opts: { copyDist?: boolean } = {}): Promise<Relay> {
+/** `copyDist` serves a private copy of the built app, for tests that change it; `port` and
+ * `dataDir` restart a relay where an earlier one ran (the caller then owns the data dir). */
+export async function startRelay(opts: { copyDist?: boolean; port?: number; dataDir?: string } = {}): Promise<Relay> {
   const work = mkdtempSync(join(tmpdir(), "hearth-e2e-"));
+  const dataDir = opts.dataDir ?? join(work, "data");
   let distDir = DIST_DIR;
   if (opts.copyDist) {
     distDir = join(work, "dist");
@@ -24,7 +29,7 @@ export async function startRelay(opts: { copyDist?: boolean } = {}): Promise<Rel
   }
   const child = spawn(
     RELAY_BIN,
-    ["--host", "127.0.0.1", "--port", "0", "--data-dir", join(work, "data"), "--dist-dir", distDir],
+    ["--host", "127.0.0.1", "--port", String(opts.port ?? 0), "--data-dir", dataDir, "--dist-dir", distDir],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CRM_LOG: "warn" } },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -50,13 +55,20 @@ export async function startRelay(opts: { copyDist?: boolean } = {}): Promise<Rel
   return {
     url,
     distDir,
+    dataDir,
     stop: () => stopProcess(child).finally(() => rmSync(work, { recursive: true, force: true })),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.on("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
   };
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.pid === undefined) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
     const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
     child.on("exit", () => {
       clearTimeout(killer);
