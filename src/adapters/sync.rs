@@ -13,6 +13,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
+/// Log entries after which this device offers the relay a snapshot to replace them: a new
+/// colleague then downloads one document instead of every change since the start.
+const COMPACT_EVERY: u64 = 256;
+
 /// The one document a workspace has today (see ARCHITECTURE.md: one Automerge document).
 pub const DOC: &str = "main";
 
@@ -112,6 +116,8 @@ pub struct Hooks {
     pub apply: Box<dyn Fn(Vec<u8>)>,
     /// The session's state to persist (outbox and cursors), as bytes.
     pub save: Box<dyn Fn(Vec<u8>)>,
+    /// The whole document saved, for compacting the relay's log.
+    pub snapshot: Box<dyn Fn() -> Vec<u8>>,
     pub status: RwSignal<Option<SyncView>>,
 }
 
@@ -124,6 +130,8 @@ pub struct SyncLink {
     hooks: Hooks,
     problem: RefCell<Option<String>>,
     stopped: Cell<bool>,
+    /// The cursor at this device's last compaction.
+    compacted_at: Cell<u64>,
     /// This tab's lead; given up when the link stops.
     release: RefCell<Option<Release>>,
     /// Bumped per socket, so events of an old socket are ignored.
@@ -173,6 +181,7 @@ impl SyncLink {
             problem: RefCell::new(None),
             stopped: Cell::new(false),
             release: RefCell::new(Some(release)),
+            compacted_at: Cell::new(0),
             generation: Cell::new(0),
         });
         link.connect();
@@ -323,7 +332,27 @@ impl SyncLink {
         if save {
             (self.hooks.save)(self.session.borrow().saved().to_bytes());
         }
+        self.maybe_compact();
         self.publish();
+    }
+
+    fn maybe_compact(self: &Rc<Self>) {
+        let cursor = self.session.borrow().cursor(DOC);
+        if cursor < self.compacted_at.get() + COMPACT_EVERY
+            || !self.session.borrow().can_compact(DOC)
+        {
+            return;
+        }
+        let snapshot = (self.hooks.snapshot)();
+        self.session
+            .borrow_mut()
+            .compact(DOC, &snapshot, random::<24>());
+        self.compacted_at.set(cursor);
+        while let Some(bytes) = self.session.borrow_mut().poll_transmit() {
+            if let Some(s) = self.socket.borrow().as_ref() {
+                let _ = s.send_with_u8_array(&bytes);
+            }
+        }
     }
 
     fn publish(&self) {

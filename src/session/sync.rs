@@ -134,6 +134,12 @@ impl Session {
                 }
             });
         });
+        let weak = Rc::downgrade(live);
+        let snapshot = Box::new(move || {
+            weak.upgrade()
+                .map(|live| live.borrow_mut().ws.save())
+                .unwrap_or_default()
+        });
         let link = SyncLink::start(
             workspace,
             secret,
@@ -141,6 +147,7 @@ impl Session {
             Hooks {
                 apply,
                 save,
+                snapshot,
                 status: self.sync,
             },
             release,
