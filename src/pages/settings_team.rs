@@ -10,8 +10,8 @@ use crate::adapters::workspace_store::random_bytes;
 use crate::components::field::TextField;
 use crate::components::field_editor::{FieldEditor, Target};
 use crate::components::toast::use_toasts;
-use crate::i18n::{Msg, command_error, use_i18n};
-use crate::session::use_session;
+use crate::i18n::{I18n, Msg, command_error, use_i18n};
+use crate::session::{Session, use_session};
 
 /// The live records of `kind` as (id, title), by title.
 fn titled(kind: Kind) -> Memo<Vec<(Id, String)>> {
@@ -35,6 +35,32 @@ fn titled(kind: Kind) -> Memo<Vec<(Id, String)>> {
 fn Edit(kind: Kind, id: Id, field: &'static str) -> impl IntoView {
     kind.field(field)
         .map(|spec| view! { <FieldEditor kind=kind id=id target=Target::Field(spec) /> })
+}
+
+/// Creates a settings record with a fresh id. Ok clears the form's error; a refusal shows its
+/// reason there and keeps what was typed. Returns whether it was created.
+fn create(
+    (session, i18n): (Session, I18n),
+    kind: Kind,
+    fields: Vec<(String, FieldValue)>,
+    error: RwSignal<Option<String>>,
+) -> bool {
+    let cmd = Command::Create {
+        kind,
+        id: Id::from_bytes(random_bytes()),
+        fields,
+        custom: vec![],
+    };
+    match session.apply(cmd) {
+        Ok(()) => {
+            error.set(None);
+            true
+        }
+        Err(e) => {
+            error.set(Some(command_error(i18n.locale_untracked(), &e)));
+            false
+        }
+    }
 }
 
 /// Moves a settings record to the trash, with Undo in the toast.
@@ -81,21 +107,12 @@ pub fn TeamSetting() -> impl IntoView {
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let cmd = Command::Create {
-            kind: Kind::Member,
-            id: Id::from_bytes(random_bytes()),
-            fields: vec![
-                ("name".into(), FieldValue::text(name.get_untracked())),
-                ("color".into(), FieldValue::text(color.get_untracked())),
-            ],
-            custom: vec![],
-        };
-        match session.apply(cmd) {
-            Ok(()) => {
-                name.set(String::new());
-                error.set(None);
-            }
-            Err(e) => error.set(Some(command_error(i18n.locale_untracked(), &e))),
+        let fields = vec![
+            ("name".into(), FieldValue::text(name.get_untracked())),
+            ("color".into(), FieldValue::text(color.get_untracked())),
+        ];
+        if create((session, i18n), Kind::Member, fields, error) {
+            name.set(String::new());
         }
     };
     view! {
@@ -176,18 +193,9 @@ pub fn TerritoriesSetting() -> impl IntoView {
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let cmd = Command::Create {
-            kind: Kind::Territory,
-            id: Id::from_bytes(random_bytes()),
-            fields: vec![("name".into(), FieldValue::text(name.get_untracked()))],
-            custom: vec![],
-        };
-        match session.apply(cmd) {
-            Ok(()) => {
-                name.set(String::new());
-                error.set(None);
-            }
-            Err(e) => error.set(Some(command_error(i18n.locale_untracked(), &e))),
+        let fields = vec![("name".into(), FieldValue::text(name.get_untracked()))];
+        if create((session, i18n), Kind::Territory, fields, error) {
+            name.set(String::new());
         }
     };
     view! {
@@ -272,19 +280,9 @@ pub fn CustomFieldsSetting() -> impl IntoView {
         if matches!(ty.as_str(), "select" | "multi_select") {
             fields.push(("options".into(), FieldValue::text(options.get_untracked())));
         }
-        let cmd = Command::Create {
-            kind: Kind::CustomField,
-            id: Id::from_bytes(random_bytes()),
-            fields,
-            custom: vec![],
-        };
-        match session.apply(cmd) {
-            Ok(()) => {
-                label.set(String::new());
-                options.set(String::new());
-                error.set(None);
-            }
-            Err(e) => error.set(Some(command_error(i18n.locale_untracked(), &e))),
+        if create((session, i18n), Kind::CustomField, fields, error) {
+            label.set(String::new());
+            options.set(String::new());
         }
     };
     view! {
