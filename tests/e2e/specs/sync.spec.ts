@@ -141,6 +141,32 @@ test("the relay is killed mid-sync and restarted: nothing acknowledged is lost a
   }
 });
 
+test("three browsers edit at once and converge", async ({ page, browser, baseURL, consoleErrors }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Kim Shared");
+  const link = await invite(page);
+  const path = link.replace(new URL(link).origin, "");
+  const others: [BrowserContext, Page][] = [];
+  for (let i = 0; i < 2; i++) {
+    const [context, p] = await colleague(browser, baseURL!, consoleErrors);
+    await p.goto(path);
+    await appReady(p);
+    await p.getByTestId("join-workspace").click();
+    await expect(p.getByTestId("contact-table")).toContainText("Kim Shared");
+    others.push([context, p]);
+  }
+  await nav(page, "nav-contacts");
+  const pages = [page, ...others.map(([, p]) => p)];
+  // Each adds a contact without waiting for the others.
+  await Promise.all(pages.map((p, i) => addContact(p, `Concurrent ${i + 1}`)));
+  const expected = ["Concurrent 1", "Concurrent 2", "Concurrent 3", "Kim Shared"];
+  for (const p of pages) {
+    await expect.poll(() => titles(p), { timeout: 30_000 }).toEqual(expected);
+  }
+  for (const [context] of others) await context.close();
+});
+
 test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {
   await page.goto("/join#join=not-a-workspace");
   await appReady(page);
