@@ -4,6 +4,7 @@
 //! or a test), so every function here is deterministic and runs natively in fast tests.
 
 pub mod agenda;
+pub mod analytics;
 mod backlinks;
 pub mod board;
 pub mod command;
