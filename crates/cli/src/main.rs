@@ -5,6 +5,7 @@
 //!   crm list deals workspace.json --search acme      those matching a search
 //!   crm export workspace.automerge --json -o out.json
 //!   crm export workspace.json --automerge -o out.automerge
+//!   crm report workspace.automerge --from 2026-01-01 --to 2027-01-01   analytics as JSON
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,17 @@ enum Cmd {
         /// Include records in the trash.
         #[arg(long)]
         trashed: bool,
+    },
+    /// Prints the analytics figures as JSON: open deals by stage, win rate over the period, and
+    /// RFM scores and segments of the customers who bought in it.
+    Report {
+        file: PathBuf,
+        /// First day of the period (UTC, YYYY-MM-DD); default: a year before `--to`.
+        #[arg(long)]
+        from: Option<String>,
+        /// Day after the period (UTC, YYYY-MM-DD); default: tomorrow.
+        #[arg(long)]
+        to: Option<String>,
     },
     /// Writes the whole workspace as JSON (documented schema) or as an Automerge file.
     Export {
@@ -96,6 +108,102 @@ fn open(path: &Path) -> anyhow::Result<Workspace> {
         Workspace::load(&bytes, actor())
     };
     ws.with_context(|| format!("{} is not a Hearth workspace", path.display()))
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` day.
+fn day(text: &str) -> anyhow::Result<Timestamp> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let bad = || anyhow::anyhow!("{text:?} is not a day: write it as YYYY-MM-DD");
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Ok(Timestamp(
+        crm_core::pipeline::days_from_civil(y, m, d) * DAY_MS,
+    ))
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Amounts per currency as `{"EUR": "1200.00"}`.
+fn money_json(per: &std::collections::BTreeMap<crm_core::Currency, i64>) -> serde_json::Value {
+    per.iter()
+        .map(|(c, minor)| {
+            (
+                c.code().to_owned(),
+                serde_json::Value::String(crm_core::Money::new(*minor, *c).to_string()),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn report(
+    ws: &Workspace,
+    period: crm_core::analytics::Period,
+    now: Timestamp,
+) -> serde_json::Value {
+    use crm_core::analytics::{PipelineCut, RfmParams, pipeline, rfm};
+    use serde_json::json;
+    let title = |kind: Kind, id: crm_core::Id| {
+        ws.get(kind, id)
+            .map(|r| r.title().to_owned())
+            .unwrap_or_default()
+    };
+    let cut = PipelineCut::new(period);
+    let pipelines: Vec<_> = pipeline::open_by_stage(ws, &cut)
+        .into_iter()
+        .map(|p| {
+            json!({
+                "pipeline": title(Kind::Pipeline, p.pipeline),
+                "stages": p.stages.iter().map(|s| json!({
+                    "stage": s.stage.name,
+                    "open_deals": s.open.deals.len(),
+                    "value": money_json(&s.open.value),
+                    "weighted": money_json(&s.open.weighted),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let win = pipeline::win_rate(ws, &cut);
+    let customers = rfm(
+        ws,
+        &RfmParams {
+            window: period,
+            now,
+            currency: None,
+        },
+    );
+    json!({
+        "period": { "from": period.from.0, "to": period.to.0 },
+        "open_deals_by_stage": pipelines,
+        "win_rate": {
+            "won": win.won.len(),
+            "lost": win.lost.len(),
+            "by_count": win.by_count.value(),
+            "won_value": money_json(&win.won_value),
+            "lost_value": money_json(&win.lost_value),
+        },
+        "rfm": {
+            "currency": customers.currency.code(),
+            "customers": customers.customers.iter().map(|c| json!({
+                "company": title(Kind::Company, c.company),
+                "id": c.company.to_string(),
+                "recency_days": c.recency_days,
+                "frequency": c.frequency,
+                "monetary": crm_core::Money::new(c.monetary, customers.currency).to_string(),
+                "r": c.r, "f": c.f, "m": c.m,
+                "segment": c.segment.key(),
+            })).collect::<Vec<_>>(),
+        },
+    })
 }
 
 fn write_out(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
@@ -157,6 +265,25 @@ fn main() -> anyhow::Result<()> {
                 })
                 .collect();
             let mut text = serde_json::to_string_pretty(&shown)?;
+            text.push('\n');
+            write_out(None, text.as_bytes())
+        }
+        Cmd::Report { file, from, to } => {
+            let now = now();
+            let to = match to {
+                Some(t) => day(&t)?,
+                None => Timestamp((now.0.div_euclid(DAY_MS) + 1) * DAY_MS),
+            };
+            let from = match from {
+                Some(f) => day(&f)?,
+                None => Timestamp(to.0 - 365 * DAY_MS),
+            };
+            if from >= to {
+                bail!("the period is empty: --from must be before --to");
+            }
+            let ws = open(&file)?;
+            let period = crm_core::analytics::Period::new(from, to);
+            let mut text = serde_json::to_string_pretty(&report(&ws, period, now))?;
             text.push('\n');
             write_out(None, text.as_bytes())
         }

@@ -135,3 +135,104 @@ fn bad_input_gets_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
+
+#[test]
+fn reports_the_analytics_of_a_period_as_json() {
+    use crm_core::pipeline::{Stage, stages_value};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::new([3; 16]);
+    // 2026-03-01 and 2026-06-01, UTC.
+    let (march, june) = (1_772_323_200_000, 1_780_272_000_000);
+    let ctx = |t: i64| Ctx {
+        now: Timestamp(t),
+        by: None,
+    };
+    let id = |n: u8| Id::from_bytes([n; 16]);
+    let create = |kind: Kind, n: u8, fields: Vec<(&str, FieldValue)>| Cmd::Create {
+        kind,
+        id: id(n),
+        fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        custom: vec![],
+    };
+    let stages = [
+        Stage::new("lead", "Lead", 20, 0),
+        Stage::new("offer", "Offer", 60, 1),
+    ];
+    let eur = |minor| FieldValue::Money(crm_core::Money::new(minor, "EUR".parse().unwrap()));
+    for cmd in [
+        create(
+            Kind::Pipeline,
+            1,
+            vec![
+                ("name", FieldValue::text("Sales")),
+                ("stages", stages_value(&stages)),
+            ],
+        ),
+        create(
+            Kind::Company,
+            2,
+            vec![
+                ("name", FieldValue::text("Acme")),
+                ("kind", FieldValue::text("customer")),
+            ],
+        ),
+        create(
+            Kind::Deal,
+            3,
+            vec![
+                ("title", FieldValue::text("Won one")),
+                ("pipeline", FieldValue::Ref(id(1))),
+                ("stage", FieldValue::text("offer")),
+                ("value", eur(120_000)),
+                ("company", FieldValue::Ref(id(2))),
+            ],
+        ),
+        create(
+            Kind::Deal,
+            4,
+            vec![
+                ("title", FieldValue::text("Open one")),
+                ("pipeline", FieldValue::Ref(id(1))),
+                ("stage", FieldValue::text("lead")),
+                ("value", eur(50_000)),
+            ],
+        ),
+    ] {
+        ws.apply(cmd, &ctx(march)).unwrap();
+    }
+    ws.apply(Cmd::Win { deal: id(3) }, &ctx(june)).unwrap();
+    let file = tmp.path().join("sales.automerge");
+    std::fs::write(&file, ws.save()).unwrap();
+
+    let out = crm(&[
+        "report",
+        file.to_str().unwrap(),
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2027-01-01",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Open: only "Open one" in Lead, EUR 500.00 weighted at 20 % = EUR 100.00.
+    let stages = &r["open_deals_by_stage"][0]["stages"];
+    assert_eq!(stages[0]["stage"], "Lead");
+    assert_eq!(stages[0]["open_deals"], 1);
+    assert_eq!(stages[0]["value"]["EUR"], "EUR 500.00");
+    assert_eq!(stages[0]["weighted"]["EUR"], "EUR 100.00");
+    assert_eq!(stages[1]["open_deals"], 0);
+    // One deal closed in the period, won: 1 of 1.
+    assert_eq!(r["win_rate"]["won"], 1);
+    assert_eq!(r["win_rate"]["by_count"], 1.0);
+    // Acme is the one customer.
+    assert_eq!(r["rfm"]["customers"][0]["company"], "Acme");
+    assert_eq!(r["rfm"]["customers"][0]["frequency"], 1);
+
+    let out = crm(&["report", file.to_str().unwrap(), "--from", "2026-13-01"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a day"));
+}
