@@ -455,3 +455,26 @@ choice-multi_select = Several choices
 choice-checkbox = Checkbox
 choice-url = Web address
 choice-phone = Phone
+
+## Dashboard
+show-chart = Show as a chart
+show-table = Show as a table
+dash-pipeline = Pipeline
+dash-no-pipeline = No pipeline yet: create one on the Deals page.
+dash-pipeline-chart = Open deals by stage (count · weighted value)
+dash-win-rate = Win rate, last 12 months
+dash-won-lost = { $won } won · { $lost } lost
+dash-rfm = Customers by recency and frequency
+dash-rfm-hint = Rows: how recently a customer bought (5 most recent); columns: how often (5 most often); darker: more spent. Choose a cell to list its customers.
+dash-recency-frequency = Recency \ frequency
+segment-champions = Champions
+segment-loyal = Loyal
+segment-potential_loyalist = Potential loyalists
+segment-new = New customers
+segment-promising = Promising
+segment-needs_attention = Need attention
+segment-about_to_sleep = About to sleep
+segment-at_risk = At risk
+segment-cant_lose_them = Can't lose them
+segment-hibernating = Hibernating
+segment-lost = Lost

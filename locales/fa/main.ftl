@@ -445,3 +445,26 @@ choice-multi_select = چندگزینه‌ای
 choice-checkbox = چک‌باکس
 choice-url = نشانی وب
 choice-phone = تلفن
+
+## Dashboard
+show-chart = نمایش به‌صورت نمودار
+show-table = نمایش به‌صورت جدول
+dash-pipeline = قیف فروش
+dash-no-pipeline = هنوز قیف فروشی نیست: در صفحهٔ معامله‌ها یکی بسازید.
+dash-pipeline-chart = معامله‌های باز به تفکیک مرحله (تعداد · ارزش وزنی)
+dash-win-rate = نرخ موفقیت، ۱۲ ماه گذشته
+dash-won-lost = { $won } برنده · { $lost } بازنده
+dash-rfm = مشتریان بر پایهٔ تازگی و تکرار خرید
+dash-rfm-hint = سطرها: تازگی آخرین خرید (۵ تازه‌ترین)؛ ستون‌ها: تکرار خرید (۵ بیشترین)؛ پررنگ‌تر: خرج بیشتر. با انتخاب یک خانه مشتریانش فهرست می‌شوند.
+dash-recency-frequency = تازگی \ تکرار
+segment-champions = قهرمانان
+segment-loyal = وفاداران
+segment-potential_loyalist = وفاداران بالقوه
+segment-new = مشتریان تازه
+segment-promising = امیدوارکننده
+segment-needs_attention = نیازمند توجه
+segment-about_to_sleep = در آستانهٔ خواب
+segment-at_risk = در خطر
+segment-cant_lose_them = نباید از دستشان داد
+segment-hibernating = خفته
+segment-lost = از دست رفته

@@ -476,3 +476,26 @@ choice-multi_select = Несколько вариантов
 choice-checkbox = Флажок
 choice-url = Веб-адрес
 choice-phone = Телефон
+
+## Dashboard
+show-chart = Показать диаграммой
+show-table = Показать таблицей
+dash-pipeline = Воронка
+dash-no-pipeline = Воронки пока нет: создайте её на странице «Сделки».
+dash-pipeline-chart = Открытые сделки по этапам (число · взвешенная сумма)
+dash-win-rate = Доля выигранных, последние 12 месяцев
+dash-won-lost = выиграно { $won } · проиграно { $lost }
+dash-rfm = Клиенты по давности и частоте покупок
+dash-rfm-hint = Строки: давность последней покупки (5 — самые недавние); столбцы: частота (5 — самые частые); темнее — больше потрачено. Выберите ячейку, чтобы увидеть её клиентов.
+dash-recency-frequency = Давность \ частота
+segment-champions = Чемпионы
+segment-loyal = Лояльные
+segment-potential_loyalist = Потенциально лояльные
+segment-new = Новые клиенты
+segment-promising = Перспективные
+segment-needs_attention = Требуют внимания
+segment-about_to_sleep = Засыпающие
+segment-at_risk = Под угрозой
+segment-cant_lose_them = Нельзя потерять
+segment-hibernating = Спящие
+segment-lost = Потерянные

@@ -1,5 +1,6 @@
 //! Reusable view pieces. They render state and forward user intent; no business logic here.
 
+pub mod chart;
 pub mod field;
 pub mod field_editor;
 pub mod icons;

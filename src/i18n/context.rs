@@ -46,6 +46,11 @@ impl I18n {
         super::t_key(self.locale.get(), "choice", value)
     }
 
+    /// An RFM segment's name (`segment-<key>`).
+    pub(crate) fn segment(&self, key: &str) -> String {
+        super::t_key(self.locale.get(), "segment", key)
+    }
+
     /// A count with its plural form, e.g. `Msg::DealsCount`.
     pub(crate) fn count(&self, msg: Msg, n: usize) -> String {
         super::t_count(self.locale.get(), msg, "count", n as f64)

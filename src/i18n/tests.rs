@@ -22,7 +22,10 @@ fn every_locale_has_exactly_the_keys_the_code_uses() {
     for locale in Locale::ALL {
         let defined: BTreeSet<String> = key_set(locale)
             .into_iter()
-            .filter(|k| !k.starts_with("field-") && !k.starts_with("choice-") || code.contains(k))
+            .filter(|k| {
+                !k.starts_with("field-") && !k.starts_with("choice-") && !k.starts_with("segment-")
+                    || code.contains(k)
+            })
             .collect();
         let missing: Vec<_> = code.difference(&defined).collect();
         let unused: Vec<_> = defined.difference(&code).collect();
@@ -124,7 +127,8 @@ fn a_missing_key_falls_back_to_english_then_to_itself() {
     );
 }
 
-/// Keys built from the schema (`t_key`): every field of every kind has a label and every
+/// Keys built from the schema (`t_key`): every field of every kind has a label, every RFM
+/// segment a name, and every
 /// choice value (but sizes like `1-10`, shown as they are) a translation, in every locale;
 /// and no such key is left over from a field that no longer exists.
 #[test]
@@ -146,10 +150,17 @@ fn every_schema_field_and_choice_has_a_label() {
     ] {
         wanted.extend(list.iter().map(|c| format!("choice-{c}")));
     }
+    wanted.extend(
+        crm_core::analytics::Segment::ALL
+            .iter()
+            .map(|s| format!("segment-{}", s.key())),
+    );
     for locale in Locale::ALL {
         let defined: BTreeSet<String> = key_set(locale)
             .into_iter()
-            .filter(|k| k.starts_with("field-") || k.starts_with("choice-"))
+            .filter(|k| {
+                k.starts_with("field-") || k.starts_with("choice-") || k.starts_with("segment-")
+            })
             .collect();
         let missing: Vec<_> = wanted.difference(&defined).collect();
         assert!(missing.is_empty(), "{}: missing {missing:?}", locale.tag());

@@ -416,3 +416,48 @@ test("teammates get territories that lists filter by, and custom fields are defi
   await page.getByTestId("toasts").getByRole("button", { name: msg("en", "undo") }).click();
   await expect(page.getByTestId("custom-fields")).toContainText("Tier");
 });
+
+test("the dashboard shows the pipeline, the win rate and customers by RFM, each leading to its records", async ({ page }) => {
+  await page.goto("/companies");
+  await appReady(page);
+  await addCompany(page, "Acme GmbH");
+  await createPipeline(page);
+  await addDeal(page, "Big order", "1200");
+  await addDeal(page, "Lost cause", "300");
+  await addDeal(page, "Open one", "500");
+
+  await page.getByRole("link", { name: "Big order" }).click();
+  const company = page.locator('.fields-card [data-field="company"] .field-value');
+  await edit(company);
+  await page.keyboard.type("acme");
+  await page.keyboard.press("Enter");
+  await expect(company).toHaveText("Acme GmbH");
+  await page.getByTestId("win-deal").click();
+  await expect(page.getByTestId("deal-actions")).toContainText(msg("en", "choice-won"));
+  await nav(page, "nav-deals");
+  await page.getByRole("link", { name: "Lost cause" }).click();
+  await page.getByTestId("lose-deal").click();
+  await page.getByTestId("lost-reason").fill("Budget cut");
+  await page.getByRole("button", { name: msg("en", "confirm-lost") }).click();
+  await expect(page.getByTestId("deal-actions")).toContainText(msg("en", "choice-lost"));
+
+  await nav(page, "nav-dashboard");
+  // One won, one lost: 50 %.
+  await expect.poll(() => visible(page.getByTestId("win-rate"))).toBe("50 %");
+  // Open: "Open one" in Lead (10 %): €500.00 weighted to €50.00.
+  const chart = page.getByTestId("pipeline-chart");
+  await expect(chart.getByRole("img")).toBeVisible();
+  await chart.getByRole("button", { name: msg("en", "show-table") }).click();
+  const lead = chart.getByRole("row").filter({ hasText: "Lead" });
+  await expect.poll(() => visible(lead)).toContain("1 · €50.00");
+  await lead.getByRole("link", { name: "Lead" }).click();
+  await expect(page.locator("main h1")).toHaveText(msg("en", "nav-deals"));
+
+  // The only customer scores 1 on recency and frequency (ties score alike): its cell lists it.
+  await nav(page, "nav-dashboard");
+  await page.locator('[data-cell="11"]').click();
+  await expect(page.getByTestId("rfm-customers")).toContainText("Acme GmbH");
+  await page.screenshot({ path: join(ARTIFACTS, "en-desktop-dashboard.png"), fullPage: true });
+  await page.getByTestId("rfm-customers").getByRole("link", { name: "Acme GmbH" }).click();
+  await expect(page.locator("h1")).toHaveText("Acme GmbH");
+});
