@@ -6,6 +6,8 @@
 //!   crm export workspace.automerge --json -o out.json
 //!   crm export workspace.json --automerge -o out.automerge
 //!   crm report workspace.automerge --from 2026-01-01 --to 2027-01-01   analytics as JSON
+//!   crm import workspace.automerge contacts people.csv    CSV or vCard rows into the file
+//!   crm list contacts workspace.automerge --csv           a list as CSV
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,27 @@ enum Cmd {
         /// Include records in the trash.
         #[arg(long)]
         trashed: bool,
+        /// CSV (the list's columns) instead of JSON.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Imports a CSV or vCard file into the workspace file (written back in place, or to
+    /// `--output`). Columns are mapped from their headers (English, Persian, Russian, or the
+    /// exports of HubSpot, Pipedrive, Google Contacts and Outlook); rows duplicating a record
+    /// are skipped unless `--duplicates merge|create`. Refused rows are listed with their line
+    /// and reason, and written as CSV to `--rejected` to fix and import again.
+    Import {
+        file: PathBuf,
+        /// contacts, companies or deals.
+        kind: String,
+        /// A .csv or .vcf file.
+        data: PathBuf,
+        #[arg(long, default_value = "skip")]
+        duplicates: String,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        rejected: Option<PathBuf>,
     },
     /// Prints the analytics figures as JSON: open deals by stage, win rate over the period, and
     /// RFM scores and segments of the customers who bought in it.
@@ -206,6 +229,87 @@ fn report(
     })
 }
 
+fn kind_of(name: &str) -> anyhow::Result<Kind> {
+    Kind::from_collection(name).ok_or_else(|| {
+        let known: Vec<&str> = Kind::ALL.iter().map(|k| k.collection()).collect();
+        anyhow::anyhow!(
+            "unknown record kind {name:?}: use one of {}",
+            known.join(", ")
+        )
+    })
+}
+
+fn import(
+    file: &Path,
+    kind: &str,
+    data: &Path,
+    duplicates: &str,
+    output: Option<&Path>,
+    rejected: Option<&Path>,
+) -> anyhow::Result<()> {
+    use crm_core::import::{Choice, Choices, CsvOptions, read_csv, read_vcards};
+    let kind = kind_of(kind)?;
+    let choice = match duplicates {
+        "skip" => Choice::Skip,
+        "merge" => Choice::Merge,
+        "create" => Choice::Create,
+        other => bail!("--duplicates {other:?}: use skip, merge or create"),
+    };
+    let mut ws = open(file)?;
+    let bytes = std::fs::read(data).with_context(|| format!("cannot read {}", data.display()))?;
+    let is_vcard = data
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("vcf") || e.eq_ignore_ascii_case("vcard"));
+    let table = if is_vcard {
+        read_vcards(&bytes, None)
+    } else {
+        read_csv(&bytes, &CsvOptions::default())
+    };
+    for p in &table.problems {
+        eprintln!("{}: {p:?}", data.display());
+    }
+    let mapping = crm_core::import::guess_mapping(&table.headers, kind, &ws);
+    let options = crm_core::ImportOptions::new(ws.default_currency());
+    let mut builder = crm_core::PlanBuilder::new(&ws, &mapping, options).with_context(|| {
+        format!(
+            "{} cannot be imported as {}",
+            data.display(),
+            kind.collection()
+        )
+    })?;
+    builder.push(&table.rows);
+    let draft = builder.finish();
+    for r in draft.rejected() {
+        eprintln!("line {}: {}", r.line, r.reason);
+    }
+    if let Some(path) = rejected {
+        let csv = draft.rejected_csv("error", |e| e.to_string());
+        std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let plan = draft.plan(&ws, &Choices::all(choice), actor);
+    let ctx = Ctx {
+        now: now(),
+        by: None,
+    };
+    plan.apply(&mut ws, &ctx)
+        .map_err(|e| anyhow::anyhow!("nothing was imported: {e}"))?;
+    let out = output.unwrap_or(file);
+    std::fs::write(out, ws.save()).with_context(|| format!("cannot write {}", out.display()))?;
+    let s = plan.summary;
+    println!(
+        "{} rows: {} created, {} merged, {} skipped as duplicates, {} refused; {} companies and {} contacts created -> {}",
+        s.rows,
+        s.created,
+        s.merged,
+        s.skipped,
+        s.rejected,
+        s.companies_created,
+        s.contacts_created,
+        out.display()
+    );
+    Ok(())
+}
+
 fn write_out(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(p) => {
@@ -226,15 +330,20 @@ fn main() -> anyhow::Result<()> {
             file,
             search,
             trashed,
+            csv,
         } => {
-            let Some(kind) = Kind::from_collection(&kind) else {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.collection()).collect();
-                bail!(
-                    "unknown record kind {kind:?}: use one of {}",
-                    known.join(", ")
-                );
-            };
+            let kind = kind_of(&kind)?;
             let ws = open(&file)?;
+            if csv {
+                let query = crm_core::Query {
+                    search,
+                    trashed,
+                    ..crm_core::Query::new(kind)
+                };
+                let columns = crm_core::import::default_columns(&ws, kind);
+                let text = crm_core::import::export_csv(&ws, &query, &columns);
+                return write_out(None, text.as_bytes());
+            }
             let export: serde_json::Value = serde_json::from_str(&ws.export_json())?;
             // The list query's search covers the trash too, when asked for.
             let hits: Option<std::collections::BTreeSet<String>> = search.map(|q| {
@@ -287,6 +396,21 @@ fn main() -> anyhow::Result<()> {
             text.push('\n');
             write_out(None, text.as_bytes())
         }
+        Cmd::Import {
+            file,
+            kind,
+            data,
+            duplicates,
+            output,
+            rejected,
+        } => import(
+            &file,
+            &kind,
+            &data,
+            &duplicates,
+            output.as_deref(),
+            rejected.as_deref(),
+        ),
         Cmd::Export {
             file,
             json,

@@ -236,3 +236,73 @@ fn reports_the_analytics_of_a_period_as_json() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a day"));
 }
+
+#[test]
+fn imports_a_csv_into_the_file_and_lists_as_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = workspace_file(tmp.path());
+    let f = file.to_str().unwrap();
+    let csv = tmp.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "Name,Email,Company\nCara Diaz,cara@example.com,Acme\nAnn Lee,ann@example.com,\nDan Bad,not-an-email,\n",
+    )
+    .unwrap();
+    let rejected = tmp.path().join("rejected.csv");
+    let out = crm(&[
+        "import",
+        f,
+        "contacts",
+        csv.to_str().unwrap(),
+        "--rejected",
+        rejected.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    // Cara is new (with her company), Ann duplicates the existing contact, Dan is refused.
+    assert!(
+        said.contains("1 created") && said.contains("1 skipped") && said.contains("1 refused"),
+        "{said}"
+    );
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(errors.contains("line 4"), "{errors}");
+    assert!(
+        std::fs::read_to_string(&rejected)
+            .unwrap()
+            .contains("Dan Bad")
+    );
+
+    let listed: serde_json::Value =
+        serde_json::from_slice(&crm(&["list", "contacts", f]).stdout).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["fields"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"Cara Diaz"));
+    let companies: serde_json::Value =
+        serde_json::from_slice(&crm(&["list", "companies", f]).stdout).unwrap();
+    assert_eq!(companies[0]["fields"]["name"], "Acme");
+
+    let table = String::from_utf8(crm(&["list", "contacts", f, "--csv"]).stdout).unwrap();
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().contains("name"), "{table}");
+    assert_eq!(lines.filter(|l| !l.is_empty()).count(), 2);
+
+    let out = crm(&[
+        "import",
+        f,
+        "contacts",
+        csv.to_str().unwrap(),
+        "--duplicates",
+        "sometimes",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use skip, merge or create"));
+}
