@@ -457,6 +457,10 @@ choice-url = Web address
 choice-phone = Phone
 
 ## Dashboard
+customer-value = As a customer (last 12 months)
+customer-no-purchases = No won deal in the last 12 months.
+customer-scores = Recency { $r } · frequency { $f } · monetary { $m } (of 5)
+customer-lifetime = Lifetime value (discounted): { $value }
 show-chart = Show as a chart
 show-table = Show as a table
 dash-pipeline = Pipeline

@@ -447,6 +447,10 @@ choice-url = نشانی وب
 choice-phone = تلفن
 
 ## Dashboard
+customer-value = به‌عنوان مشتری (۱۲ ماه گذشته)
+customer-no-purchases = در ۱۲ ماه گذشته معاملهٔ برنده‌ای نبوده است.
+customer-scores = تازگی { $r } · تکرار { $f } · ارزش { $m } (از ۵)
+customer-lifetime = ارزش طول عمر (تنزیل‌شده): { $value }
 show-chart = نمایش به‌صورت نمودار
 show-table = نمایش به‌صورت جدول
 dash-pipeline = قیف فروش

@@ -478,6 +478,10 @@ choice-url = Веб-адрес
 choice-phone = Телефон
 
 ## Dashboard
+customer-value = Как клиент (последние 12 месяцев)
+customer-no-purchases = За последние 12 месяцев выигранных сделок нет.
+customer-scores = Давность { $r } · частота { $f } · сумма { $m } (из 5)
+customer-lifetime = Пожизненная ценность (дисконтированная): { $value }
 show-chart = Показать диаграммой
 show-table = Показать таблицей
 dash-pipeline = Воронка

@@ -1,7 +1,7 @@
 //! / — the dashboard: where the pipeline stands, how many deals were won, and who the best
 //! customers are (RFM), over the last twelve months, computed here from the workspace.
 
-use crm_core::analytics::{Period, PipelineCut, RfmParams, Segment, pipeline, rfm};
+use crm_core::analytics::{ClvParams, Period, PipelineCut, RfmParams, Segment, clv, pipeline, rfm};
 use crm_core::{Id, Kind, Timestamp};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -249,6 +249,58 @@ fn RfmCard() -> impl IntoView {
                     </div>
                 }
             })}
+        </section>
+    }
+}
+
+/// A company page's view of it as a customer over the last twelve months: its RFM scores and
+/// segment, and its lifetime value (the workspace's default parameters until the team sets
+/// its own).
+#[component]
+pub fn CustomerValue(company: Id) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let period = last_year(now_ms());
+    let now = Timestamp(now_ms());
+    let figures = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                let scores = rfm(
+                    ws,
+                    &RfmParams {
+                        window: period,
+                        now,
+                        currency: None,
+                    },
+                );
+                let row = scores.customers.iter().find(|c| c.company == company)?;
+                let value = clv(ws, &ClvParams::new(period)).ok().and_then(|v| {
+                    v.customers
+                        .into_iter()
+                        .find(|c| c.company == company)
+                        .map(|c| c.discounted)
+                });
+                Some((row.r, row.f, row.m, row.segment, value))
+            })
+            .flatten()
+    });
+    view! {
+        <section class="card" aria-labelledby="customer-value" data-testid="customer-value">
+            <h2 id="customer-value">{move || i18n.t(Msg::CustomerValue)}</h2>
+            {move || match figures.get() {
+                None => view! { <p class="muted">{move || i18n.t(Msg::CustomerNoPurchases)}</p> }.into_any(),
+                Some((r, f, m, segment, value)) => view! {
+                    <p><strong>{move || i18n.segment(segment.key())}</strong></p>
+                    <p>{move || i18n.t_with(Msg::CustomerScores, &[
+                        ("r", &format_number(i18n.locale(), f64::from(r))),
+                        ("f", &format_number(i18n.locale(), f64::from(f))),
+                        ("m", &format_number(i18n.locale(), f64::from(m))),
+                    ])}</p>
+                    {value.map(|v| view! {
+                        <p>{move || i18n.t_with(Msg::CustomerLifetime, &[("value", &format_money(i18n.locale(), v.minor, &v.currency))])}</p>
+                    })}
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -185,6 +185,9 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
                     </div>
                     <div class="detail-side">
                         <Related kind=kind id=id />
+                        <Show when=move || kind == Kind::Company>
+                            <super::super::dashboard::CustomerValue company=id />
+                        </Show>
                         <ActivityForm links=links kind=activity_kind focus=focus_log />
                         <p class="muted hint">{move || i18n.t(Msg::LogShortcutHint)}</p>
                         <Timeline kind=kind id=id />

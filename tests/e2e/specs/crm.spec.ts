@@ -460,4 +460,9 @@ test("the dashboard shows the pipeline, the win rate and customers by RFM, each 
   await page.screenshot({ path: join(ARTIFACTS, "en-desktop-dashboard.png"), fullPage: true });
   await page.getByTestId("rfm-customers").getByRole("link", { name: "Acme GmbH" }).click();
   await expect(page.locator("h1")).toHaveText("Acme GmbH");
+  // Its page shows it as a customer: one purchase of €1,200.00 in a year, 36 months at 100 %
+  // margin, r 80 %, d 10 %: m(1+d)/(1+d-r) = 1200 × 1.1 / 0.3 = €4,400.00.
+  const value = page.getByTestId("customer-value");
+  await expect.poll(() => visible(value)).toContain(msg("en", "segment-lost"));
+  await expect.poll(() => visible(value)).toContain("€4,400.00");
 });
