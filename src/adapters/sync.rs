@@ -310,13 +310,7 @@ impl SyncLink {
 
     /// Sends what the session has to send and performs its events.
     fn pump(self: &Rc<Self>) {
-        loop {
-            let out = self.session.borrow_mut().poll_transmit();
-            let Some(bytes) = out else { break };
-            if let Some(s) = self.socket.borrow().as_ref() {
-                let _ = s.send_with_u8_array(&bytes);
-            }
-        }
+        self.send_pending();
         let mut save = false;
         loop {
             let event = self.session.borrow_mut().poll_event();
@@ -348,7 +342,14 @@ impl SyncLink {
             .borrow_mut()
             .compact(DOC, &snapshot, random::<24>());
         self.compacted_at.set(cursor);
-        while let Some(bytes) = self.session.borrow_mut().poll_transmit() {
+        self.send_pending();
+    }
+
+    /// Sends every message the session has queued.
+    fn send_pending(&self) {
+        loop {
+            let out = self.session.borrow_mut().poll_transmit();
+            let Some(bytes) = out else { break };
             if let Some(s) = self.socket.borrow().as_ref() {
                 let _ = s.send_with_u8_array(&bytes);
             }

@@ -34,6 +34,17 @@ fn decode_secret(bytes: &[u8]) -> Option<WorkspaceSecret> {
     Some(WorkspaceSecret::new(secret, epoch))
 }
 
+/// The secret this device keeps for a shared workspace; None while it is not shared.
+async fn load_secret(
+    db: &crate::adapters::idb::Idb,
+    local: &str,
+) -> Result<Option<WorkspaceSecret>, StoreError> {
+    Ok(db
+        .get(store::META, &secret_key(local))
+        .await?
+        .and_then(|b| decode_secret(&b)))
+}
+
 impl Session {
     /// Starts syncing a just-opened workspace if it is shared (this device holds its secret).
     pub(super) async fn resume_sync(
@@ -42,11 +53,7 @@ impl Session {
         local: &str,
     ) -> Result<(), StoreError> {
         let db = self.db()?;
-        let Some(secret) = db
-            .get(store::META, &secret_key(local))
-            .await?
-            .and_then(|b| decode_secret(&b))
-        else {
+        let Some(secret) = load_secret(&db, local).await? else {
             self.sync.set(None);
             return Ok(());
         };
@@ -171,11 +178,7 @@ impl Session {
         else {
             return Err(StoreError::NotOpen);
         };
-        let secret = match db
-            .get(store::META, &secret_key(&local))
-            .await?
-            .and_then(|b| decode_secret(&b))
-        {
+        let secret = match load_secret(&db, &local).await? {
             Some(s) => s,
             None => {
                 let mut bytes = [0u8; 32];
