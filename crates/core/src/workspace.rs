@@ -454,6 +454,32 @@ impl Workspace {
         self.redo.clear();
     }
 
+    /// Folds the last `n` undo steps into one, so work written in several batches (an import
+    /// whose later records link to earlier ones) is undone and redone as a whole. A record
+    /// touched by several of them keeps its state before the first and after the last.
+    pub fn squash_undo(&mut self, n: usize) {
+        if n < 2 || self.undo.len() < n {
+            return;
+        }
+        let steps = self.undo.split_off(self.undo.len() - n);
+        let mut merged: Vec<RecordDiff> = Vec::new();
+        let mut at: HashMap<(Kind, Id), usize> = HashMap::new();
+        for d in steps.into_iter().flatten() {
+            match at.get(&(d.kind, d.id)) {
+                Some(&i) => {
+                    if let Some(m) = merged.get_mut(i) {
+                        m.after = d.after;
+                    }
+                }
+                None => {
+                    at.insert((d.kind, d.id), merged.len());
+                    merged.push(d);
+                }
+            }
+        }
+        self.undo.push(merged);
+    }
+
     /// Reverts this device's most recent command (as a new change, so it syncs like any edit).
     pub fn undo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
         let diffs = self.undo.pop().ok_or(CommandError::NothingToUndo)?;

@@ -2193,7 +2193,8 @@ pub struct ImportPlan {
 /// An import written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Applied {
-    /// How many undo steps it took (1 when written as one batch).
+    /// How many undo steps it took: 1, or 0 for an empty plan. An import written in several
+    /// batches has them folded into one (`Workspace::squash_undo`).
     pub undo_steps: usize,
 }
 
@@ -2228,8 +2229,8 @@ impl ImportPlan {
     /// same batch, an import that creates records and links to them is written step by step
     /// (see [`ImportPlan::steps`]), one batch each, every one validated before anything is
     /// written; if a later step is refused, the earlier ones are undone (their records go to
-    /// the trash, as undo does) and the error returned. `Applied::undo_steps` says how many
-    /// undo steps the import took.
+    /// the trash, as undo does) and the error returned. The steps written are folded into
+    /// one undo step, so one Undo takes the whole import back.
     pub fn apply(&self, ws: &mut Workspace, ctx: &Ctx) -> Result<Applied, ApplyError> {
         if self.steps.is_empty() {
             return Ok(Applied { undo_steps: 0 });
@@ -2263,7 +2264,8 @@ impl ImportPlan {
             done += 1;
             offset += step.commands.len();
         }
-        Ok(Applied { undo_steps: done })
+        ws.squash_undo(done);
+        Ok(Applied { undo_steps: 1 })
     }
 
     fn links_to_new(&self, e: &CommandError) -> bool {
