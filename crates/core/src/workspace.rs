@@ -99,6 +99,8 @@ pub struct Workspace {
     pub(crate) query_cache: std::cell::RefCell<crate::query::QueryCache>,
     undo: Vec<Vec<RecordDiff>>,
     redo: Vec<Vec<RecordDiff>>,
+    /// While set, commands fold into one undo step (`begin_undo_group`).
+    undo_group: Option<UndoGroup>,
 }
 
 fn genesis() -> AutoCommit {
@@ -165,6 +167,7 @@ impl Workspace {
             query_cache: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            undo_group: None,
         };
         // One hydrating pass per collection: far cheaper than reading record by record.
         for kind in Kind::ALL {
@@ -447,37 +450,54 @@ impl Workspace {
         if diffs.is_empty() {
             return;
         }
+        if let Some(g) = &mut self.undo_group {
+            if g.open
+                && self.undo.len() == g.depth
+                && let Some(top) = self.undo.last_mut()
+            {
+                for d in diffs {
+                    match g.at.get(&(d.kind, d.id)) {
+                        Some(&i) => {
+                            if let Some(m) = top.get_mut(i) {
+                                m.after = d.after;
+                            }
+                        }
+                        None => {
+                            g.at.insert((d.kind, d.id), top.len());
+                            top.push(d);
+                        }
+                    }
+                }
+                self.redo.clear();
+                return;
+            }
+            g.at = diffs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| ((d.kind, d.id), i))
+                .collect();
+            g.open = true;
+        }
         self.undo.push(diffs);
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
         self.redo.clear();
+        if let Some(g) = &mut self.undo_group {
+            g.depth = self.undo.len();
+        }
     }
 
-    /// Folds the last `n` undo steps into one, so work written in several batches (an import
-    /// whose later records link to earlier ones) is undone and redone as a whole. A record
-    /// touched by several of them keeps its state before the first and after the last.
-    pub fn squash_undo(&mut self, n: usize) {
-        if n < 2 || self.undo.len() < n {
-            return;
-        }
-        let steps = self.undo.split_off(self.undo.len() - n);
-        let mut merged: Vec<RecordDiff> = Vec::new();
-        let mut at: HashMap<(Kind, Id), usize> = HashMap::new();
-        for d in steps.into_iter().flatten() {
-            match at.get(&(d.kind, d.id)) {
-                Some(&i) => {
-                    if let Some(m) = merged.get_mut(i) {
-                        m.after = d.after;
-                    }
-                }
-                None => {
-                    at.insert((d.kind, d.id), merged.len());
-                    merged.push(d);
-                }
-            }
-        }
-        self.undo.push(merged);
+    /// Until `end_undo_group`, every command joins one undo step, so work written in several
+    /// batches (a large import, written in chunks so the page stays responsive) is undone and
+    /// redone as a whole. A record touched by several of them keeps its state before the first
+    /// and after the last. An undo in between closes the step; later commands start another.
+    pub fn begin_undo_group(&mut self) {
+        self.undo_group = Some(UndoGroup::default());
+    }
+
+    pub fn end_undo_group(&mut self) {
+        self.undo_group = None;
     }
 
     /// Reverts this device's most recent command (as a new change, so it syncs like any edit).
@@ -496,6 +516,15 @@ impl Workspace {
         self.undo.push(diffs);
         Ok(())
     }
+}
+
+/// The undo step commands join while a group is open: where it is on the stack and where
+/// each record's diff is in it.
+#[derive(Debug, Default)]
+struct UndoGroup {
+    open: bool,
+    depth: usize,
+    at: HashMap<(Kind, Id), usize>,
 }
 
 /// A validated set of writes, grouped by record.

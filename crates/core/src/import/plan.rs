@@ -2190,11 +2190,80 @@ pub struct ImportPlan {
     pub warnings: Vec<Warning>,
 }
 
+/// Writes an [`ImportPlan`] in chunks ([`ImportPlan::writer`]). The chunks form one undo
+/// step (`Workspace::begin_undo_group`); a refused chunk undoes those written before it.
+#[derive(Debug)]
+pub struct PlanWriter<'a> {
+    plan: &'a ImportPlan,
+    step: usize,
+    /// The next command of the current step.
+    at: usize,
+    written: usize,
+    started: bool,
+}
+
+impl PlanWriter<'_> {
+    /// Commands written so far, of [`PlanWriter::total`].
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    pub fn total(&self) -> usize {
+        self.plan.steps.iter().map(|s| s.commands.len()).sum()
+    }
+
+    /// Writes up to `max` commands (at least one) as one batch, never across a step boundary.
+    /// `Ok(true)` once everything is written. On an error nothing of the import is left
+    /// written (all chunks undone) and the writer is spent.
+    pub fn write(&mut self, ws: &mut Workspace, ctx: &Ctx, max: usize) -> Result<bool, ApplyError> {
+        let Some(step) = self.plan.steps.get(self.step) else {
+            return Ok(true);
+        };
+        if !self.started {
+            ws.begin_undo_group();
+            self.started = true;
+        }
+        let end = step.commands.len().min(self.at.saturating_add(max.max(1)));
+        let chunk = step.commands.get(self.at..end).unwrap_or_default().to_vec();
+        if let Err((i, e)) = ws.apply_batch(chunk, ctx) {
+            let wrote_any = self.written > 0;
+            ws.end_undo_group();
+            if wrote_any {
+                // One undo step holds everything written so far.
+                let _ = ws.undo(ctx);
+            }
+            let offset: usize = self
+                .plan
+                .steps
+                .iter()
+                .take(self.step)
+                .map(|s| s.commands.len())
+                .sum();
+            self.step = self.plan.steps.len();
+            return Err(ApplyError {
+                lines: self.plan.lines_at(offset + self.at + i),
+                error: e,
+            });
+        }
+        self.written += end - self.at;
+        self.at = end;
+        if self.at >= step.commands.len() {
+            self.step += 1;
+            self.at = 0;
+        }
+        let done = self.step >= self.plan.steps.len();
+        if done {
+            ws.end_undo_group();
+        }
+        Ok(done)
+    }
+}
+
 /// An import written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Applied {
-    /// How many undo steps it took: 1, or 0 for an empty plan. An import written in several
-    /// batches has them folded into one (`Workspace::squash_undo`).
+    /// How many undo steps it took: 1, or 0 for an empty plan (an import written in several
+    /// batches is still one undo step).
     pub undo_steps: usize,
 }
 
@@ -2227,10 +2296,8 @@ impl ImportPlan {
     /// one undo step). `Workspace::apply_batch` checks every command against the workspace as
     /// it was before the batch, so while it refuses links to records created earlier in the
     /// same batch, an import that creates records and links to them is written step by step
-    /// (see [`ImportPlan::steps`]), one batch each, every one validated before anything is
-    /// written; if a later step is refused, the earlier ones are undone (their records go to
-    /// the trash, as undo does) and the error returned. The steps written are folded into
-    /// one undo step, so one Undo takes the whole import back.
+    /// (see [`ImportPlan::steps`]) by a [`PlanWriter`]: one undo step all the same, and if a
+    /// later step is refused the earlier ones are undone and the error returned.
     pub fn apply(&self, ws: &mut Workspace, ctx: &Ctx) -> Result<Applied, ApplyError> {
         if self.steps.is_empty() {
             return Ok(Applied { undo_steps: 0 });
@@ -2247,25 +2314,21 @@ impl ImportPlan {
                 }
             }
         }
-        let mut done = 0;
-        let mut offset = 0;
-        for step in &self.steps {
-            if let Err((i, e)) = ws.apply_batch(step.commands.clone(), ctx) {
-                for _ in 0..done {
-                    if ws.undo(ctx).is_err() {
-                        break;
-                    }
-                }
-                return Err(ApplyError {
-                    lines: self.lines_at(offset + i),
-                    error: e,
-                });
-            }
-            done += 1;
-            offset += step.commands.len();
-        }
-        ws.squash_undo(done);
+        let mut writer = self.writer();
+        while !writer.write(ws, ctx, usize::MAX)? {}
         Ok(Applied { undo_steps: 1 })
+    }
+
+    /// Writes the import a chunk at a time, so a large one leaves the page responsive
+    /// between chunks and can show its progress.
+    pub fn writer(&self) -> PlanWriter<'_> {
+        PlanWriter {
+            plan: self,
+            step: 0,
+            at: 0,
+            written: 0,
+            started: false,
+        }
     }
 
     fn links_to_new(&self, e: &CommandError) -> bool {

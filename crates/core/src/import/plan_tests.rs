@@ -824,3 +824,90 @@ fn legacy_encoded_files_with_russian_and_persian_headers_import() {
         Some("Köln")
     );
 }
+
+#[test]
+fn a_writer_writes_in_chunks_as_one_undo_step_and_rolls_back_when_refused() {
+    let mut ws = ann_and_acme();
+    ws.apply(
+        crate::command::Command::Update {
+            kind: Kind::Contact,
+            id: id(1),
+            fields: vec![("job_title".into(), Some(text("CEO")))],
+        },
+        &ctx(),
+    )
+    .unwrap();
+    let t = csv("Name,Company\nBob,Acme\nCara,Beta\nDan,Acme\nEve,\n");
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(5));
+    let mut w = plan.writer();
+    let total = w.total();
+    // Beta (new company), then the four contacts.
+    assert_eq!(total, 5);
+    let mut chunks = 0;
+    while !w.write(&mut ws, &ctx(), 2).unwrap() {
+        chunks += 1;
+        assert!(w.written() < total);
+    }
+    assert_eq!((w.written(), chunks), (total, 2), "1 + 2 + 2 commands");
+    assert_eq!(
+        titles(&ws, Kind::Contact),
+        ["Ann", "Bob", "Cara", "Dan", "Eve"]
+    );
+    ws.undo(&ctx()).unwrap();
+    assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
+    assert_eq!(titles(&ws, Kind::Company), ["Acme"]);
+    // The edit before the import is the next undo step, untouched by it.
+    assert_eq!(
+        ws.get(Kind::Contact, id(1)).unwrap().text("job_title"),
+        Some("CEO")
+    );
+    ws.undo(&ctx()).unwrap();
+    assert_eq!(
+        ws.get(Kind::Contact, id(1)).unwrap().text("job_title"),
+        None
+    );
+    ws.redo(&ctx()).unwrap();
+    ws.redo(&ctx()).unwrap();
+    assert_eq!(titles(&ws, Kind::Contact).len(), 5);
+
+    // Acme goes to the trash between planning and writing: Dan's chunk is refused, and what
+    // was written before it is taken back.
+    let mut ws = ann_and_acme();
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(6));
+    trash(&mut ws, Kind::Company, id(2), 2);
+    let mut w = plan.writer();
+    let err = loop {
+        match w.write(&mut ws, &ctx(), 1) {
+            Ok(true) => panic!("Bob links to a trashed company"),
+            Ok(false) => {}
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.lines, vec![2]);
+    assert!(matches!(err.error, CommandError::LinkToTrash { .. }));
+    assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
+    assert!(
+        titles(&ws, Kind::Company).is_empty(),
+        "Beta taken back, Acme in the trash"
+    );
+    assert_eq!(
+        w.write(&mut ws, &ctx(), 1).unwrap(),
+        true,
+        "a spent writer writes nothing"
+    );
+}
+
+fn ann_and_acme() -> Workspace {
+    let mut ws = Workspace::new([1; 16]);
+    make(&mut ws, Kind::Contact, id(1), 1, &[("name", text("Ann"))]);
+    make(
+        &mut ws,
+        Kind::Company,
+        id(2),
+        1,
+        &[("name", text("Acme")), ("kind", text("customer"))],
+    );
+    ws
+}
