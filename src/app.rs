@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities") view=pages::activities::Activities />
                     <Route path=path!("/tasks") view=pages::tasks::Tasks />
                     <Route path=path!("/settings") view=pages::settings::Settings />
+                    <Route path=path!("/import") view=pages::import::Import />
                     <Route path=path!("/join") view=pages::join::Join />
                 </Routes>
             </Shell>

@@ -24,3 +24,24 @@ pub(crate) fn js_error_text(value: &wasm_bindgen::JsValue) -> String {
     }
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
+
+/// Lets the browser paint and handle input before the caller goes on: long work (an import)
+/// awaits this between chunks. A message posted to a `MessageChannel` runs as a new task
+/// without the minimum delay nested timers get.
+pub async fn yield_now() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        let port = channel.port1();
+        let on_message = Closure::once_into_js(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        port.set_onmessage(Some(on_message.unchecked_ref()));
+        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -110,3 +110,24 @@ pub fn load_columns(kind: &str) -> Option<Vec<String>> {
 pub fn save_columns(kind: &str, columns: &[String]) {
     write(&format!("hearth.columns.{kind}"), &columns.join(","));
 }
+
+const MAPPINGS_KEY: &str = "hearth.import-mappings";
+/// How many import mappings are remembered, most recent first.
+const MAPPINGS_KEPT: usize = 20;
+
+/// Column mappings of earlier imports (`crm_core::Mapping` as JSON), most recent first.
+pub fn saved_mappings() -> Vec<String> {
+    read(MAPPINGS_KEY)
+        .map(|s| s.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Remembers the mapping of an import so a file with the same columns maps the same way next
+/// time. Compact JSON holds no raw newline, so one mapping per line.
+pub fn save_mapping(json: &str) {
+    let mut all = saved_mappings();
+    all.retain(|m| m != json);
+    all.insert(0, json.replace('\n', " "));
+    all.truncate(MAPPINGS_KEPT);
+    write(MAPPINGS_KEY, &all.join("\n"));
+}

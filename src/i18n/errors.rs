@@ -2,6 +2,7 @@
 //! logs, the CLI and tests); here each reason gets its translated message, with the field's
 //! translated label. A reason without its own message falls back to the core's English text.
 
+use crm_core::import::{ImportError, ReadProblem, RowError, RowWarning};
 use crm_core::{CommandError, FieldError};
 
 use super::{Locale, Msg, t_key, t_with};
@@ -98,5 +99,83 @@ pub(crate) fn command_error(locale: Locale, e: &CommandError) -> String {
             &[("stage", stage), ("count", &deals.to_string())],
         ),
         other => other.to_string(),
+    }
+}
+
+/// Why an import cannot start with this mapping.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn import_error(locale: Locale, e: &ImportError) -> String {
+    let none: &[(&'static str, &str)] = &[];
+    match e {
+        ImportError::MissingRequired(field) => t_with(
+            locale,
+            Msg::ImportErrMissing,
+            &[("field", &t_key(locale, "field", field))],
+        ),
+        ImportError::EmptyLabel => t_with(locale, Msg::ImportErrEmptyLabel, none),
+        ImportError::UnknownCustomField(_) => t_with(locale, Msg::ImportErrCustomGone, none),
+        other => other.to_string(),
+    }
+}
+
+/// Why one row of a file cannot be imported.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn row_error(locale: Locale, e: &RowError) -> String {
+    let none: &[(&'static str, &str)] = &[];
+    match e {
+        RowError::Field(f) => field_error(locale, f),
+        RowError::Command(c) => command_error(locale, c),
+        RowError::TooManyCells { cells, columns } => t_with(
+            locale,
+            Msg::ImportErrCells,
+            &[
+                ("cells", &cells.to_string()),
+                ("columns", &columns.to_string()),
+            ],
+        ),
+        RowError::UnknownCompany(name) => {
+            t_with(locale, Msg::ImportErrNoCompany, &[("name", name)])
+        }
+        RowError::UnknownContact(name) => {
+            t_with(locale, Msg::ImportErrNoContact, &[("name", name)])
+        }
+        RowError::NoPipeline => t_with(locale, Msg::ImportErrNoPipeline, none),
+        RowError::UnknownStage { pipeline, stage } => t_with(
+            locale,
+            Msg::ImportErrNoStage,
+            &[("pipeline", pipeline), ("stage", stage)],
+        ),
+    }
+}
+
+/// A value left out of a row that is imported all the same.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn row_warning(locale: Locale, w: &RowWarning) -> String {
+    match w {
+        RowWarning::UnknownMember { field, name } => t_with(
+            locale,
+            Msg::ImportWarnMember,
+            &[("field", &t_key(locale, "field", field)), ("name", name)],
+        ),
+        RowWarning::UnknownManager(name) => {
+            t_with(locale, Msg::ImportWarnManager, &[("name", name)])
+        }
+        RowWarning::ReportingLoop(name) => t_with(locale, Msg::ImportWarnLoop, &[("name", name)]),
+        RowWarning::EmptyChoiceField(label) => {
+            t_with(locale, Msg::ImportWarnEmptyChoice, &[("label", label)])
+        }
+    }
+}
+
+/// Something wrong with the file itself.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn read_problem(locale: Locale, p: &ReadProblem) -> String {
+    match p {
+        ReadProblem::UnterminatedQuote { line } => {
+            t_with(locale, Msg::ImportOpenQuote, &[("line", &line.to_string())])
+        }
+        ReadProblem::UnterminatedCard { line } => {
+            t_with(locale, Msg::ImportOpenCard, &[("line", &line.to_string())])
+        }
     }
 }

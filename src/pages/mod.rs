@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod dashboard;
 pub mod deals;
 pub mod duplicates;
+pub mod import;
 pub mod join;
 pub mod not_found;
 pub mod records;

@@ -1,6 +1,7 @@
 //! Settings sections for workspaces, export/import and storage.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::adapters::files::{download, read_chosen_file};
@@ -187,6 +188,9 @@ pub fn DataSetting() -> impl IntoView {
                 <input type="file" accept=".automerge,.json,application/json" data-testid="import-file" on:change=import />
             </label>
             <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
+            <p>
+                <A href="/import" attr:data-testid="import-records-link">{move || i18n.t(Msg::ImportFromFiles)}</A>
+            </p>
         </section>
     }
 }

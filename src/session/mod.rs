@@ -267,20 +267,31 @@ impl Session {
         &self,
         f: impl FnOnce(&mut Workspace) -> Result<(), CommandError>,
     ) -> Result<(), CommandError> {
-        let Some(live) = self.live.get_value() else {
-            return Err(CommandError::Document(
+        self.write(|ws, _| f(ws)).unwrap_or_else(|| {
+            Err(CommandError::Document(
                 "the workspace is still opening".into(),
-            ));
-        };
-        let bytes = {
+            ))
+        })
+    }
+
+    /// Runs `f` on the open workspace and persists and shares whatever it wrote, even when it
+    /// reports a failure (an import chunk that was refused has already taken back what it
+    /// wrote: that too is a change). `None` while no workspace is open.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Workspace, &Ctx) -> T) -> Option<T> {
+        let live = self.live.get_value()?;
+        let ctx = self.ctx();
+        let (out, bytes) = {
             let mut l = live.borrow_mut();
-            f(&mut l.ws)?;
-            l.ws.save_incremental()
+            let out = f(&mut l.ws, &ctx);
+            (out, l.ws.save_incremental())
         };
+        if bytes.is_empty() {
+            return Some(out);
+        }
         self.version.update(|v| *v += 1);
         self.push_to_team(&live, &bytes);
         self.persist(live, bytes);
-        Ok(())
+        Some(out)
     }
 
     fn persist(self, live: Rc<RefCell<Live>>, bytes: Vec<u8>) {

@@ -9,6 +9,7 @@ use crm_core::{Command, FieldKey, FieldValue, Filter, FilterOp, Id, Kind, Query,
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::adapters::files::download;
 use crate::adapters::prefs;
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::field_editor::{FieldEditor, Target};
@@ -440,6 +441,10 @@ pub fn RecordTable(
                 <FilterBuilder kind=kind query=query />
                 <SavedViews kind=kind query=query />
                 <ColumnChooser kind=kind columns=columns />
+                <ExportMenu kind=kind query=effective columns=targets />
+                <A href=format!("/import?kind={}", kind.collection()) attr:class="button" attr:data-testid="list-import">
+                    {move || i18n.t(Msg::ListImport)}
+                </A>
                 <p class="muted count" data-testid="list-count" aria-live="polite">
                     {move || i18n.count(Msg::RecordsCount, count.get())}
                 </p>
@@ -903,6 +908,55 @@ fn ColumnChooser(kind: Kind, columns: RwSignal<Vec<String>>) -> impl IntoView {
                         .collect_view()
                 }}
             </fieldset>
+        </Menu>
+    }
+}
+
+/// The list as shown (its filters, search, sort and columns) to a CSV file, and contacts to
+/// vCard 4.0.
+#[component]
+fn ExportMenu(kind: Kind, query: Memo<Query>, columns: Memo<Vec<Target>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let report = move |e: String| session.problems.update(|p| p.push(e));
+    let csv = move |_| {
+        let mut keys = vec![FieldKey::Field(kind.fields()[0].name.to_owned())];
+        keys.extend(columns.get_untracked().into_iter().map(field_key));
+        let q = query.get_untracked();
+        if let Some(text) = session.with_untracked(|ws| crm_core::import::export_csv(ws, &q, &keys))
+            && let Err(e) = download(
+                &format!("{}.csv", kind.collection()),
+                text.as_bytes(),
+                "text/csv",
+            )
+        {
+            report(e);
+        }
+    };
+    let vcard = move |_| {
+        let q = query.get_untracked();
+        let text = session.with_untracked(|ws| {
+            let ids = ws.query(&q).into_iter().flat_map(|g| g.ids);
+            crm_core::import::write_vcards(ws, ids)
+        });
+        if let Some(text) = text
+            && let Err(e) = download("contacts.vcf", text.as_bytes(), "text/vcard")
+        {
+            report(e);
+        }
+    };
+    view! {
+        <Menu label=Signal::derive(move || i18n.t(Msg::ListExport))>
+            <div class="menu-body">
+                <button type="button" class="button" data-testid="export-csv" on:click=csv>
+                    {move || i18n.t(Msg::ExportCsvView)}
+                </button>
+                <Show when=move || kind == Kind::Contact>
+                    <button type="button" class="button" data-testid="export-vcard" on:click=vcard>
+                        {move || i18n.t(Msg::ExportVcard)}
+                    </button>
+                </Show>
+            </div>
         </Menu>
     }
 }
