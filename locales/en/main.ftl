@@ -424,6 +424,14 @@ field-label = Label
 field-field_type = Field type
 field-options = Options
 field-query = Query
+field-measure = Measure
+field-segment = Customer segment
+field-target = Target
+field-tolerance = Tolerance
+field-clv_lifespan_months = Customer lifespan (months)
+field-clv_margin_bp = Margin (basis points)
+field-clv_retention_bp = Yearly retention (basis points)
+field-clv_discount_bp = Discount rate (basis points)
 
 ## Choice values (choice-<value>)
 choice-customer = Customer

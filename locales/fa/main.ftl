@@ -414,6 +414,14 @@ field-label = عنوان نمایشی
 field-field_type = نوع فیلد
 field-options = گزینه‌ها
 field-query = پرس‌وجو
+field-measure = شاخص
+field-segment = بخش مشتریان
+field-target = هدف
+field-tolerance = حد تحمل
+field-clv_lifespan_months = طول عمر مشتری (ماه)
+field-clv_margin_bp = حاشیه سود (واحد پایه)
+field-clv_retention_bp = نرخ نگهداشت سالانه (واحد پایه)
+field-clv_discount_bp = نرخ تنزیل (واحد پایه)
 
 ## Choice values (choice-<value>)
 choice-customer = مشتری

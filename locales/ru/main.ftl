@@ -445,6 +445,14 @@ field-label = Подпись
 field-field_type = Тип поля
 field-options = Варианты
 field-query = Запрос
+field-measure = Показатель
+field-segment = Сегмент клиентов
+field-target = Цель
+field-tolerance = Допуск
+field-clv_lifespan_months = Срок жизни клиента (месяцев)
+field-clv_margin_bp = Маржа (базисные пункты)
+field-clv_retention_bp = Годовое удержание (базисные пункты)
+field-clv_discount_bp = Ставка дисконтирования (базисные пункты)
 
 ## Choice values (choice-<value>)
 choice-customer = Клиент

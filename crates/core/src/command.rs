@@ -129,6 +129,20 @@ pub enum CommandError {
     FixedField(String),
     #[error("a record cannot be merged with itself")]
     MergeWithSelf,
+    #[error("there is no scorecard measure {0:?}")]
+    UnknownMeasure(String),
+    #[error("there is no customer segment {0:?}")]
+    UnknownSegment(String),
+    #[error("{0} is a money measure: its target needs a currency")]
+    TargetNeedsCurrency(String),
+    #[error("{0} is not a money measure: its target cannot have a currency")]
+    TargetHasCurrency(String),
+    #[error(
+        "this measure already has a target for this segment and currency ({0}); edit it instead"
+    )]
+    TargetExists(Id),
+    #[error("with 100 % retention and no discount the lifetime value would be infinite")]
+    InfiniteLifetimeValue,
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]

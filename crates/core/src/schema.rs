@@ -18,10 +18,14 @@ pub enum Kind {
     Tag,
     CustomField,
     SavedView,
+    /// A scorecard target set by the team (`analytics::scorecard`).
+    Target,
+    /// Workspace settings, such as the lifetime value parameters (`Workspace::clv_settings`).
+    Setting,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Contact,
         Kind::Company,
         Kind::Deal,
@@ -33,6 +37,8 @@ impl Kind {
         Kind::Tag,
         Kind::CustomField,
         Kind::SavedView,
+        Kind::Target,
+        Kind::Setting,
     ];
 
     /// The key of this kind's map in the document root.
@@ -49,6 +55,8 @@ impl Kind {
             Kind::Tag => "tags",
             Kind::CustomField => "custom_fields",
             Kind::SavedView => "views",
+            Kind::Target => "targets",
+            Kind::Setting => "settings",
         }
     }
 
@@ -77,6 +85,8 @@ impl Kind {
             Kind::Tag => TAG,
             Kind::CustomField => CUSTOM_FIELD,
             Kind::SavedView => SAVED_VIEW,
+            Kind::Target => TARGET,
+            Kind::Setting => SETTING,
         }
     }
 
@@ -195,6 +205,8 @@ pub const CUSTOM_TYPES: &[&str] = &[
     "phone",
 ];
 pub const SIZES: &[&str] = &["1-10", "11-50", "51-200", "201-1000", "1000+"];
+/// Whether a scorecard measure is better higher or lower.
+pub const TARGET_DIRECTIONS: &[&str] = &["higher", "lower"];
 
 const PERCENT: FieldType = FieldType::Int { min: 0, max: 100 };
 const NON_NEGATIVE: FieldType = FieldType::Int {
@@ -324,6 +336,54 @@ static SAVED_VIEW: &[FieldSpec] = &[
     req("name", FieldType::Text),
     req("record_kind", FieldType::Text),
     req("query", FieldType::LongText),
+];
+
+/// A scorecard target (see `analytics::scorecard` for the units and the status rule):
+/// - `measure`: a measure key such as `sales.win_rate` (`analytics::scorecard::MEASURES`);
+/// - `segment`: an RFM segment key (`champions`, …), or unset for the whole workspace;
+/// - `target`: the value aimed at, in the measure's target unit (basis points for a
+///   percentage, minor units of `currency` for money, a count, whole days);
+/// - `currency`: the ISO 4217 code of a money target (required for money measures, refused
+///   for others);
+/// - `direction`: `higher` or `lower` is better; unset, the measure's own direction;
+/// - `tolerance`: how far on the wrong side of the target still counts as "at risk" rather
+///   than "off track", in the target's unit; unset, 0.
+///
+/// At most one live target per measure, segment and currency (`TargetExists`).
+static TARGET: &[FieldSpec] = &[
+    req("measure", FieldType::Text),
+    f("segment", FieldType::Text),
+    req("target", NON_NEGATIVE),
+    f("currency", FieldType::Text),
+    f("direction", FieldType::Choice(TARGET_DIRECTIONS)),
+    f("tolerance", NON_NEGATIVE),
+];
+
+/// Workspace settings: lifetime value parameters (rates in basis points, 10 000 = 100 %).
+/// Each field is optional and falls back to its default (`Workspace::clv_settings`).
+static SETTING: &[FieldSpec] = &[
+    f("clv_lifespan_months", FieldType::Int { min: 1, max: 1200 }),
+    f(
+        "clv_margin_bp",
+        FieldType::Int {
+            min: 0,
+            max: 10_000,
+        },
+    ),
+    f(
+        "clv_retention_bp",
+        FieldType::Int {
+            min: 0,
+            max: 10_000,
+        },
+    ),
+    f(
+        "clv_discount_bp",
+        FieldType::Int {
+            min: 0,
+            max: 100_000,
+        },
+    ),
 ];
 
 #[cfg(test)]

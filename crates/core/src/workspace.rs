@@ -103,12 +103,33 @@ pub struct Workspace {
     undo_group: Option<UndoGroup>,
 }
 
+/// The collections the genesis change creates. Frozen: changing this list would change the
+/// genesis hash, and existing workspaces would no longer open.
+const GENESIS_COLLECTIONS: [&str; 11] = [
+    "contacts",
+    "companies",
+    "deals",
+    "pipelines",
+    "activities",
+    "tasks",
+    "members",
+    "territories",
+    "tags",
+    "custom_fields",
+    "views",
+];
+
+/// Collections added after the genesis by a second deterministic change (same actor, time 0,
+/// fixed ops, depending only on the genesis), so every replica that makes it makes the
+/// same change with the same hash and they never shadow each other. Frozen too.
+const COLLECTIONS_2: [&str; 2] = ["targets", "settings"];
+
 fn genesis() -> AutoCommit {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
     // Writes to a fresh in-memory document with static keys cannot fail.
     let _ = doc.put(ROOT, "format", FORMAT);
-    for kind in Kind::ALL {
-        let _ = doc.put_object(ROOT, kind.collection(), ObjType::Map);
+    for collection in GENESIS_COLLECTIONS {
+        let _ = doc.put_object(ROOT, collection, ObjType::Map);
     }
     doc.commit_with(
         CommitOptions::default()
@@ -116,6 +137,22 @@ fn genesis() -> AutoCommit {
             .with_message("hearth genesis"),
     );
     doc
+}
+
+/// The change creating `COLLECTIONS_2`. A workspace gets it when it first writes a record of
+/// one of those kinds (`Workspace::ensure_collection`), so it travels with that write: a
+/// replica that has never seen it receives it in the same chunk as the records that need it.
+fn collections_2() -> Option<automerge::Change> {
+    let mut doc = genesis();
+    for collection in COLLECTIONS_2 {
+        let _ = doc.put_object(ROOT, collection, ObjType::Map);
+    }
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(0)
+            .with_message("hearth collections 2"),
+    );
+    doc.get_last_local_change()
 }
 
 /// The hash every workspace's first change has.
@@ -341,6 +378,31 @@ impl Workspace {
         self.change_log.get(usize::try_from(from).ok()?..)
     }
 
+    /// The map of `kind`'s collection, creating the collections added after the genesis when
+    /// this document does not have them yet. Call only between changes (it may apply one).
+    fn ensure_collection(&mut self, kind: Kind) -> Result<ObjId, CommandError> {
+        if let Some(obj) = self.collections.get(&kind) {
+            return Ok(obj.clone());
+        }
+        if let Ok(Some((Value::Object(ObjType::Map), obj))) = self.doc.get(ROOT, kind.collection())
+        {
+            self.collections.insert(kind, obj.clone());
+            return Ok(obj);
+        }
+        if !COLLECTIONS_2.contains(&kind.collection()) {
+            return Err(CommandError::Document(format!("no {kind} collection")));
+        }
+        let change = collections_2()
+            .ok_or_else(|| CommandError::Document("the collections change is missing".into()))?;
+        self.doc.apply_changes([change]).map_err(doc_err)?;
+        // Applying a change logs patches like a merge; the view takes them in.
+        self.refresh();
+        self.collections
+            .get(&kind)
+            .cloned()
+            .ok_or_else(|| CommandError::Document(format!("no {kind} collection")))
+    }
+
     /// Re-reads one record from the document into the view and the search index.
     fn reload(&mut self, kind: Kind, id: Id) {
         // The log only serves recent cache entries; past this size they re-run anyway.
@@ -377,6 +439,16 @@ impl Workspace {
     /// Brings the view up to date from the patches since the last refresh: only the records the
     /// patches touch are re-read.
     fn refresh(&mut self) {
+        // Collections added after the genesis arrive like any change (from a colleague, or
+        // made here by `ensure_collection`).
+        for kind in Kind::ALL {
+            if !self.collections.contains_key(&kind)
+                && let Ok(Some((Value::Object(ObjType::Map), obj))) =
+                    self.doc.get(ROOT, kind.collection())
+            {
+                self.collections.insert(kind, obj);
+            }
+        }
         let mut touched = BTreeSet::new();
         for patch in self.doc.diff_incremental() {
             let Some((_, Prop::Map(collection))) = patch.path.first() else {
@@ -1002,7 +1074,7 @@ impl Workspace {
         id: Id,
         writes: &mut [Write],
     ) -> Result<(), CommandError> {
-        if kind == Kind::Pipeline {
+        if matches!(kind, Kind::Pipeline | Kind::Target) {
             // Stored as the code itself, so every reader can parse it without guessing.
             for w in writes.iter_mut() {
                 if let Write::Field(spec, Some(FieldValue::Text(code))) = w
@@ -1090,7 +1162,81 @@ impl Workspace {
                     return Err(CommandError::NoOptions);
                 }
             }
+            Kind::Target => {
+                let current = self.get(kind, id);
+                let now = |name: &str| {
+                    value_of(name).unwrap_or_else(|| current.and_then(|r| r.get(name).cloned()))
+                };
+                self.check_target(id, &now)?;
+            }
+            Kind::Setting => {
+                let current = self.get(kind, id);
+                let now = |name: &str| {
+                    value_of(name).unwrap_or_else(|| current.and_then(|r| r.get(name).cloned()))
+                };
+                let int = |name: &str, default: u32| match now(name) {
+                    Some(FieldValue::Int(n)) => n,
+                    _ => i64::from(default),
+                };
+                let defaults = crate::analytics::ClvSettings::default();
+                if int("clv_retention_bp", defaults.retention_bp) >= 10_000
+                    && int("clv_discount_bp", defaults.discount_bp) == 0
+                {
+                    return Err(CommandError::InfiniteLifetimeValue);
+                }
+            }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A target's fields as they will be (`now`) must name a known measure and segment,
+    /// carry a currency exactly when the measure is money, stay within 100 % for a
+    /// percentage, and not repeat another live target's measure, segment and currency.
+    fn check_target(
+        &self,
+        id: Id,
+        now: &dyn Fn(&str) -> Option<FieldValue>,
+    ) -> Result<(), CommandError> {
+        use crate::analytics::scorecard::{Unit, measure};
+        let text = |name: &str| now(name).and_then(|v| v.as_text().map(str::to_owned));
+        let key = text("measure").unwrap_or_default();
+        let def = measure(&key).ok_or_else(|| CommandError::UnknownMeasure(key.clone()))?;
+        let segment = text("segment");
+        if let Some(s) = &segment
+            && crate::analytics::Segment::from_key(s).is_none()
+        {
+            return Err(CommandError::UnknownSegment(s.clone()));
+        }
+        let currency = text("currency");
+        match (def.unit == Unit::Money, &currency) {
+            (true, None) => return Err(CommandError::TargetNeedsCurrency(key)),
+            (false, Some(_)) => return Err(CommandError::TargetHasCurrency(key)),
+            _ => {}
+        }
+        if def.unit == Unit::Percent {
+            for name in ["target", "tolerance"] {
+                if let Some(FieldValue::Int(n)) = now(name)
+                    && n > 10_000
+                {
+                    return Err(crate::value::FieldError::Range {
+                        field: name.to_owned(),
+                        value: n,
+                        min: 0,
+                        max: 10_000,
+                    }
+                    .into());
+                }
+            }
+        }
+        let same = |t: &&Record| {
+            t.id != id
+                && t.text("measure") == Some(key.as_str())
+                && t.text("segment") == segment.as_deref()
+                && t.text("currency") == currency.as_deref()
+        };
+        if let Some(other) = self.live(Kind::Target).find(same) {
+            return Err(CommandError::TargetExists(other.id));
         }
         Ok(())
     }
@@ -1277,6 +1423,11 @@ impl Workspace {
     /// Writes a plan as one Automerge change and refreshes the view. Returns each record's
     /// state before and after.
     fn write(&mut self, plan: Plan, ctx: &Ctx) -> Result<Vec<RecordDiff>, CommandError> {
+        // Before anything is written: creating a collection is a change of its own.
+        let kinds: BTreeSet<Kind> = plan.records.iter().map(|r| r.kind).collect();
+        for kind in kinds {
+            self.ensure_collection(kind)?;
+        }
         let befores: Vec<Option<Record>> = plan
             .records
             .iter()

@@ -184,6 +184,11 @@ impl Segment {
             .map_or(Segment::Lost, |rule| rule.segment)
     }
 
+    /// The segment whose [`key`](Segment::key) is `key`.
+    pub fn from_key(key: &str) -> Option<Segment> {
+        Segment::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     /// A stable key for translations and saved views: `champions`, `cant_lose_them`, ….
     pub fn key(self) -> &'static str {
         match self {
@@ -329,8 +334,9 @@ pub fn rfm(ws: &Workspace, params: &RfmParams) -> Rfm {
 
 // ----- lifetime value -----
 
-/// Lifetime value parameters (set per workspace once its settings screen exists). Rates are
-/// in basis points: 10 000 = 100 %.
+/// Lifetime value parameters; the team's are stored in the workspace
+/// ([`ClvParams::of_workspace`], [`Workspace::clv_settings`]). Rates are in basis points:
+/// 10 000 = 100 %.
 ///
 /// Per customer, from its purchases in `window` in `currency` (purchases in other currencies
 /// are left out; there are no exchange rates):
@@ -356,17 +362,88 @@ pub struct ClvParams {
 }
 
 impl ClvParams {
-    /// The defaults a new workspace starts from: a 3-year lifespan, 100 % margin (so the
-    /// margin-based value equals the simple one until the team sets a margin), 80 % retention
-    /// and a 10 % discount rate.
+    /// The defaults a new workspace starts from ([`ClvSettings::default`]).
     pub fn new(window: Period) -> Self {
+        Self::with_settings(window, ClvSettings::default())
+    }
+
+    /// `settings` over `window`, in the workspace's default currency.
+    pub fn with_settings(window: Period, settings: ClvSettings) -> Self {
         Self {
             window,
             currency: None,
+            lifespan_months: settings.lifespan_months,
+            margin_bp: settings.margin_bp,
+            retention_bp: settings.retention_bp,
+            discount_bp: settings.discount_bp,
+        }
+    }
+
+    /// The parameters the team set in the workspace ([`Workspace::clv_settings`]).
+    pub fn of_workspace(ws: &Workspace, window: Period) -> Self {
+        Self::with_settings(window, ws.clv_settings())
+    }
+}
+
+/// The lifetime value parameters a workspace stores (the `settings` record kind, fields
+/// `clv_lifespan_months`, `clv_margin_bp`, `clv_retention_bp`, `clv_discount_bp`); see
+/// [`ClvParams`] for what each means. Rates in basis points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClvSettings {
+    pub lifespan_months: u32,
+    pub margin_bp: u32,
+    pub retention_bp: u32,
+    pub discount_bp: u32,
+}
+
+impl Default for ClvSettings {
+    /// A 3-year lifespan, 100 % margin (so the margin-based value equals the simple one
+    /// until the team sets a margin), 80 % retention and a 10 % discount rate.
+    fn default() -> Self {
+        Self {
             lifespan_months: 36,
             margin_bp: 10_000,
             retention_bp: 8_000,
             discount_bp: 1_000,
+        }
+    }
+}
+
+impl Workspace {
+    /// The live settings records, the one to edit first: oldest `created_at`, then smallest
+    /// id. Normally there is one; two devices creating one at once make two, and both are read.
+    fn settings_records(&self) -> Vec<&Record> {
+        let mut all: Vec<&Record> = self.live(Kind::Setting).collect();
+        all.sort_by_key(|r| (r.created_at, r.id));
+        all
+    }
+
+    /// The settings record a settings screen should update (`None`: create one).
+    pub fn settings_record(&self) -> Option<Id> {
+        self.settings_records().first().map(|r| r.id)
+    }
+
+    /// The lifetime value parameters set in the workspace. Each one is read from the first
+    /// settings record (in [`settings_record`](Workspace::settings_record) order) that sets
+    /// it, so values written concurrently on two devices into two records are not lost; a
+    /// parameter nobody set takes its [`ClvSettings::default`].
+    pub fn clv_settings(&self) -> ClvSettings {
+        let records = self.settings_records();
+        let read = |name: &str, default: u32| {
+            records
+                .iter()
+                .find_map(|r| match r.get(name) {
+                    Some(crate::value::FieldValue::Int(n)) => u32::try_from(*n).ok(),
+                    _ => None,
+                })
+                .unwrap_or(default)
+        };
+        let d = ClvSettings::default();
+        ClvSettings {
+            lifespan_months: read("clv_lifespan_months", d.lifespan_months),
+            margin_bp: read("clv_margin_bp", d.margin_bp),
+            retention_bp: read("clv_retention_bp", d.retention_bp),
+            discount_bp: read("clv_discount_bp", d.discount_bp),
         }
     }
 }
@@ -396,7 +473,7 @@ pub struct Clv {
 }
 
 /// The three lifetime values of `revenue` earned over `customers` customers.
-fn clv_values(
+pub(super) fn clv_values(
     revenue: i64,
     customers: i128,
     window_ms: i128,

@@ -8,6 +8,8 @@
 //!   kind with their minutes, new customers, tasks done and overdue.
 //! - [`customers`]: RFM scores and segments, customer lifetime value, the 80/20 view,
 //!   retention and churn by period, and the customer life cycle stage.
+//! - [`scorecard`](mod@scorecard): the CRM balanced scorecard, per period and segment, against
+//!   the team's targets.
 //!
 //! # Which records count
 //!
@@ -35,7 +37,7 @@
 //!   units), with an entry only for currencies that occur;
 //! - a ratio of two amounts (win rate by value) is computed **within each currency**;
 //! - measures that need one currency to rank or combine customers (RFM monetary, lifetime
-//!   value) take it as a parameter, defaulting to `Workspace::default_currency` (the
+//!   value, the scorecard's money measures) take it as a parameter, defaulting to `Workspace::default_currency` (the
 //!   currency most deals use); deals in other currencies are reported separately (RFM's
 //!   `other_currencies`) or left out (lifetime value), and never converted;
 //! - the 80/20 view is computed separately for each currency;
@@ -63,13 +65,15 @@ use crate::value::FieldValue;
 
 pub mod customers;
 pub mod pipeline;
+pub mod scorecard;
 pub mod team;
 
 pub use customers::{
-    Clv, ClvParams, LifeCycle, LifeCycleParams, Pareto, RetentionRow, Rfm, RfmParams, RfmRow,
-    Segment, clv, life_cycle, pareto, retention, rfm,
+    Clv, ClvParams, ClvSettings, LifeCycle, LifeCycleParams, Pareto, RetentionRow, Rfm, RfmParams,
+    RfmRow, Segment, clv, life_cycle, pareto, retention, rfm,
 };
 pub use pipeline::PipelineCut;
+pub use scorecard::{Scorecard, ScorecardParams, scorecard};
 pub use team::{TeamFigures, TeamFilter, TeamReport, team};
 
 /// Milliseconds in a day.

@@ -165,6 +165,10 @@ impl Workspace {
                 meta.push(m);
             }
         }
+        let kinds: std::collections::BTreeSet<Kind> = plan.records.iter().map(|r| r.kind).collect();
+        for kind in kinds {
+            ws.ensure_collection(kind).map_err(|e| bad(e.to_string()))?;
+        }
         for (rw, m) in plan.records.iter().zip(&meta) {
             // Created with the record's own creation time and author, not the import's.
             let created = Ctx {
