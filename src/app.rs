@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=pages::settings::Settings />
                     <Route path=path!("/import") view=pages::import::Import />
                     <Route path=path!("/join") view=pages::join::Join />
+                    <Route path=path!("/figure") view=pages::figure::Figure />
+                    <Route path=path!("/scorecard") view=pages::scorecard::ScorecardPage />
                 </Routes>
             </Shell>
         </Router>

@@ -2,6 +2,10 @@ use std::collections::BTreeSet;
 
 use super::*;
 
+/// Keys built from data (`t_key`) rather than listed in `Msg`: schema fields and choices, RFM
+/// segments, and the scorecard's measures and perspectives.
+const DATA_PREFIXES: [&str; 5] = ["field-", "choice-", "segment-", "measure-", "perspective-"];
+
 fn key_set(locale: Locale) -> BTreeSet<String> {
     catalog().keys(locale).into_iter().collect()
 }
@@ -22,10 +26,7 @@ fn every_locale_has_exactly_the_keys_the_code_uses() {
     for locale in Locale::ALL {
         let defined: BTreeSet<String> = key_set(locale)
             .into_iter()
-            .filter(|k| {
-                !k.starts_with("field-") && !k.starts_with("choice-") && !k.starts_with("segment-")
-                    || code.contains(k)
-            })
+            .filter(|k| !DATA_PREFIXES.iter().any(|p| k.starts_with(p)) || code.contains(k))
             .collect();
         let missing: Vec<_> = code.difference(&defined).collect();
         let unused: Vec<_> = defined.difference(&code).collect();
@@ -135,6 +136,7 @@ fn a_missing_key_falls_back_to_english_then_to_itself() {
 fn every_schema_field_and_choice_has_a_label() {
     use crm_core::schema::{
         ACTIVITY_KINDS, COMPANY_KINDS, CUSTOM_TYPES, DEAL_STATUS, DIRECTIONS, RECURRENCE,
+        TARGET_DIRECTIONS,
     };
     let mut wanted: BTreeSet<String> = crm_core::Kind::ALL
         .iter()
@@ -147,6 +149,7 @@ fn every_schema_field_and_choice_has_a_label() {
         DEAL_STATUS,
         DIRECTIONS,
         RECURRENCE,
+        TARGET_DIRECTIONS,
     ] {
         wanted.extend(list.iter().map(|c| format!("choice-{c}")));
     }
@@ -155,12 +158,21 @@ fn every_schema_field_and_choice_has_a_label() {
             .iter()
             .map(|s| format!("segment-{}", s.key())),
     );
+    // The scorecard's measures (`measure-<perspective>-<name>`) and perspectives.
+    wanted.extend(
+        crm_core::analytics::scorecard::MEASURES
+            .iter()
+            .map(|m| format!("measure-{}", m.key.replace('.', "-"))),
+    );
+    wanted.extend(
+        crm_core::analytics::scorecard::Perspective::ALL
+            .iter()
+            .map(|p| format!("perspective-{}", p.key())),
+    );
     for locale in Locale::ALL {
         let defined: BTreeSet<String> = key_set(locale)
             .into_iter()
-            .filter(|k| {
-                k.starts_with("field-") || k.starts_with("choice-") || k.starts_with("segment-")
-            })
+            .filter(|k| DATA_PREFIXES.iter().any(|p| k.starts_with(p)))
             .collect();
         let missing: Vec<_> = wanted.difference(&defined).collect();
         assert!(missing.is_empty(), "{}: missing {missing:?}", locale.tag());

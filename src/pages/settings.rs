@@ -20,6 +20,7 @@ pub fn Settings() -> impl IntoView {
             <super::settings_team::TeamSetting />
             <super::settings_team::TerritoriesSetting />
             <super::settings_team::CustomFieldsSetting />
+            <super::settings_clv::ClvSetting />
             <super::settings_data::WorkspacesSetting />
             <super::settings_data::DataSetting />
             <super::settings_data::StorageSetting />
