@@ -583,3 +583,6 @@ export-csv-view = This list as CSV (filter and columns as shown)
 export-vcard = These contacts as vCard
 list-import = Import from a file
 import-from-files = Import contacts, companies or deals from CSV or vCard
+
+# Direct links
+sync-peers = Colleagues connected: { $peers }. Direct links: { $direct }.

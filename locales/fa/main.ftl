@@ -573,3 +573,6 @@ export-csv-view = این فهرست به صورت CSV (با همین پالای�
 export-vcard = این مخاطبان به صورت vCard
 list-import = وارد کردن از فایل
 import-from-files = وارد کردن مخاطبان، شرکت‌ها یا معامله‌ها از CSV یا vCard
+
+# Direct links
+sync-peers = همکاران متصل: { $peers }. پیوندهای مستقیم: { $direct }.

@@ -604,3 +604,6 @@ export-csv-view = Этот список в CSV (с текущим фильтро
 export-vcard = Эти контакты в vCard
 list-import = Импорт из файла
 import-from-files = Импорт контактов, компаний или сделок из CSV или vCard
+
+# Direct links
+sync-peers = Коллег на связи: { $peers }. Прямых соединений: { $direct }.

@@ -575,6 +575,7 @@ messages! {
     ExportVcard = "export-vcard",
     ListImport = "list-import",
     ImportFromFiles = "import-from-files",
+    SyncPeers = "sync-peers",
 }
 
 type Bundle = FluentBundle<FluentResource>;

@@ -62,6 +62,8 @@ pub struct Session {
     pub me: RwSignal<Option<crm_core::Id>>,
     /// Sync with colleagues: None while the open workspace is not shared.
     pub sync: RwSignal<Option<crate::adapters::sync::SyncView>>,
+    /// Direct (peer-to-peer) links open to colleagues' browsers.
+    pub direct_links: RwSignal<usize>,
     live: StoredValue<Option<Rc<RefCell<Live>>>, LocalStorage>,
     db: StoredValue<Option<Rc<Idb>>, LocalStorage>,
     /// While set (an import writing in slices), stored changes are not compacted: a snapshot
@@ -82,6 +84,7 @@ impl Session {
             current: RwSignal::new(None),
             me: RwSignal::new(None),
             sync: RwSignal::new(None),
+            direct_links: RwSignal::new(0),
             live: StoredValue::new_local(None),
             db: StoredValue::new_local(None),
             compaction_held: StoredValue::new(false),
