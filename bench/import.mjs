@@ -23,9 +23,10 @@ function csv(n) {
   const lines = ["First Name,Last Name,Email,Phone,Company,City,Tags"];
   for (let i = 0; i < n; i++) {
     const f = first[rnd(first.length)];
-    const l = last[rnd(last.length)];
+    // Unique people (a file of one person's duplicates would measure skipping, not importing).
+    const l = `${last[rnd(last.length)]}-${i.toString(36)}`;
     lines.push(
-      `${f},${l},${f.toLowerCase()}.${l.toLowerCase()}.${i}@example.com,+49 30 ${String(1000000 + i)},Company ${rnd(500)},${cities[rnd(cities.length)]},${rnd(3) === 0 ? "vip" : ""}`,
+      `${f},${l},${f.toLowerCase()}.${l.toLowerCase()}@example.com,+49 30 ${String(1000000 + i)},Company ${rnd(500)},${cities[rnd(cities.length)]},${rnd(3) === 0 ? "vip" : ""}`,
     );
   }
   return lines.join("\r\n") + "\r\n";

@@ -467,9 +467,9 @@ impl<S: RelayStore> RelayCore<S> {
             .map(|((_, client), conn)| (*client, *conn))
             .collect();
         for (client, conn) in &here {
-            let speaks_peers = self.conns.get(conn).is_some_and(|c| {
-                matches!(c.state, ConnState::Ready { version, .. } if version >= 2)
-            });
+            let speaks_peers = self.conns.get(conn).is_some_and(
+                |c| matches!(c.state, ConnState::Ready { version, .. } if version >= 2),
+            );
             if !speaks_peers {
                 continue;
             }

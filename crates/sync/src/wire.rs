@@ -114,7 +114,9 @@ pub enum Message {
     /// Relay → client: the other clients connected to the workspace now (at most
     /// `MAX_PEERS`), sent after `Welcome` and whenever one comes or goes. For peer-to-peer
     /// links: a client offers a direct link to the peers whose id is greater than its own.
-    Peers { clients: Vec<ClientId> },
+    Peers {
+        clients: Vec<ClientId>,
+    },
 }
 
 mod kind {
