@@ -1,5 +1,7 @@
 // Team sync through a real relay process: an invite link joins a second browser (another
 // profile), both see each other's changes, and changes made offline go out on reconnection.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
@@ -12,6 +14,14 @@ async function addContact(page: Page, name: string) {
   await page.getByLabel(msg("en", "field-name"), { exact: true }).fill(name);
   await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
   await expect(page.getByTestId("contact-table")).toContainText(name);
+}
+
+/** Every file under `dir`. */
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
 }
 
 /** A second browser profile: its own IndexedDB, as a colleague's machine would have. */
@@ -135,6 +145,29 @@ test("the relay is killed mid-sync and restarted: nothing acknowledged is lost a
     const all = ["Hal Before", "Ida During", "Jon During"];
     await expect.poll(() => titles(pageA), { timeout: 45_000 }).toEqual(all);
     await expect.poll(() => titles(pageB), { timeout: 45_000 }).toEqual(all);
+    for (const page of [pageA, pageB]) {
+      await nav(page, "nav-settings");
+      await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"), { timeout: 30_000 });
+    }
+
+    // What the relay keeps is ciphertext: no name, email or note written here is in its files.
+    await nav(pageA, "nav-contacts");
+    await pageA.getByRole("link", { name: "Hal Before" }).click();
+    const notes = pageA.locator(".fields-card .field-editor").filter({ hasText: msg("en", "field-notes") }).locator(".field-value");
+    await notes.focus();
+    await pageA.keyboard.press("Enter");
+    await pageA.locator(".field-editor textarea:focus").fill("Prefers calls after lunch, budget approved");
+    await pageA.keyboard.press("Control+Enter");
+    await expect(pageA.locator("main")).toContainText("Prefers calls after lunch");
+    await nav(pageA, "nav-settings");
+    await expect(pageA.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"), { timeout: 30_000 });
+    await expect(pageA.getByTestId("sync-pending")).toHaveCount(0);
+    const stored = Buffer.concat(files(first.dataDir).map((f) => readFileSync(f)));
+    expect(stored.length).toBeGreaterThan(1000);
+    for (const secret of ["Hal Before", "Ida During", "Jon During", "Prefers calls after lunch", "budget approved"]) {
+      expect(stored.includes(Buffer.from(secret)), secret).toBe(false);
+      expect(stored.includes(Buffer.from(secret, "utf16le")), secret).toBe(false);
+    }
   } finally {
     await a.close();
     await b.close();
