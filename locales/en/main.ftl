@@ -696,3 +696,5 @@ measure-staff-crm_usage = Team using the CRM
 measure-staff-tasks_on_time = Tasks done on time
 measure-staff-trained = Staff trained
 measure-staff-satisfaction = Staff satisfaction
+# Direct links
+sync-peers = Colleagues connected: { $peers }. Direct links: { $direct }.

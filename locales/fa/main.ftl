@@ -684,3 +684,5 @@ measure-staff-crm_usage = استفادهٔ تیم از CRM
 measure-staff-tasks_on_time = کارهای انجام‌شده به‌موقع
 measure-staff-trained = کارکنان آموزش‌دیده
 measure-staff-satisfaction = رضایت کارکنان
+# Direct links
+sync-peers = همکاران متصل: { $peers }. پیوندهای مستقیم: { $direct }.

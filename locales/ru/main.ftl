@@ -719,3 +719,5 @@ measure-staff-crm_usage = Команда работает в CRM
 measure-staff-tasks_on_time = Задачи выполнены вовремя
 measure-staff-satisfaction = Удовлетворённость персонала
 measure-staff-trained = Обученный персонал
+# Direct links
+sync-peers = Коллег на связи: { $peers }. Прямых соединений: { $direct }.

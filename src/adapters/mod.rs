@@ -3,6 +3,7 @@
 pub mod files;
 pub mod idb;
 pub mod notify;
+pub mod p2p;
 pub mod prefs;
 pub mod service_worker;
 pub mod sync;

@@ -6,7 +6,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crm_core::Id;
-use crm_sync::{ClientSession, Connection, Event, SavedState, WorkspaceSecret};
+use crm_sync::{ClientId, ClientSession, Connection, Event, SavedState, WorkspaceSecret};
+
+use super::p2p::{Direct, DirectHooks};
 use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,6 +52,8 @@ pub struct SyncView {
     pub problem: Option<String>,
     /// Another tab of this browser holds the connection; this one syncs through it.
     pub elsewhere: bool,
+    /// Colleagues' browsers connected to the relay now.
+    pub peers: usize,
 }
 
 impl SyncView {
@@ -60,6 +64,7 @@ impl SyncView {
             last_synced_ms: None,
             problem: None,
             elsewhere: true,
+            peers: 0,
         }
     }
 }
@@ -136,6 +141,9 @@ pub struct SyncLink {
     release: RefCell<Option<Release>>,
     /// Bumped per socket, so events of an old socket are ignored.
     generation: Cell<u32>,
+    /// Direct links to colleagues' browsers, once attached.
+    direct: RefCell<Option<Rc<Direct>>>,
+    peers: Cell<usize>,
 }
 
 fn now() -> i64 {
@@ -183,6 +191,8 @@ impl SyncLink {
             release: RefCell::new(Some(release)),
             compacted_at: Cell::new(0),
             generation: Cell::new(0),
+            direct: RefCell::new(None),
+            peers: Cell::new(0),
         });
         link.connect();
         // Back online: try at once rather than waiting for the backoff.
@@ -200,10 +210,33 @@ impl SyncLink {
         link
     }
 
-    /// A local change (the bytes just persisted): sealed into the outbox and sent if connected.
+    /// A local change (the bytes just persisted): sealed into the outbox and sent if connected,
+    /// and offered to the peers on direct links.
     pub fn push(self: &Rc<Self>, data: &[u8]) {
         self.session.borrow_mut().push(DOC, data, random::<24>());
         self.pump();
+        self.direct_changed();
+    }
+
+    /// Starts offering direct links to the peers the relay names; their signals go through
+    /// this connection, sealed.
+    pub fn attach_direct(self: &Rc<Self>, hooks: DirectHooks) {
+        let me = self.session.borrow().client();
+        let weak = Rc::downgrade(self);
+        let signal = Box::new(move |to: ClientId, data: Vec<u8>| {
+            if let Some(link) = weak.upgrade() {
+                link.session.borrow_mut().signal(to, &data, random::<24>());
+                link.send_pending();
+            }
+        });
+        *self.direct.borrow_mut() = Some(Direct::new(me, hooks, signal));
+    }
+
+    fn direct_changed(&self) {
+        let direct = self.direct.borrow().clone();
+        if let Some(d) = direct {
+            d.changed();
+        }
     }
 
     /// Closes the connection for good (the workspace was closed or switched).
@@ -312,19 +345,41 @@ impl SyncLink {
     fn pump(self: &Rc<Self>) {
         self.send_pending();
         let mut save = false;
+        let mut applied = false;
+        let mut signals = Vec::new();
+        let mut peers = None;
         loop {
             let event = self.session.borrow_mut().poll_event();
             let Some(event) = event else { break };
             match event {
-                Event::Apply { data, .. } => (self.hooks.apply)(data),
+                Event::Apply { data, .. } => {
+                    (self.hooks.apply)(data);
+                    applied = true;
+                }
                 Event::Changed | Event::Acked { .. } => save = true,
                 Event::Rejected { reason, .. } => *self.problem.borrow_mut() = Some(reason),
                 Event::RelayError { message, .. } => *self.problem.borrow_mut() = Some(message),
-                Event::Signal { .. } => {}
+                Event::Signal { from, data } => signals.push((from, data)),
+                Event::Peers { clients } => peers = Some(clients),
             }
         }
         if save {
             (self.hooks.save)(self.session.borrow().saved().to_bytes());
+        }
+        let direct = self.direct.borrow().clone();
+        if let Some(clients) = peers {
+            self.peers.set(clients.len());
+            if let Some(d) = &direct {
+                d.peers(&clients);
+            }
+        }
+        if let Some(d) = &direct {
+            for (from, data) in signals {
+                d.signal(from, &data);
+            }
+            if applied {
+                d.changed();
+            }
         }
         self.maybe_compact();
         self.publish();
@@ -364,6 +419,7 @@ impl SyncLink {
             last_synced_ms: status.last_synced_ms,
             problem: self.problem.borrow().clone(),
             elsewhere: false,
+            peers: self.peers.get(),
         };
         if self.hooks.status.get_untracked().as_ref() != Some(&view) {
             self.hooks.status.set(Some(view));

@@ -649,6 +649,7 @@ messages! {
     ClvRetention = "clv-retention",
     ClvDiscount = "clv-discount",
     ClvSaved = "clv-saved",
+    SyncPeers = "sync-peers",
 }
 
 type Bundle = FluentBundle<FluentResource>;

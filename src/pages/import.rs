@@ -27,14 +27,14 @@ use crate::i18n::intl::format_number;
 use crate::i18n::{
     I18n, Msg, command_error, import_error, read_problem, row_error, row_warning, use_i18n,
 };
-use crate::session::{Session, use_session};
+use crate::session::{Session, measure, use_session};
 
 /// Rows read or checked at a time; work goes on in slices of these until `SLICE_MS` have
 /// passed, then yields to the browser.
 const CHECK_CHUNK: usize = 250;
 /// Records written per batch while importing; batches go on, as one stored change, until
 /// `SLICE_MS` have passed.
-const WRITE_CHUNK: usize = 100;
+const WRITE_CHUNK: usize = 25;
 /// How long one slice of import work may hold the main thread: well inside a 50 ms long task,
 /// so typing and scrolling stay smooth while a large file goes in.
 const SLICE_MS: f64 = 12.0;
@@ -107,6 +107,12 @@ impl Slice {
 
     fn over(&self) -> bool {
         now() - self.0 > SLICE_MS
+    }
+}
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }
 
@@ -432,7 +438,9 @@ pub fn Import() -> impl IntoView {
             Ok(o) => o,
             Err(e) => return Some(Err(e)),
         };
-        session.with(|ws| {
+        // Untracked: an import writing in slices changes the workspace many times, and the
+        // preview (which indexes the workspace) follows the file and the mapping, not that.
+        session.with_untracked(|ws| {
             let mut b =
                 PlanBuilder::new(ws, &m, options).map_err(|e| import_error(i18n.locale(), &e))?;
             b.push(
@@ -495,11 +503,14 @@ pub fn Import() -> impl IntoView {
             all: all_choice.get_untracked(),
             rows: row_choices.get_untracked(),
         };
+        mark("hearth:import-plan-start");
         let plan = draft.with_value(|d| {
             let d = d.as_ref()?;
             session.with_untracked(|ws| d.plan(ws, &choices, random_bytes))
         });
+        measure("hearth:import-plan", "hearth:import-plan-start");
         let Some(plan) = plan else { return };
+        session.hold_compaction(true);
         let saved = mapping.get_untracked().map(|m| m.to_json());
         let run_id = generation.get_value();
         phase.set(Phase::Writing(0.0));
@@ -523,6 +534,7 @@ pub fn Import() -> impl IntoView {
                         yield_now().await;
                     }
                     Some(Err(e)) => {
+                        session.hold_compaction(false);
                         let lines = e
                             .lines
                             .iter()
@@ -538,9 +550,13 @@ pub fn Import() -> impl IntoView {
                         )));
                         return;
                     }
-                    None => return,
+                    None => {
+                        session.hold_compaction(false);
+                        return;
+                    }
                 }
             }
+            session.hold_compaction(false);
             if let Some(json) = saved {
                 prefs::save_mapping(&json);
             }

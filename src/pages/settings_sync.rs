@@ -48,6 +48,18 @@ pub fn SharingSetting() -> impl IntoView {
             <h2 id="sharing-title">{move || i18n.t(Msg::SyncTitle)}</h2>
             <p class="muted">{move || i18n.t(Msg::SyncHint)}</p>
             <p role="status" data-testid="sync-state">{state}</p>
+            <Show when=move || session.sync.with(|s| s.as_ref().is_some_and(|v| !v.elsewhere))>
+                <p data-testid="sync-peers">
+                    {move || {
+                        let n = |v: usize| crate::i18n::intl::format_number(i18n.locale(), v as f64);
+                        let peers = session.sync.with(|s| s.as_ref().map_or(0, |v| v.peers));
+                        i18n.t_with(
+                            Msg::SyncPeers,
+                            &[("peers", &n(peers)), ("direct", &n(session.direct_links.get()))],
+                        )
+                    }}
+                </p>
+            </Show>
             <Show when=move || session.sync.with(|s| s.as_ref().is_some_and(|v| v.pending > 0))>
                 <p data-testid="sync-pending">
                     {move || i18n.count(Msg::SyncPending, session.sync.with(|s| s.as_ref().map_or(0, |v| v.pending)))}

@@ -62,8 +62,13 @@ pub struct Session {
     pub me: RwSignal<Option<crm_core::Id>>,
     /// Sync with colleagues: None while the open workspace is not shared.
     pub sync: RwSignal<Option<crate::adapters::sync::SyncView>>,
+    /// Direct (peer-to-peer) links open to colleagues' browsers.
+    pub direct_links: RwSignal<usize>,
     live: StoredValue<Option<Rc<RefCell<Live>>>, LocalStorage>,
     db: StoredValue<Option<Rc<Idb>>, LocalStorage>,
+    /// While set (an import writing in slices), stored changes are not compacted: a snapshot
+    /// is a full save, and the file would be saved again and again as it doubles in size.
+    compaction_held: StoredValue<bool>,
 }
 
 /// How long to wait before retrying a failed write.
@@ -79,8 +84,10 @@ impl Session {
             current: RwSignal::new(None),
             me: RwSignal::new(None),
             sync: RwSignal::new(None),
+            direct_links: RwSignal::new(0),
             live: StoredValue::new_local(None),
             db: StoredValue::new_local(None),
+            compaction_held: StoredValue::new(false),
         }
     }
 
@@ -280,15 +287,22 @@ impl Session {
     pub fn write<T>(&self, f: impl FnOnce(&mut Workspace, &Ctx) -> T) -> Option<T> {
         let live = self.live.get_value()?;
         let ctx = self.ctx();
+        mark("hearth:write-start");
         let (out, bytes) = {
             let mut l = live.borrow_mut();
             let out = f(&mut l.ws, &ctx);
-            (out, l.ws.save_incremental())
+            measure("hearth:write-apply", "hearth:write-start");
+            mark("hearth:save-start");
+            let bytes = l.ws.save_incremental();
+            measure("hearth:write-save", "hearth:save-start");
+            (out, bytes)
         };
         if bytes.is_empty() {
             return Some(out);
         }
+        mark("hearth:render-start");
         self.version.update(|v| *v += 1);
+        measure("hearth:write-render", "hearth:render-start");
         self.push_to_team(&live, &bytes);
         self.persist(live, bytes);
         Some(out)
@@ -313,8 +327,10 @@ impl Session {
                     {
                         let _ = c.post_message(&Uint8Array::from(sent.as_slice()));
                     }
-                    if chunk_store.needs_compaction() {
+                    if chunk_store.needs_compaction() && !self.compaction_held.get_value() {
+                        mark("hearth:compact-start");
                         let snapshot = live.borrow_mut().ws.save();
+                        measure("hearth:compact", "hearth:compact-start");
                         if let Err(e) = chunk_store.compact(snapshot).await {
                             leptos::logging::warn!("compaction postponed: {e}");
                         }
@@ -335,6 +351,15 @@ impl Session {
                 retry.unchecked_ref(),
                 RETRY_MS,
             );
+        }
+    }
+
+    /// Holds compaction back during a long series of writes; releasing it compacts once if
+    /// the stored changes have grown past the snapshot.
+    pub fn hold_compaction(&self, held: bool) {
+        self.compaction_held.set_value(held);
+        if !held {
+            self.retry_now();
         }
     }
 
@@ -497,5 +522,12 @@ pub async fn storage_report() -> Option<(bool, f64, f64)> {
 fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
+    }
+}
+
+/// A performance measure from `start` (a mark) to now, for the benchmark harness.
+pub(crate) fn measure(name: &str, start: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start);
     }
 }

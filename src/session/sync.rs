@@ -10,8 +10,10 @@ use leptos::prelude::*;
 
 use super::{Live, Session};
 use crate::adapters::now_ms;
+use crate::adapters::p2p::DirectHooks;
 use crate::adapters::sync::{Hooks, Release, SyncLink, SyncView, lead, local_id, relay_id};
 use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
+use crm_core::PeerSync;
 
 fn secret_key(local: &str) -> String {
     format!("sync-secret/{local}")
@@ -159,6 +161,34 @@ impl Session {
             },
             release,
         );
+        let (weak_out, weak_in) = (Rc::downgrade(live), Rc::downgrade(live));
+        link.attach_direct(DirectHooks {
+            outgoing: Box::new(move |peer: &mut PeerSync| {
+                let live = weak_out.upgrade()?;
+                let mut l = live.borrow_mut();
+                l.ws.sync_message(peer)
+            }),
+            incoming: Box::new(move |peer: &mut PeerSync, data: &[u8]| {
+                let Some(live) = weak_in.upgrade() else {
+                    return;
+                };
+                let bytes = {
+                    let mut l = live.borrow_mut();
+                    if let Err(e) = l.ws.receive_sync_message(peer, data) {
+                        drop(l);
+                        self.report(e);
+                        return;
+                    }
+                    l.ws.save_incremental()
+                };
+                if bytes.is_empty() {
+                    return;
+                }
+                self.version.update(|v| *v += 1);
+                self.persist(live, bytes);
+            }),
+            open: self.direct_links,
+        });
         if let Some(old) = live.borrow_mut().sync.replace(link) {
             old.stop();
         }

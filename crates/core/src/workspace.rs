@@ -47,6 +47,16 @@ pub enum WorkspaceError {
     BadChanges(String),
 }
 
+/// What this replica knows of a peer on a direct link (the Automerge sync protocol's state).
+#[derive(Debug, Default)]
+pub struct PeerSync(automerge::sync::State);
+
+impl PeerSync {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// A link from one record to another as the app should show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link<'a> {
@@ -256,6 +266,34 @@ impl Workspace {
     pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), WorkspaceError> {
         self.load_incremental(bytes)?;
         let _ = self.doc.save_incremental();
+        Ok(())
+    }
+
+    /// The next Automerge sync-protocol message for a peer on a direct link, if it needs one.
+    /// Each link keeps its own [`PeerSync`], which starts empty on every connection.
+    pub fn sync_message(&mut self, peer: &mut PeerSync) -> Option<Vec<u8>> {
+        use automerge::sync::SyncDoc;
+        self.doc
+            .sync()
+            .generate_sync_message(&mut peer.0)
+            .map(automerge::sync::Message::encode)
+    }
+
+    /// Takes a peer's sync-protocol message: the changes it carries are merged and the view
+    /// re-read. A message that does not decode changes nothing and is an error.
+    pub fn receive_sync_message(
+        &mut self,
+        peer: &mut PeerSync,
+        bytes: &[u8],
+    ) -> Result<(), WorkspaceError> {
+        use automerge::sync::SyncDoc;
+        let message = automerge::sync::Message::decode(bytes)
+            .map_err(|e| WorkspaceError::BadChanges(e.to_string()))?;
+        self.doc
+            .sync()
+            .receive_sync_message(&mut peer.0, message)
+            .map_err(|e| WorkspaceError::BadChanges(e.to_string()))?;
+        self.refresh();
         Ok(())
     }
 

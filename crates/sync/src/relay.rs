@@ -164,6 +164,8 @@ enum ConnState {
         workspace: String,
         client: ClientId,
         docs: BTreeSet<String>,
+        /// The protocol version from the client's `Hello`.
+        version: u8,
     },
     /// An `Error` and a `Close` were issued; whatever still arrives is ignored.
     Closed,
@@ -398,13 +400,13 @@ impl<S: RelayStore> RelayCore<S> {
         client: ClientId,
         now_ms: i64,
     ) -> Result<(), Refused> {
-        if version < wire::PROTOCOL_VERSION {
+        if version < wire::MIN_PROTOCOL_VERSION {
             return Err(self.refuse(
                 conn,
                 ErrorCode::UnsupportedVersion,
                 format!(
                     "the client speaks protocol version {version}; this relay needs version {}",
-                    wire::PROTOCOL_VERSION
+                    wire::MIN_PROTOCOL_VERSION
                 ),
             ));
         }
@@ -441,17 +443,44 @@ impl<S: RelayStore> RelayCore<S> {
                 workspace: workspace.clone(),
                 client,
                 docs: BTreeSet::new(),
+                version,
             };
         }
         *self.workspace_conns.entry(workspace.clone()).or_default() += 1;
-        self.clients.insert((workspace, client), conn);
+        self.clients.insert((workspace.clone(), client), conn);
         self.send(
             conn,
             &Message::Welcome {
                 server_time_ms: now_ms,
             },
         );
+        self.announce_peers(&workspace);
         Ok(())
+    }
+
+    /// Tells every client of `workspace` which others are connected (each list without the
+    /// recipient), so peers can offer each other direct links.
+    fn announce_peers(&mut self, workspace: &str) {
+        let here: Vec<(ClientId, ConnId)> = self
+            .clients
+            .range((workspace.to_owned(), [0u8; 16])..=(workspace.to_owned(), [0xff; 16]))
+            .map(|((_, client), conn)| (*client, *conn))
+            .collect();
+        for (client, conn) in &here {
+            let speaks_peers = self.conns.get(conn).is_some_and(
+                |c| matches!(c.state, ConnState::Ready { version, .. } if version >= 2),
+            );
+            if !speaks_peers {
+                continue;
+            }
+            let clients = here
+                .iter()
+                .map(|(c, _)| *c)
+                .filter(|c| c != client)
+                .take(wire::MAX_PEERS)
+                .collect();
+            self.send(*conn, &Message::Peers { clients });
+        }
     }
 
     /// Whether `addr` may create one more workspace now; forgets creations older than an hour.
@@ -684,6 +713,7 @@ impl<S: RelayStore> RelayCore<S> {
                     workspace,
                     client,
                     docs,
+                    ..
                 },
             ..
         }) = self.conns.get(&conn)
@@ -700,10 +730,14 @@ impl<S: RelayStore> RelayCore<S> {
             }
         }
         let key = (workspace.clone(), *client);
-        if self.clients.get(&key) == Some(&conn) {
+        let left = self.clients.get(&key) == Some(&conn);
+        if left {
             self.clients.remove(&key);
         }
         let workspace = workspace.clone();
+        if left {
+            self.announce_peers(&workspace);
+        }
         if let Some(count) = self.workspace_conns.get_mut(&workspace) {
             *count = count.saturating_sub(1);
             if *count == 0 {
@@ -1392,6 +1426,53 @@ mod tests {
                 (1, None)
             ]
         );
+    }
+
+    #[test]
+    fn clients_of_version_2_hear_who_else_is_connected() {
+        let mut r = relay();
+        let hello_v = |client: u8, version: u8| {
+            enc(Message::Hello {
+                version,
+                workspace: ws(),
+                token: token(),
+                client: [client; 16],
+            })
+        };
+        let peers = |clients: &[u8]| {
+            Some(Message::Peers {
+                clients: clients.iter().map(|c| [*c; 16]).collect(),
+            })
+        };
+        r.connect(1, "a", 0);
+        r.receive(1, &hello_v(1, 2), 0);
+        assert_eq!(drain(&mut r), [(1, welcome(0)), (1, peers(&[]))]);
+        // A client of version 1 is admitted and listed, but never sent `Peers`.
+        r.connect(2, "a", 0);
+        r.receive(2, &hello_v(2, 1), 0);
+        assert_eq!(drain(&mut r), [(2, welcome(0)), (1, peers(&[2]))]);
+        r.connect(3, "a", 0);
+        r.receive(3, &hello_v(3, 2), 0);
+        assert_eq!(
+            drain(&mut r),
+            [(3, welcome(0)), (1, peers(&[2, 3])), (3, peers(&[1, 2]))]
+        );
+        // Another workspace's clients are not listed.
+        let other = Id::from_bytes([7; 16]).to_string();
+        r.connect(4, "a", 0);
+        r.receive(
+            4,
+            &enc(Message::Hello {
+                version: 2,
+                workspace: other,
+                token: token(),
+                client: [4; 16],
+            }),
+            0,
+        );
+        assert_eq!(drain(&mut r), [(4, welcome(0)), (4, peers(&[]))]);
+        r.disconnect(1);
+        assert_eq!(drain(&mut r), [(3, peers(&[2]))]);
     }
 
     #[test]

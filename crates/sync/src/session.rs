@@ -295,6 +295,11 @@ pub enum Event {
         from: ClientId,
         data: Vec<u8>,
     },
+    /// The other clients connected to the workspace through the relay; empty once the
+    /// connection is lost.
+    Peers {
+        clients: Vec<ClientId>,
+    },
 }
 
 /// Where the connection to the relay stands.
@@ -505,11 +510,17 @@ impl ClientSession {
         if matches!(self.link, Link::Open { worked: true, .. }) {
             self.backoff.reset();
         }
+        let was_open = matches!(self.link, Link::Open { .. });
         self.link = Link::Offline;
         self.transmit.clear();
         for state in self.docs.values_mut() {
             state.subscribing = 0;
             state.caught_up = false;
+        }
+        if was_open {
+            self.events.push_back(Event::Peers {
+                clients: Vec::new(),
+            });
         }
         let delay = i64::try_from(self.backoff.next_delay_ms(jitter)).unwrap_or(i64::MAX);
         self.reconnect_at = Some(now_ms.saturating_add(delay));
@@ -818,6 +829,11 @@ impl ClientSession {
             Message::Signal { to, from, envelope } => self.on_signal(to, from, &envelope),
             Message::Ping { nonce } => self.send(&Message::Pong { nonce }),
             Message::Pong { .. } => {}
+            Message::Peers { clients } => {
+                let me = self.client;
+                let clients = clients.into_iter().filter(|c| *c != me).collect();
+                self.events.push_back(Event::Peers { clients });
+            }
             other @ (Message::Hello { .. }
             | Message::Push { .. }
             | Message::Subscribe { .. }
@@ -1091,7 +1107,7 @@ mod tests {
         s.connected(10);
         let got = sent(&mut s);
         assert!(
-            matches!(&got[0], Message::Hello { version: 1, workspace, client, .. } if *workspace == ws() && *client == [9; 16])
+            matches!(&got[0], Message::Hello { version: 2, workspace, client, .. } if *workspace == ws() && *client == [9; 16])
         );
         assert_eq!(
             got[1..3],

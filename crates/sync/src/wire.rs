@@ -12,10 +12,17 @@ use std::fmt;
 use crate::ids::{DocIdError, WorkspaceIdError, check_doc_id, check_workspace_id};
 use crate::keys::AccessToken;
 
-/// The protocol version this code writes.
-pub const PROTOCOL_VERSION: u8 = 1;
-/// The protocol versions this code reads.
+/// The version byte every frame starts with: the framing and the encodings, unchanged since 1.
+pub const FRAME_VERSION: u8 = 1;
+/// The frame versions this code reads.
 pub const SUPPORTED_VERSIONS: &[u8] = &[1];
+/// The protocol version a client announces in `Hello`, saying which messages it understands:
+/// 2 added `Peers`, which a relay sends only to clients of version 2 or later.
+pub const PROTOCOL_VERSION: u8 = 2;
+/// The oldest client protocol version a relay admits.
+pub const MIN_PROTOCOL_VERSION: u8 = 1;
+/// The most clients a `Peers` message lists.
+pub const MAX_PEERS: usize = 256;
 
 /// A client's id for this connection's lifetime: 16 random bytes, chosen by the client.
 pub type ClientId = [u8; 16];
@@ -104,6 +111,12 @@ pub enum Message {
         doc: String,
         upto_seq: u64,
     },
+    /// Relay → client: the other clients connected to the workspace now (at most
+    /// `MAX_PEERS`), sent after `Welcome` and whenever one comes or goes. For peer-to-peer
+    /// links: a client offers a direct link to the peers whose id is greater than its own.
+    Peers {
+        clients: Vec<ClientId>,
+    },
 }
 
 mod kind {
@@ -120,6 +133,7 @@ mod kind {
     pub const PING: u8 = 11;
     pub const PONG: u8 = 12;
     pub const CAUGHT_UP: u8 = 13;
+    pub const PEERS: u8 = 14;
 }
 
 impl Message {
@@ -139,6 +153,7 @@ impl Message {
             Message::Ping { .. } => kind::PING,
             Message::Pong { .. } => kind::PONG,
             Message::CaughtUp { .. } => kind::CAUGHT_UP,
+            Message::Peers { .. } => kind::PEERS,
         }
     }
 
@@ -152,7 +167,8 @@ impl Message {
             | Message::Ack { .. }
             | Message::Deliver { .. }
             | Message::Snapshot { .. }
-            | Message::CaughtUp { .. } => Direction::RelayToClient,
+            | Message::CaughtUp { .. }
+            | Message::Peers { .. } => Direction::RelayToClient,
             Message::Error { .. }
             | Message::Signal { .. }
             | Message::Ping { .. }
@@ -176,6 +192,7 @@ impl Message {
             Message::Ping { .. } => "Ping",
             Message::Pong { .. } => "Pong",
             Message::CaughtUp { .. } => "CaughtUp",
+            Message::Peers { .. } => "Peers",
         }
     }
 }
@@ -305,7 +322,7 @@ impl fmt::Display for VersionList {
 /// within the peer's [`Limits`]; otherwise the peer refuses it with a [`WireError`].
 pub fn encode(message: &Message) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(64 + payload_len(message)));
-    w.u8(PROTOCOL_VERSION);
+    w.u8(FRAME_VERSION);
     w.u8(message.type_code());
     match message {
         Message::Hello {
@@ -371,6 +388,13 @@ pub fn encode(message: &Message) -> Vec<u8> {
             w.bytes(envelope);
         }
         Message::Ping { nonce } | Message::Pong { nonce } => w.u64(*nonce),
+        Message::Peers { clients } => {
+            let n = clients.len().min(MAX_PEERS);
+            w.raw(&(n as u16).to_le_bytes());
+            for c in clients.iter().take(n) {
+                w.raw(c);
+            }
+        }
     }
     w.0
 }
@@ -383,6 +407,7 @@ fn payload_len(message: &Message) -> usize {
         | Message::Snapshot { envelope, .. }
         | Message::Compact { envelope, .. }
         | Message::Signal { envelope, .. } => envelope.len(),
+        Message::Peers { clients } => clients.len() * 16,
         _ => 0,
     }
 }
@@ -495,6 +520,21 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Message, WireError> {
             doc: r.doc()?,
             upto_seq: r.u64("up-to sequence number")?,
         },
+        kind::PEERS => {
+            let n = usize::from(u16::from_le_bytes(r.array("peer count")?));
+            if n > MAX_PEERS {
+                return Err(WireError::FieldTooLong {
+                    field: "peer list",
+                    len: n as u32,
+                    max: MAX_PEERS as u32,
+                });
+            }
+            let mut clients = Vec::with_capacity(n);
+            for _ in 0..n {
+                clients.push(r.array("peer client id")?);
+            }
+            Message::Peers { clients }
+        }
         code => return Err(WireError::UnknownType { code }),
     };
     if !r.rest.is_empty() {
@@ -646,6 +686,9 @@ mod tests {
                 doc: "workspace".into(),
                 upto_seq: 42,
             },
+            Message::Peers {
+                clients: vec![[4; 16], [5; 16]],
+            },
         ]
     }
 
@@ -716,6 +759,8 @@ mod tests {
             any::<u64>().prop_map(|nonce| Message::Pong { nonce }),
             (arb_doc(), any::<u64>())
                 .prop_map(|(doc, upto_seq)| Message::CaughtUp { doc, upto_seq }),
+            proptest::collection::vec(any::<[u8; 16]>(), 0..20)
+                .prop_map(|clients| Message::Peers { clients }),
         ]
     }
 
@@ -728,7 +773,7 @@ mod tests {
         let samples = samples();
         let codes: std::collections::BTreeSet<u8> =
             samples.iter().map(Message::type_code).collect();
-        assert_eq!(codes.len(), 13, "one sample per message type");
+        assert_eq!(codes.len(), 14, "one sample per message type");
         for m in samples {
             assert_eq!(decode(&encode(&m), &limits()), Ok(m));
         }
@@ -823,8 +868,8 @@ mod tests {
             Err(WireError::UnknownType { code: 0 })
         );
         assert_eq!(
-            decode(&[1, 14], &limits()),
-            Err(WireError::UnknownType { code: 14 })
+            decode(&[1, 15], &limits()),
+            Err(WireError::UnknownType { code: 15 })
         );
     }
 
@@ -1004,7 +1049,7 @@ mod tests {
         #[test]
         fn arbitrary_messages_round_trip(m in arb_message()) {
             let bytes = encode(&m);
-            prop_assert_eq!(bytes[0], PROTOCOL_VERSION);
+            prop_assert_eq!(bytes[0], FRAME_VERSION);
             prop_assert_eq!(bytes[1], m.type_code());
             prop_assert_eq!(decode(&bytes, &limits()), Ok(m));
         }
@@ -1014,7 +1059,7 @@ mod tests {
             code in 0u8..15,
             body in proptest::collection::vec(any::<u8>(), 0..128),
         ) {
-            let mut bytes = vec![PROTOCOL_VERSION, code];
+            let mut bytes = vec![FRAME_VERSION, code];
             bytes.extend_from_slice(&body);
             let _ = decode(&bytes, &limits());
         }

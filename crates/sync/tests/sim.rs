@@ -249,7 +249,7 @@ impl Sim {
                     message,
                     fatal,
                 } => panic!("client {i}: relay error {code:?} (fatal {fatal}): {message}"),
-                Event::Signal { .. } => {}
+                Event::Signal { .. } | Event::Peers { .. } => {}
             }
         }
     }
