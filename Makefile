@@ -9,7 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 RELAY := target/relay/crm-relay
 
-.PHONY: help run test dev lint bench bench-l setup-build setup-test app relay test-native test-wasm test-e2e size clean
+.PHONY: help run test dev lint bench bench-l bench-compare setup-build setup-test app relay test-native test-wasm test-e2e size clean
 
 help:
 	@echo "make run    build the app (release) and serve it with the relay on http://127.0.0.1:8080"
@@ -18,6 +18,7 @@ help:
 	@echo "make dev    trunk serve with live reload on http://127.0.0.1:8081"
 	@echo "make lint   rustfmt and clippy (native and wasm32), warnings are errors"
 	@echo "make bench  the benchmark harness (bench/)"
+	@echo "make bench-compare  ours side by side with automerge-repo, Yjs and the automerge-repo sync server"
 
 run: setup-build app relay
 	$(RELAY)
@@ -67,6 +68,13 @@ bench: setup-test app relay
 	target/relay/crm-bench generate M bench/results/M.automerge
 	node bench/browser.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
 	node bench/frames.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
+
+# Not part of `make test`: the same data and operations in our app and relay, in JavaScript
+# automerge-repo and Yjs pages (bench/peers/, from npm) and against automerge-repo-sync-server,
+# in one run, as Markdown tables with ratios (bench/compare/run.sh; SIZES="M L" adds L).
+bench-compare: setup-test app relay
+	cargo build --profile relay -p crm-bench
+	bench/compare/run.sh $(RELAY) target/relay/crm-bench dist
 
 bench-l: relay
 	cargo build --profile relay -p crm-bench

@@ -412,3 +412,36 @@ pub fn generate(size: Size, seed: u64) -> Workspace {
     batch(&mut ws, cmds);
     ws
 }
+
+/// The same records as plain JSON for the peers in `bench/peers/`: one array per collection
+/// (`contacts`, `companies`, …), each record flat as `{ "id", "created_at", …fields }` with the
+/// values exactly as the workspace's JSON export writes them.
+pub fn peers_json(ws: &Workspace, label: &str, seed: u64) -> anyhow::Result<String> {
+    use serde_json::{Map, Value};
+    let export: Value = serde_json::from_str(&ws.export_json())?;
+    let mut out = Map::new();
+    out.insert("dataset".into(), Value::from(label));
+    out.insert("seed".into(), Value::from(seed));
+    let records = export
+        .get("records")
+        .and_then(Value::as_object)
+        .ok_or_else(|| anyhow::anyhow!("the export has no records"))?;
+    for (collection, list) in records {
+        let flat: Vec<Value> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("id".into(), r["id"].clone());
+                m.insert("created_at".into(), r["created_at"].clone());
+                if let Some(fields) = r.get("fields").and_then(Value::as_object) {
+                    m.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        out.insert(collection.clone(), Value::Array(flat));
+    }
+    Ok(serde_json::to_string(&Value::Object(out))?)
+}

@@ -1,9 +1,13 @@
 //! `crm-bench`: deterministic datasets and native timings of the workspace engine.
 //!
-//!   crm-bench generate M out.automerge   write dataset M as a workspace file
+//!   crm-bench generate M out.automerge [out.json]   write dataset M as a workspace file (and
+//!                                        the same records as plain JSON for bench/peers/)
+//!   crm-bench generate-json M out.json   only the JSON
 //!   crm-bench native M                   time open, edit and search natively (Markdown rows)
+//!   crm-bench relay-load URL N SECONDS   N sync clients against a relay; prints a JSON summary
 
 mod dataset;
+mod relay_load;
 
 use std::time::Instant;
 
@@ -34,12 +38,17 @@ fn row(what: &str, (median, min, max): (f64, f64, f64), runs: usize) {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("relay-load") {
+        return relay_load_cmd(&args[1..]);
+    }
     let size_arg = args.get(1).map(String::as_str).unwrap_or("M");
     let size =
         Size::parse(size_arg).with_context(|| format!("unknown size {size_arg}: use S, M or L"))?;
     match args.first().map(String::as_str) {
         Some("generate") => {
-            let out = args.get(2).context("usage: crm-bench generate SIZE FILE")?;
+            let out = args
+                .get(2)
+                .context("usage: crm-bench generate SIZE FILE [JSON_FILE]")?;
             let (mut ws, ms) = time(|| generate(size, SEED));
             let bytes = ws.save();
             std::fs::write(out, &bytes).with_context(|| format!("cannot write {out}"))?;
@@ -47,13 +56,75 @@ fn main() -> anyhow::Result<()> {
                 "dataset {size_arg}: {} bytes in {ms:.0} ms -> {out}",
                 bytes.len()
             );
+            if let Some(json_out) = args.get(3) {
+                write_peers_json(&ws, size_arg, json_out)?;
+            }
+        }
+        Some("generate-json") => {
+            let out = args
+                .get(2)
+                .context("usage: crm-bench generate-json SIZE FILE")?;
+            write_peers_json(&generate(size, SEED), size_arg, out)?;
         }
         Some("native") => native(size_arg, size)?,
         Some("screens") => screens(size_arg, size)?,
         _ => bail!(
-            "usage: crm-bench generate SIZE FILE | crm-bench native SIZE | crm-bench screens SIZE"
+            "usage: crm-bench generate SIZE FILE [JSON_FILE] | generate-json SIZE FILE | native SIZE | screens SIZE | relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]"
         ),
     }
+    Ok(())
+}
+
+fn write_peers_json(ws: &Workspace, label: &str, out: &str) -> anyhow::Result<()> {
+    let json = dataset::peers_json(ws, label, SEED)?;
+    std::fs::write(out, &json).with_context(|| format!("cannot write {out}"))?;
+    eprintln!("dataset {label} as JSON: {} bytes -> {out}", json.len());
+    Ok(())
+}
+
+/// `relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]`: prints one JSON object with the delivery
+/// latencies' percentiles (ms) and the counts, for `bench/compare/relay.mjs`.
+fn relay_load_cmd(args: &[String]) -> anyhow::Result<()> {
+    let usage = "usage: crm-bench relay-load ws://HOST:PORT/sync CLIENTS SECONDS [GROUP] [WARMUP]";
+    let num = |i: usize, default: Option<u64>| -> anyhow::Result<u64> {
+        match args.get(i) {
+            Some(a) => a
+                .parse()
+                .with_context(|| format!("{a}: not a number; {usage}")),
+            None => default.context(usage),
+        }
+    };
+    let cfg = relay_load::Config {
+        url: args.first().context(usage)?.clone(),
+        clients: usize::try_from(num(1, None)?)?,
+        seconds: num(2, None)?,
+        group: usize::try_from(num(3, Some(10))?)?,
+        warmup_s: num(4, Some(3))?,
+    };
+    let mut s = relay_load::run(&cfg)?;
+    s.latencies_us.sort_unstable();
+    let pct = |p: f64| -> f64 {
+        if s.latencies_us.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * s.latencies_us.len() as f64).ceil() as usize;
+        s.latencies_us[rank.clamp(1, s.latencies_us.len()) - 1] as f64 / 1000.0
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "clients": cfg.clients,
+            "group": cfg.group,
+            "seconds": cfg.seconds,
+            "sent": s.sent,
+            "expected": s.expected,
+            "delivered": s.latencies_us.len(),
+            "failed_clients": s.failed_clients,
+            "p50_ms": pct(50.0),
+            "p99_ms": pct(99.0),
+            "max_ms": pct(100.0),
+        })
+    );
     Ok(())
 }
 
