@@ -698,3 +698,11 @@ measure-staff-trained = Staff trained
 measure-staff-satisfaction = Staff satisfaction
 # Direct links
 sync-peers = Colleagues connected: { $peers }. Direct links: { $direct }.
+direct-title = Connect directly, without a relay
+direct-hint = When no relay can be reached, two colleagues on the same network can link their browsers: one makes a code and sends it (chat, email, in person), the other pastes it here and sends back the answer code. Only members of this workspace can use the codes.
+direct-make = Make a link code
+direct-offer-label = Your link code: send it to your colleague
+direct-paste = Paste a code from your colleague
+direct-use = Use the code
+direct-answer-label = Your answer code: send it back to your colleague
+direct-accepted = Answer accepted: the direct link opens in a moment.

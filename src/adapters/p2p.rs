@@ -65,7 +65,16 @@ pub struct Direct {
     links: RefCell<BTreeMap<ClientId, Rc<PeerLink>>>,
     /// Sends a signal to a peer through the relay (sealed by the sync session).
     signal: Box<dyn Fn(ClientId, Vec<u8>)>,
+    /// The link of a hand-made offer waiting for its answer.
+    manual: RefCell<Option<ClientId>>,
     this: Weak<Direct>,
+}
+
+/// A key for a link made by hand: no relay names the peer, so any unused id does.
+fn random_key() -> ClientId {
+    let mut b = [0u8; 16];
+    let _ = getrandom::fill(&mut b);
+    b
 }
 
 const OFFER: u8 = b'o';
@@ -82,6 +91,7 @@ impl Direct {
             hooks,
             links: RefCell::new(BTreeMap::new()),
             signal,
+            manual: RefCell::new(None),
             this: this.clone(),
         })
     }
@@ -146,6 +156,34 @@ impl Direct {
             }
             _ => {}
         }
+    }
+
+    /// A direct link made by hand, with no relay: the offer's description, to pass to the
+    /// colleague (sealed by the caller). The link waits for [`Direct::finish_manual`].
+    pub async fn manual_offer(&self) -> Option<String> {
+        let key: ClientId = random_key();
+        let link = self.link(key)?;
+        *self.manual.borrow_mut() = Some(key);
+        offer(&link.pc).await
+    }
+
+    /// Answers a colleague's hand-passed offer: the answer's description, to pass back.
+    pub async fn manual_answer(&self, offer_sdp: &str) -> Option<String> {
+        let link = self.link(random_key())?;
+        answer(&link.pc, offer_sdp).await
+    }
+
+    /// Completes the link of [`Direct::manual_offer`] with the colleague's answer.
+    pub async fn finish_manual(&self, answer_sdp: &str) -> bool {
+        let key = self.manual.borrow_mut().take();
+        let Some(link) = key.and_then(|k| self.links.borrow().get(&k).cloned()) else {
+            return false;
+        };
+        let init = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
+        init.set_sdp(answer_sdp);
+        JsFuture::from(link.pc.set_remote_description(&init))
+            .await
+            .is_ok()
     }
 
     /// The workspace changed (here, or through the relay): tell every open link.

@@ -232,6 +232,64 @@ impl SyncLink {
         *self.direct.borrow_mut() = Some(Direct::new(me, hooks, signal));
     }
 
+    /// A code for a colleague to open a direct link by hand (no relay needed): the offer,
+    /// sealed with the workspace key.
+    pub async fn direct_offer(self: &Rc<Self>) -> Result<String, String> {
+        let direct = self
+            .direct
+            .borrow()
+            .clone()
+            .ok_or("direct links are not ready")?;
+        let sdp = direct
+            .manual_offer()
+            .await
+            .ok_or("this browser could not make a direct-link offer")?;
+        self.session
+            .borrow()
+            .seal_code("offer", sdp.as_bytes(), random::<24>())
+            .ok_or_else(|| "the offer could not be sealed".to_owned())
+    }
+
+    /// A colleague's code: an offer is answered (the answer code to pass back is returned);
+    /// an answer completes the link offered here (`None`).
+    pub async fn direct_code(self: &Rc<Self>, text: &str) -> Result<Option<String>, String> {
+        let direct = self
+            .direct
+            .borrow()
+            .clone()
+            .ok_or("direct links are not ready")?;
+        let offer = self.session.borrow().open_code("offer", text);
+        match offer {
+            Ok(sdp) => {
+                let sdp = String::from_utf8(sdp).map_err(|e| e.to_string())?;
+                let answer = direct
+                    .manual_answer(&sdp)
+                    .await
+                    .ok_or("this browser could not answer the offer")?;
+                return self
+                    .session
+                    .borrow()
+                    .seal_code("answer", answer.as_bytes(), random::<24>())
+                    .map(Some)
+                    .ok_or_else(|| "the answer could not be sealed".to_owned());
+            }
+            // Perhaps the answer to an offer made here.
+            Err(crm_sync::CodeError::NotThisKind) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        let sdp = self
+            .session
+            .borrow()
+            .open_code("answer", text)
+            .map_err(|e| e.to_string())?;
+        let sdp = String::from_utf8(sdp).map_err(|e| e.to_string())?;
+        if direct.finish_manual(&sdp).await {
+            Ok(None)
+        } else {
+            Err("no offer made here is waiting for this answer".to_owned())
+        }
+    }
+
     fn direct_changed(&self) {
         let direct = self.direct.borrow().clone();
         if let Some(d) = direct {

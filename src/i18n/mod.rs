@@ -650,6 +650,14 @@ messages! {
     ClvDiscount = "clv-discount",
     ClvSaved = "clv-saved",
     SyncPeers = "sync-peers",
+    DirectTitle = "direct-title",
+    DirectHint = "direct-hint",
+    DirectMake = "direct-make",
+    DirectOfferLabel = "direct-offer-label",
+    DirectPaste = "direct-paste",
+    DirectUse = "direct-use",
+    DirectAnswerLabel = "direct-answer-label",
+    DirectAccepted = "direct-accepted",
 }
 
 type Bundle = FluentBundle<FluentResource>;

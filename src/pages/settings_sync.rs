@@ -94,6 +94,74 @@ pub fn SharingSetting() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
+            <Show when=move || session.sync.with(|s| s.as_ref().is_some_and(|v| !v.elsewhere))>
+                <DirectByHand />
+            </Show>
         </section>
+    }
+}
+
+/// Opening a direct link with no relay at all: one side makes a code, the other pastes it
+/// and passes an answer code back. Codes are sealed with the workspace key, so only a
+/// member can use them.
+#[component]
+fn DirectByHand() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let offer = RwSignal::new(None::<String>);
+    let pasted = RwSignal::new(String::new());
+    let answer = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let make = move |_| {
+        problem.set(None);
+        session.direct_offer(move |r| match r {
+            Ok(code) => offer.set(Some(code)),
+            Err(e) => problem.set(Some(e)),
+        });
+    };
+    let use_code = move |_| {
+        problem.set(None);
+        note.set(None);
+        session.direct_code(pasted.get_untracked(), move |r| match r {
+            Ok(Some(code)) => answer.set(Some(code)),
+            Ok(None) => note.set(Some(i18n.t(Msg::DirectAccepted))),
+            Err(e) => problem.set(Some(i18n.t_with(Msg::SyncProblem, &[("reason", &e)]))),
+        });
+    };
+    view! {
+        <h3>{move || i18n.t(Msg::DirectTitle)}</h3>
+        <p class="muted">{move || i18n.t(Msg::DirectHint)}</p>
+        <button type="button" class="button" data-testid="direct-make" on:click=make>
+            {move || i18n.t(Msg::DirectMake)}
+        </button>
+        <Show when=move || offer.get().is_some()>
+            <label class="code-field">
+                <span>{move || i18n.t(Msg::DirectOfferLabel)}</span>
+                <textarea readonly=true rows=3 data-testid="direct-offer" prop:value=move || offer.get().unwrap_or_default()></textarea>
+            </label>
+        </Show>
+        <label class="code-field">
+            <span>{move || i18n.t(Msg::DirectPaste)}</span>
+            <textarea
+                rows=3
+                data-testid="direct-paste"
+                prop:value=move || pasted.get()
+                on:input=move |ev| pasted.set(event_target_value(&ev))
+            ></textarea>
+        </label>
+        <button type="button" class="button" data-testid="direct-use" on:click=use_code>
+            {move || i18n.t(Msg::DirectUse)}
+        </button>
+        <Show when=move || answer.get().is_some()>
+            <label class="code-field">
+                <span>{move || i18n.t(Msg::DirectAnswerLabel)}</span>
+                <textarea readonly=true rows=3 data-testid="direct-answer" prop:value=move || answer.get().unwrap_or_default()></textarea>
+            </label>
+        </Show>
+        <p role="status" data-testid="direct-note">{move || note.get()}</p>
+        <Show when=move || problem.get().is_some()>
+            <p class="error" role="alert" data-testid="direct-problem">{move || problem.get()}</p>
+        </Show>
     }
 }

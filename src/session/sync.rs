@@ -194,6 +194,33 @@ impl Session {
         }
     }
 
+    /// A code to open a direct link by hand (see `SyncLink::direct_offer`).
+    pub fn direct_offer(self, done: impl FnOnce(Result<String, String>) + 'static) {
+        let link = self.live.get_value().and_then(|l| l.borrow().sync.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match link {
+                Some(link) => done(link.direct_offer().await),
+                None => done(Err("share the workspace first (Invite a colleague)".into())),
+            }
+        });
+    }
+
+    /// A colleague's direct-link code: an offer gives the answer code to pass back, an answer
+    /// completes the link (see `SyncLink::direct_code`).
+    pub fn direct_code(
+        self,
+        text: String,
+        done: impl FnOnce(Result<Option<String>, String>) + 'static,
+    ) {
+        let link = self.live.get_value().and_then(|l| l.borrow().sync.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match link {
+                Some(link) => done(link.direct_code(&text).await),
+                None => done(Err("share the workspace first (Invite a colleague)".into())),
+            }
+        });
+    }
+
     /// The invite link for the open workspace, sharing it first if it is not shared yet (a new
     /// random secret, kept on this device).
     pub fn invite(self, done: impl FnOnce(Result<String, String>) + 'static) {

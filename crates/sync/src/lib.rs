@@ -30,6 +30,6 @@ pub use relay::{
     ConnId, MemoryStore, MemoryStoreError, RelayConfig, RelayCore, RelayOutput, RelayStore,
 };
 pub use session::{
-    ClientSession, Connection, Event, OutboxEntry, SavedState, SavedStateError, Status,
+    ClientSession, CodeError, Connection, Event, OutboxEntry, SavedState, SavedStateError, Status,
 };
 pub use wire::{ClientId, Direction, ErrorCode, Limits, Message, WireError, decode, encode};

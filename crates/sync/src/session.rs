@@ -639,6 +639,32 @@ impl ClientSession {
         }
     }
 
+    /// Seals a direct-link code (an offer or answer passed by hand, with no relay) as text:
+    /// `hearth-<purpose>:` and the envelope in base64url. Only a member of the workspace can
+    /// open it, and a code made for one purpose does not open as another.
+    pub fn seal_code(&self, purpose: &str, data: &[u8], nonce: [u8; NONCE_LEN]) -> Option<String> {
+        let sealed = envelope::seal(
+            &self.key,
+            nonce,
+            &self.workspace,
+            &code_label(purpose),
+            data,
+        )
+        .ok()?;
+        Some(format!("hearth-{purpose}:{}", base64url(&sealed)))
+    }
+
+    /// Opens a code from [`ClientSession::seal_code`] (surrounding white space ignored).
+    pub fn open_code(&self, purpose: &str, text: &str) -> Result<Vec<u8>, CodeError> {
+        let body = text
+            .trim()
+            .strip_prefix(&format!("hearth-{purpose}:"))
+            .ok_or(CodeError::NotThisKind)?;
+        let sealed = from_base64url(body).ok_or(CodeError::Damaged)?;
+        envelope::open(&self.key, &self.workspace, &code_label(purpose), &sealed)
+            .map_err(|_| CodeError::NotThisWorkspace)
+    }
+
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmit.pop_front()
     }
@@ -1006,6 +1032,59 @@ impl ClientSession {
             }),
         }
     }
+}
+
+fn code_label(purpose: &str) -> String {
+    format!("direct/{purpose}")
+}
+
+/// Why a direct-link code does not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    #[error("this is not a direct-link code of the expected kind")]
+    NotThisKind,
+    #[error("the code is damaged (was it copied whole?)")]
+    Damaged,
+    #[error("the code was made for another workspace, or changed on the way")]
+    NotThisWorkspace,
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+fn from_base64url(text: &str) -> Option<Vec<u8>> {
+    let values: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| B64.iter().position(|&c| c == b).map(|p| p as u8))
+        .collect::<Option<_>>()?;
+    if values.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(values.len() * 3 / 4);
+    for chunk in values.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, v)| n | u32::from(*v) << (18 - 6 * i));
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
 }
 
 /// The label a signal is sealed under in place of a document id: binding both ends, so the
@@ -1575,6 +1654,48 @@ mod tests {
             envelope::open(&secret().encryption_key(), &ws(), doc, envelope).unwrap(),
             b"snapshot"
         );
+    }
+
+    #[test]
+    fn direct_link_codes_open_only_in_the_workspace_and_for_their_purpose() {
+        let a = session(SavedState::default());
+        let code = a.seal_code("offer", b"v=0 sdp", [3; 24]).unwrap();
+        assert!(code.starts_with("hearth-offer:") && !code.contains("v=0"));
+        assert_eq!(
+            a.open_code("offer", &format!("  {code}\n")).unwrap(),
+            b"v=0 sdp"
+        );
+        assert_eq!(a.open_code("answer", &code), Err(CodeError::NotThisKind));
+        // One character changed in the middle: the envelope no longer authenticates.
+        let mid = code.len() / 2;
+        let swapped = if &code[mid..=mid] == "A" { "B" } else { "A" };
+        let damaged = format!("{}{swapped}{}", &code[..mid], &code[mid + 1..]);
+        assert_eq!(
+            a.open_code("offer", &damaged),
+            Err(CodeError::NotThisWorkspace)
+        );
+        assert_eq!(
+            a.open_code("offer", "hearth-offer:*!"),
+            Err(CodeError::Damaged)
+        );
+        let stranger = ClientSession::new(
+            ws(),
+            WorkspaceSecret::new([9; 32], 0),
+            [8; 16],
+            SavedState::default(),
+            0,
+        );
+        assert_eq!(
+            stranger.open_code("offer", &code),
+            Err(CodeError::NotThisWorkspace)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64url_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            proptest::prop_assert_eq!(from_base64url(&base64url(&bytes)), Some(bytes));
+        }
     }
 
     #[test]

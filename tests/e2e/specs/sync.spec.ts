@@ -242,3 +242,58 @@ test("two browsers link directly and a change crosses with the relay stopped", a
     await relay.stop();
   }
 });
+
+test("with no relay at all, two browsers link by exchanging codes by hand", async ({ browser, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const relay = await startRelay();
+  const [a, pageA] = await colleague(browser, relay.url, consoleErrors);
+  const [b, pageB] = await colleague(browser, relay.url, consoleErrors);
+  const peers = (page: Page) => page.getByTestId("sync-peers");
+  try {
+    await pageA.goto("/contacts");
+    await appReady(pageA);
+    await addContact(pageA, "Max Before");
+    const link = await invite(pageA);
+    await pageB.goto(link.replace(new URL(link).origin, ""));
+    await appReady(pageB);
+    await pageB.getByTestId("join-workspace").click();
+    await expect(pageB.getByTestId("contact-table")).toContainText("Max Before");
+    for (const page of [pageA, pageB]) await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+
+    // The relay is gone for good; both start over from their own storage.
+    await relay.kill();
+    for (const page of [pageA, pageB]) {
+      await page.reload();
+      await appReady(page);
+      await nav(page, "nav-settings");
+      await expect(peers(page)).toHaveText("Colleagues connected: \u20680\u2069. Direct links: \u20680\u2069.");
+    }
+    await pageA.getByTestId("direct-make").click();
+    const offer = await pageA.getByTestId("direct-offer").inputValue();
+    expect(offer).toMatch(/^hearth-offer:[A-Za-z0-9_-]+$/);
+    expect(offer).not.toContain("candidate");
+    await pageB.getByTestId("direct-paste").fill(offer);
+    await pageB.getByTestId("direct-use").click();
+    const answer = await pageB.getByTestId("direct-answer").inputValue();
+    expect(answer).toMatch(/^hearth-answer:/);
+    // A code is of no use twice, nor in the wrong place.
+    await pageA.getByTestId("direct-paste").fill(offer.replace("hearth-offer:", "hearth-answer:"));
+    await pageA.getByTestId("direct-use").click();
+    await expect(pageA.getByTestId("direct-problem")).toContainText("another workspace");
+    await pageA.getByTestId("direct-paste").fill(answer);
+    await pageA.getByTestId("direct-use").click();
+    await expect(pageA.getByTestId("direct-note")).toHaveText(msg("en", "direct-accepted"));
+    const linked = "Colleagues connected: \u20680\u2069. Direct links: \u20681\u2069.";
+    await expect(peers(pageA)).toHaveText(linked, { timeout: 20_000 });
+    await expect(peers(pageB)).toHaveText(linked, { timeout: 20_000 });
+
+    await nav(pageA, "nav-contacts");
+    await addContact(pageA, "Ned By Hand");
+    await nav(pageB, "nav-contacts");
+    await expect.poll(() => titles(pageB), { timeout: 15_000 }).toEqual(["Max Before", "Ned By Hand"]);
+  } finally {
+    await a.close();
+    await b.close();
+    await relay.stop();
+  }
+});
