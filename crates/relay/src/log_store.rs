@@ -45,6 +45,16 @@ impl RelayStore for Storage {
         Ok(Some(TokenHash::from_bytes(hash)))
     }
 
+    /// The same durable write as creating it: the row is replaced.
+    fn replace_token(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        now_ms: i64,
+    ) -> Result<(), StorageError> {
+        self.create_workspace(workspace, token, now_ms)
+    }
+
     fn create_workspace(
         &mut self,
         workspace: &str,

@@ -48,6 +48,15 @@ pub trait RelayStore {
     ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error>;
     /// The latest compacted snapshot: (upto_seq, envelope).
     fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error>;
+
+    /// Replaces an existing workspace's token hash (the secret was rotated), durably before
+    /// returning.
+    fn replace_token(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        now_ms: i64,
+    ) -> Result<(), Self::Error>;
     /// Atomically stores the snapshot and drops log entries with server_seq <= upto. Ignored
     /// (Ok) if a snapshot with a higher upto already exists; refused if upto > the last seq.
     fn compact(
@@ -130,6 +139,9 @@ const HOUR_MS: i64 = 3_600_000;
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
 const UNAUTHORIZED: &str = "the access token does not admit to this workspace";
+/// What a connection of a workspace whose secret was just rotated is told.
+const ROTATED: &str =
+    "the workspace's secret was changed by a member; ask a colleague for a new invite link";
 const STORAGE_FAILED: &str = "the relay could not read or write its storage; try again later";
 
 /// The relay: every connection's state, the subscriptions, and what is to be sent.
@@ -386,6 +398,7 @@ impl<S: RelayStore> RelayCore<S> {
                 self.send(conn, &Message::Pong { nonce });
                 Ok(())
             }
+            Message::Rotate { token } => self.rotate(conn, &workspace, &token.hash(), now_ms),
             // Keepalive answers and a client's error reports need nothing from the relay.
             _ => Ok(()),
         }
@@ -455,6 +468,44 @@ impl<S: RelayStore> RelayCore<S> {
             },
         );
         self.announce_peers(&workspace);
+        Ok(())
+    }
+
+    /// A member rotated the secret: the new token alone admits from now on, and everyone else
+    /// connected with the old one is shut out (they need the new invite link).
+    fn rotate(
+        &mut self,
+        conn: ConnId,
+        workspace: &str,
+        token: &TokenHash,
+        now_ms: i64,
+    ) -> Result<(), Refused> {
+        let version = self.conns.get(&conn).map_or(0, |c| match c.state {
+            ConnState::Ready { version, .. } => version,
+            _ => 0,
+        });
+        if version < 2 {
+            return Err(self.refuse(
+                conn,
+                ErrorCode::BadMessage,
+                "Rotate needs protocol version 2".into(),
+            ));
+        }
+        self.store
+            .replace_token(workspace, token, now_ms)
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        let others: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(id, c)| {
+                **id != conn
+                    && matches!(&c.state, ConnState::Ready { workspace: w, .. } if w == workspace)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for other in others {
+            self.refuse(other, ErrorCode::Unauthorized, ROTATED.into());
+        }
         Ok(())
     }
 
@@ -836,6 +887,22 @@ impl RelayStore for MemoryStore {
     fn workspace_token(&self, workspace: &str) -> Result<Option<TokenHash>, Self::Error> {
         self.check()?;
         Ok(self.workspaces.get(workspace).map(|w| w.token))
+    }
+
+    fn replace_token(
+        &mut self,
+        workspace: &str,
+        token: &TokenHash,
+        _now_ms: i64,
+    ) -> Result<(), Self::Error> {
+        self.check()?;
+        match self.workspaces.get_mut(workspace) {
+            Some(w) => {
+                w.token = *token;
+                Ok(())
+            }
+            None => Err(MemoryStoreError::UnknownWorkspace(workspace.to_owned())),
+        }
     }
 
     fn create_workspace(
@@ -1648,6 +1715,9 @@ mod tests {
         fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
             self.0.workspace_token(w)
         }
+        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.replace_token(w, t, n)
+        }
         fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
             self.0.create_workspace(w, t, n)
         }
@@ -1685,6 +1755,9 @@ mod tests {
         type Error = MemoryStoreError;
         fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
             self.0.workspace_token(w)
+        }
+        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.replace_token(w, t, n)
         }
         fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
             self.0.create_workspace(w, t, n)

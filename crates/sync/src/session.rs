@@ -382,6 +382,12 @@ enum Link {
 pub struct ClientSession {
     workspace: String,
     key: EncryptionKey,
+    /// Keys of earlier epochs, for entries sealed before a rotation this session made.
+    old_keys: BTreeMap<u32, EncryptionKey>,
+    epoch: u32,
+    /// A rotation sent: the `Ping` nonce whose `Pong` says every older entry has arrived,
+    /// then `true` once it has and the relay's log awaits a snapshot under the new key.
+    rekey: Option<(u64, bool)>,
     token: AccessToken,
     client: ClientId,
     limits: Limits,
@@ -427,6 +433,9 @@ impl ClientSession {
         ClientSession {
             workspace,
             key: secret.encryption_key(),
+            old_keys: BTreeMap::new(),
+            epoch: secret.epoch(),
+            rekey: None,
             token: secret.access_token(),
             client,
             limits: Limits::default(),
@@ -599,6 +608,50 @@ impl ClientSession {
             && !self.outbox.values().any(|e| e.doc == doc)
     }
 
+    /// Removes members: from now on the relay admits only `secret`'s token, every other
+    /// connection is closed, and this session seals with the new key. Then, once the relay has
+    /// answered a `Ping` sent after the `Rotate` (so every entry sealed under the old key has
+    /// arrived here), [`ClientSession::rekey_due`] says to compact `doc` under the new key, so
+    /// that a member joining with the new secret can read the whole log. Only while connected
+    /// with nothing waiting to go out (an outbox sealed under the old key would stay
+    /// unreadable to them); `false` otherwise, and nothing changes.
+    pub fn rotate(&mut self, secret: &WorkspaceSecret, ping: u64) -> bool {
+        if !matches!(self.link, Link::Open { welcomed: true, .. })
+            || !self.outbox.is_empty()
+            || secret.epoch() <= self.epoch
+        {
+            return false;
+        }
+        let old = std::mem::replace(&mut self.key, secret.encryption_key());
+        self.old_keys.insert(self.epoch, old);
+        self.epoch = secret.epoch();
+        self.token = secret.access_token();
+        self.send(&Message::Rotate {
+            token: self.token.clone(),
+        });
+        self.send(&Message::Ping { nonce: ping });
+        self.rekey = Some((ping, false));
+        true
+    }
+
+    /// Whether the snapshot under the new key is due (see [`ClientSession::rotate`]); the
+    /// caller then calls [`ClientSession::compact`], which ends it.
+    pub fn rekey_due(&self, doc: &str) -> bool {
+        matches!(self.rekey, Some((_, true))) && self.can_compact(doc)
+    }
+
+    fn open_any_epoch(
+        &self,
+        doc: &str,
+        envelope: &[u8],
+    ) -> Result<Vec<u8>, envelope::EnvelopeError> {
+        let key = envelope::envelope_epoch(envelope)
+            .ok()
+            .and_then(|e| self.old_keys.get(&e))
+            .unwrap_or(&self.key);
+        envelope::open(key, &self.workspace, doc, envelope)
+    }
+
     /// Client-initiated compaction: a snapshot of the whole doc as of cursor(doc) (the caller
     /// guarantees it includes everything received up to that seq and its own acked changes).
     /// Ignored unless [`ClientSession::can_compact`]; the relay does not answer it.
@@ -608,6 +661,9 @@ impl ClientSession {
         }
         let before = self.status_key();
         if let Some(envelope) = self.seal_for_relay(doc, snapshot, nonce, "snapshot") {
+            if matches!(self.rekey, Some((_, true))) {
+                self.rekey = None;
+            }
             self.send(&Message::Compact {
                 doc: doc.to_owned(),
                 upto_seq: self.cursor(doc),
@@ -854,7 +910,13 @@ impl ClientSession {
             Message::CaughtUp { doc, upto_seq } => self.on_caught_up(&doc, upto_seq),
             Message::Signal { to, from, envelope } => self.on_signal(to, from, &envelope),
             Message::Ping { nonce } => self.send(&Message::Pong { nonce }),
-            Message::Pong { .. } => {}
+            Message::Pong { nonce } => {
+                if let Some((ping, ready)) = &mut self.rekey
+                    && *ping == nonce
+                {
+                    *ready = true;
+                }
+            }
             Message::Peers { clients } => {
                 let me = self.client;
                 let clients = clients.into_iter().filter(|c| *c != me).collect();
@@ -863,7 +925,8 @@ impl ClientSession {
             other @ (Message::Hello { .. }
             | Message::Push { .. }
             | Message::Subscribe { .. }
-            | Message::Compact { .. }) => self.events.push_back(Event::RelayError {
+            | Message::Compact { .. }
+            | Message::Rotate { .. }) => self.events.push_back(Event::RelayError {
                 code: ErrorCode::BadMessage,
                 message: format!("the relay sent {}, which only clients send", other.name()),
                 fatal: false,
@@ -910,7 +973,7 @@ impl ClientSession {
             self.gap(&doc);
             return;
         }
-        let opened = envelope::open(&self.key, &self.workspace, &doc, envelope);
+        let opened = self.open_any_epoch(&doc, envelope);
         self.apply(doc, seq, opened, "entry");
     }
 
@@ -921,7 +984,7 @@ impl ClientSession {
         if upto <= state.cursor {
             return;
         }
-        let opened = envelope::open(&self.key, &self.workspace, &doc, envelope);
+        let opened = self.open_any_epoch(&doc, envelope);
         self.apply(doc, upto, opened, "snapshot up to");
     }
 

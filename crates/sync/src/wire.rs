@@ -117,6 +117,12 @@ pub enum Message {
     Peers {
         clients: Vec<ClientId>,
     },
+    /// Client → relay (version 2): from now on the workspace admits `token` only (a member was
+    /// removed and the secret rotated). Every other connection of the workspace is closed with
+    /// `Unauthorized`; this one stays open.
+    Rotate {
+        token: AccessToken,
+    },
 }
 
 mod kind {
@@ -134,6 +140,7 @@ mod kind {
     pub const PONG: u8 = 12;
     pub const CAUGHT_UP: u8 = 13;
     pub const PEERS: u8 = 14;
+    pub const ROTATE: u8 = 15;
 }
 
 impl Message {
@@ -154,6 +161,7 @@ impl Message {
             Message::Pong { .. } => kind::PONG,
             Message::CaughtUp { .. } => kind::CAUGHT_UP,
             Message::Peers { .. } => kind::PEERS,
+            Message::Rotate { .. } => kind::ROTATE,
         }
     }
 
@@ -162,7 +170,8 @@ impl Message {
             Message::Hello { .. }
             | Message::Push { .. }
             | Message::Subscribe { .. }
-            | Message::Compact { .. } => Direction::ClientToRelay,
+            | Message::Compact { .. }
+            | Message::Rotate { .. } => Direction::ClientToRelay,
             Message::Welcome { .. }
             | Message::Ack { .. }
             | Message::Deliver { .. }
@@ -193,6 +202,7 @@ impl Message {
             Message::Pong { .. } => "Pong",
             Message::CaughtUp { .. } => "CaughtUp",
             Message::Peers { .. } => "Peers",
+            Message::Rotate { .. } => "Rotate",
         }
     }
 }
@@ -388,6 +398,7 @@ pub fn encode(message: &Message) -> Vec<u8> {
             w.bytes(envelope);
         }
         Message::Ping { nonce } | Message::Pong { nonce } => w.u64(*nonce),
+        Message::Rotate { token } => w.raw(token.as_bytes()),
         Message::Peers { clients } => {
             let n = clients.len().min(MAX_PEERS);
             w.raw(&(n as u16).to_le_bytes());
@@ -535,6 +546,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Message, WireError> {
             }
             Message::Peers { clients }
         }
+        kind::ROTATE => Message::Rotate {
+            token: AccessToken::from_bytes(r.array("access token")?),
+        },
         code => return Err(WireError::UnknownType { code }),
     };
     if !r.rest.is_empty() {
@@ -689,6 +703,9 @@ mod tests {
             Message::Peers {
                 clients: vec![[4; 16], [5; 16]],
             },
+            Message::Rotate {
+                token: AccessToken::from_bytes([6; 32]),
+            },
         ]
     }
 
@@ -761,6 +778,9 @@ mod tests {
                 .prop_map(|(doc, upto_seq)| Message::CaughtUp { doc, upto_seq }),
             proptest::collection::vec(any::<[u8; 16]>(), 0..20)
                 .prop_map(|clients| Message::Peers { clients }),
+            any::<[u8; 32]>().prop_map(|t| Message::Rotate {
+                token: AccessToken::from_bytes(t)
+            }),
         ]
     }
 
@@ -773,7 +793,7 @@ mod tests {
         let samples = samples();
         let codes: std::collections::BTreeSet<u8> =
             samples.iter().map(Message::type_code).collect();
-        assert_eq!(codes.len(), 14, "one sample per message type");
+        assert_eq!(codes.len(), 15, "one sample per message type");
         for m in samples {
             assert_eq!(decode(&encode(&m), &limits()), Ok(m));
         }
@@ -868,8 +888,8 @@ mod tests {
             Err(WireError::UnknownType { code: 0 })
         );
         assert_eq!(
-            decode(&[1, 15], &limits()),
-            Err(WireError::UnknownType { code: 15 })
+            decode(&[1, 16], &limits()),
+            Err(WireError::UnknownType { code: 16 })
         );
     }
 
