@@ -108,7 +108,7 @@ test("a workspace exported and imported into a fresh browser is identical", asyn
     await appReady(other);
     await other.getByTestId("import-file").setInputFiles(file);
     await expect(other.getByTestId("workspace-list").locator("li")).toHaveCount(2);
-    await other.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+    await other.getByRole("navigation").getByRole("link", { name: msg("en", "nav-contacts") }).click();
     await expect.poll(() => listed(other)).toEqual(["Ann Lee", "Фёдор Петров"]);
     // Exporting again gives the same records.
     await other.goto("/settings");
@@ -141,7 +141,7 @@ test("workspaces can be created, switched, renamed and deleted", async ({ page }
   await page.getByRole("button", { name: msg("en", "workspace-create") }).click();
   const rows = page.getByTestId("workspace-list").locator("li");
   await expect(rows).toHaveCount(2);
-  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await page.getByRole("navigation").getByRole("link", { name: msg("en", "nav-contacts") }).click();
   await expect(page.getByTestId("contact-table")).toHaveCount(0);
   await page.goto("/settings");
   await rows.nth(0).getByRole("button", { name: msg("en", "workspace-open") }).click();
@@ -155,7 +155,7 @@ test("workspaces can be created, switched, renamed and deleted", async ({ page }
   await rows.nth(1).getByRole("button", { name: msg("en", "workspace-delete") }).click();
   await expect(rows).toHaveCount(1);
   await page.screenshot({ path: join(ARTIFACTS, "en-desktop-settings-workspaces.png"), fullPage: true });
-  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await page.getByRole("navigation").getByRole("link", { name: msg("en", "nav-contacts") }).click();
   await expect(page.getByTestId("contact-table")).toContainText("In the first");
 });
 
@@ -189,7 +189,7 @@ test("a long list keeps only the visible rows in the page", async ({ page }) => 
   await appReady(page);
   await page.getByTestId("import-file").setInputFiles(file);
   await expect(page.getByTestId("workspace-list").locator("li")).toHaveCount(2);
-  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await page.getByRole("navigation").getByRole("link", { name: msg("en", "nav-contacts") }).click();
   const list = page.getByTestId("table-rows");
   await expect(list.getByText("Person 0000")).toBeVisible();
   expect(await list.locator(".virtual-row").count()).toBeLessThan(80);
@@ -234,7 +234,7 @@ test("a device chooses who it is, and its changes are signed with that teammate"
   await team.getByLabel("Sara Ahmadi").check();
   await page.reload();
   await expect(page.getByTestId("team-me").getByLabel("Sara Ahmadi")).toBeChecked();
-  await page.getByRole("link", { name: msg("en", "nav-contacts") }).click();
+  await page.getByRole("navigation").getByRole("link", { name: msg("en", "nav-contacts") }).click();
   await addContact(page, "Signed contact");
   await page.goto("/settings");
   const download = page.waitForEvent("download");
