@@ -207,6 +207,14 @@ impl Direct {
         }
     }
 
+    /// Closes every direct link (the secret changed: a removed member must not keep one).
+    pub fn close_all(&self) {
+        let links = std::mem::take(&mut *self.links.borrow_mut());
+        drop(links);
+        self.manual.borrow_mut().take();
+        self.publish();
+    }
+
     fn close(&self, peer: ClientId) {
         if self.links.borrow_mut().remove(&peer).is_some() {
             self.publish();

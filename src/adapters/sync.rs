@@ -443,7 +443,32 @@ impl SyncLink {
         self.publish();
     }
 
+    /// Rotates the workspace secret (see `ClientSession::rotate`); `false` when the session
+    /// is not connected and synced with nothing waiting to go out.
+    pub fn rotate(self: &Rc<Self>, secret: &WorkspaceSecret) -> bool {
+        let ping = u64::from_le_bytes(random::<8>());
+        let done = self.session.borrow_mut().rotate(secret, ping);
+        if done {
+            let direct = self.direct.borrow().clone();
+            if let Some(d) = direct {
+                d.close_all();
+            }
+        }
+        self.pump();
+        done
+    }
+
     fn maybe_compact(self: &Rc<Self>) {
+        if self.session.borrow().rekey_due(DOC) {
+            // The whole log again, under the new key, for members invited with it.
+            let snapshot = (self.hooks.snapshot)();
+            self.session
+                .borrow_mut()
+                .compact(DOC, &snapshot, random::<24>());
+            self.compacted_at.set(self.session.borrow().cursor(DOC));
+            self.send_pending();
+            return;
+        }
         let cursor = self.session.borrow().cursor(DOC);
         if cursor < self.compacted_at.get() + COMPACT_EVERY
             || !self.session.borrow().can_compact(DOC)

@@ -658,6 +658,11 @@ messages! {
     DirectUse = "direct-use",
     DirectAnswerLabel = "direct-answer-label",
     DirectAccepted = "direct-accepted",
+    SyncRemoveTitle = "sync-remove-title",
+    SyncRemoveHint = "sync-remove-hint",
+    SyncRemoveButton = "sync-remove-button",
+    SyncRemoveConfirm = "sync-remove-confirm",
+    SyncRotated = "sync-rotated",
 }
 
 type Bundle = FluentBundle<FluentResource>;

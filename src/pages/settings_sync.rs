@@ -24,6 +24,24 @@ pub fn SharingSetting() -> impl IntoView {
             Err(e) => error.set(Some(e)),
         })
     };
+    let rotated = RwSignal::new(false);
+    let rotate = move |_| {
+        let sure = window()
+            .confirm_with_message(&i18n.t(Msg::SyncRemoveConfirm))
+            .unwrap_or(false);
+        if !sure {
+            return;
+        }
+        session.rotate_secret(move |r| match r {
+            Ok(url) => {
+                link.set(Some(url));
+                copied.set(false);
+                rotated.set(true);
+                error.set(None);
+            }
+            Err(e) => error.set(Some(i18n.t_with(Msg::SyncProblem, &[("reason", &e)]))),
+        })
+    };
     let copy = move |_| {
         if let Some(url) = link.get_untracked() {
             let clipboard = window().navigator().clipboard();
@@ -95,6 +113,14 @@ pub fn SharingSetting() -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <Show when=move || session.sync.with(|s| s.as_ref().is_some_and(|v| !v.elsewhere))>
+                <h3>{move || i18n.t(Msg::SyncRemoveTitle)}</h3>
+                <p class="muted">{move || i18n.t(Msg::SyncRemoveHint)}</p>
+                <button type="button" class="button danger" data-testid="rotate-secret" on:click=rotate>
+                    {move || i18n.t(Msg::SyncRemoveButton)}
+                </button>
+                <Show when=move || rotated.get()>
+                    <p role="status" data-testid="rotated">{move || i18n.t(Msg::SyncRotated)}</p>
+                </Show>
                 <DirectByHand />
             </Show>
         </section>

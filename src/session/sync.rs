@@ -23,6 +23,10 @@ fn state_key(local: &str) -> String {
     format!("sync-state/{local}")
 }
 
+fn repush_key(local: &str) -> String {
+    format!("sync-repush/{local}")
+}
+
 /// Stored as the epoch (4 bytes, little-endian) then the 32 secret bytes.
 fn encode_secret(secret: &WorkspaceSecret) -> Vec<u8> {
     let mut out = secret.epoch().to_le_bytes().to_vec();
@@ -59,7 +63,11 @@ impl Session {
             self.sync.set(None);
             return Ok(());
         };
-        self.lead_sync(live, local, secret, false);
+        let repush = db.get(store::META, &repush_key(local)).await?.is_some();
+        if repush {
+            db.delete(store::META, &repush_key(local)).await?;
+        }
+        self.lead_sync(live, local, secret, repush);
         Ok(())
     }
 
@@ -255,6 +263,48 @@ impl Session {
         Ok(format!("{origin}/join#{}", invite.to_fragment()))
     }
 
+    /// Removes members: a new secret for the open workspace (the relay then admits only it,
+    /// and closes everyone else's connection), and the new invite link for those who stay.
+    pub fn rotate_secret(self, done: impl FnOnce(Result<String, String>) + 'static) {
+        wasm_bindgen_futures::spawn_local(async move {
+            done(self.rotate_inner().await);
+        });
+    }
+
+    async fn rotate_inner(self) -> Result<String, String> {
+        let db = self.db().map_err(|e| e.to_string())?;
+        let (Some(local), Some(live)) = (self.current.get_untracked(), self.live.get_value())
+        else {
+            return Err(StoreError::NotOpen.to_string());
+        };
+        let old = load_secret(&db, &local)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the workspace is not shared")?;
+        let link =
+            live.borrow().sync.clone().ok_or(
+                "another tab of this browser syncs this workspace; change the secret there",
+            )?;
+        let mut bytes = [0u8; 32];
+        let _ = getrandom::fill(&mut bytes);
+        let new = old.rotate(bytes).map_err(|e| e.to_string())?;
+        // Kept first: if the page closes right after, this device still holds the secret the
+        // relay will admit.
+        db.put(store::META, &secret_key(&local), &encode_secret(&new))
+            .await
+            .map_err(|e| e.to_string())?;
+        if !link.rotate(&new) {
+            db.put(store::META, &secret_key(&local), &encode_secret(&old))
+                .await
+                .map_err(|e| e.to_string())?;
+            return Err("connect to the relay and let every change go out first".into());
+        }
+        let workspace = relay_id(&local).ok_or("the workspace id is not a relay id")?;
+        let invite = Invite::new(&workspace, new).map_err(|e| e.to_string())?;
+        let origin = window().location().origin().unwrap_or_default();
+        Ok(format!("{origin}/join#{}", invite.to_fragment()))
+    }
+
     /// Joins the workspace an invite link's fragment names: it is listed and opened here, and
     /// its history downloads from the relay. A malformed link is refused with the reason.
     pub fn join(self, fragment: &str, name: String) -> Result<(), String> {
@@ -262,8 +312,26 @@ impl Session {
         let local =
             local_id(invite.workspace()).ok_or_else(|| "the link names no workspace".to_owned())?;
         let secret = encode_secret(invite.secret());
+        let epoch = invite.secret().epoch();
         self.run(async move {
             let db = self.db()?;
+            let before = db.get(store::META, &secret_key(&local)).await?;
+            let older = before
+                .as_deref()
+                .and_then(decode_secret)
+                .is_some_and(|b| b.epoch() > epoch);
+            if older {
+                return Err(StoreError::Registry(
+                    "this invite link is older than the secret this browser already has".into(),
+                ));
+            }
+            if before.is_some_and(|b| b != secret) {
+                // A new secret for a workspace this browser has: what was sealed under the old
+                // one (the outbox) is dropped and the whole document offered again under the
+                // new one once connected.
+                db.delete(store::META, &state_key(&local)).await?;
+                db.put(store::META, &repush_key(&local), &[1]).await?;
+            }
             db.put(store::META, &secret_key(&local), &secret).await?;
             if self
                 .workspaces

@@ -138,7 +138,7 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
-const UNAUTHORIZED: &str = "the access token does not admit to this workspace";
+const UNAUTHORIZED: &str = "the access token does not admit to this workspace (if a member changed its secret, ask a colleague for a new invite link)";
 /// What a connection of a workspace whose secret was just rotated is told.
 const ROTATED: &str =
     "the workspace's secret was changed by a member; ask a colleague for a new invite link";

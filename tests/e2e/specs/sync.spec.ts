@@ -297,3 +297,53 @@ test("with no relay at all, two browsers link by exchanging codes by hand", asyn
     await relay.stop();
   }
 });
+
+test("changing the secret removes members: the re-invited one syncs, the removed one is refused", async ({ page, browser, baseURL, consoleErrors }) => {
+  test.setTimeout(90_000);
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ora Before");
+  const link = await invite(page);
+  const [b, pageB] = await colleague(browser, baseURL!, consoleErrors);
+  const [c, pageC] = await colleague(browser, baseURL!, consoleErrors);
+  try {
+    for (const p of [pageB, pageC]) {
+      await p.goto(link.replace(new URL(link).origin, ""));
+      await appReady(p);
+      await p.getByTestId("join-workspace").click();
+      await expect(p.getByTestId("contact-table")).toContainText("Ora Before");
+      await nav(p, "nav-settings");
+    }
+    await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+    page.once("dialog", (d) => d.accept());
+    await page.getByTestId("rotate-secret").click();
+    await expect(page.getByTestId("rotated")).toBeVisible();
+    const fresh = await page.getByTestId("invite-link").inputValue();
+    expect(fresh).not.toBe(link);
+    expect(new URL(fresh).hash).toMatch(/^#join=[0-9a-z]{26}\.1\./);
+
+    // Both colleagues are shut out, with the reason.
+    for (const p of [pageB, pageC]) {
+      await expect(p.locator("main")).toContainText("ask a colleague for a new invite link", { timeout: 20_000 });
+    }
+    // C is sent the new link; B is not.
+    await pageC.goto(fresh.replace(new URL(fresh).origin, ""));
+    await appReady(pageC);
+    await pageC.getByTestId("join-workspace").click();
+    await expect(pageC.getByTestId("contact-table")).toContainText("Ora Before");
+    await nav(page, "nav-contacts");
+    await addContact(page, "Pat After");
+    await expect.poll(() => titles(pageC), { timeout: 20_000 }).toEqual(["Ora Before", "Pat After"]);
+    await addContact(pageC, "Quin From C");
+    await expect.poll(() => titles(page), { timeout: 20_000 }).toEqual(["Ora Before", "Pat After", "Quin From C"]);
+    await nav(pageB, "nav-contacts");
+    await pageB.waitForTimeout(2_000);
+    expect(await titles(pageB)).toEqual(["Ora Before"]);
+    // The old secret no longer admits anyone: B's reconnections are refused.
+    await nav(pageB, "nav-settings");
+    await expect(pageB.locator("main")).toContainText("does not admit to this workspace", { timeout: 20_000 });
+  } finally {
+    await b.close();
+    await c.close();
+  }
+});
