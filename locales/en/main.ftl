@@ -711,3 +711,6 @@ sync-remove-hint = Changing the secret shuts out everyone: only people you send 
 sync-remove-button = Change the secret
 sync-remove-confirm = Change the workspace secret? Everyone else loses access until you send them the new invite link.
 sync-rotated = The secret was changed. Send the new invite link above to everyone who should stay.
+move-to-pipeline = Move to pipeline
+choose-pipeline = Choose a pipeline…
+deal-moved-pipeline = Deal moved to the first stage of the other pipeline.

@@ -663,6 +663,9 @@ messages! {
     SyncRemoveButton = "sync-remove-button",
     SyncRemoveConfirm = "sync-remove-confirm",
     SyncRotated = "sync-rotated",
+    MoveToPipeline = "move-to-pipeline",
+    ChoosePipeline = "choose-pipeline",
+    DealMovedPipeline = "deal-moved-pipeline",
 }
 
 type Bundle = FluentBundle<FluentResource>;

@@ -801,6 +801,27 @@ pub fn DealActions(deal: Id) -> impl IntoView {
             .flatten()
             .unwrap_or_default()
     });
+    // Other live pipelines with their first stage, where a moved deal lands.
+    let other_pipelines = Memo::new(move |_| {
+        session
+            .with(|ws| {
+                let current = ws
+                    .get(Kind::Deal, deal)
+                    .and_then(|d| d.get("pipeline").and_then(FieldValue::as_ref_id));
+                ws.live(Kind::Pipeline)
+                    .filter(|p| Some(p.id) != current)
+                    .map(|p| {
+                        let first = stages(p)
+                            .into_iter()
+                            .min_by_key(|s| s.position)
+                            .map(|s| s.id);
+                        (p.id, p.title().to_owned(), first)
+                    })
+                    .filter(|(_, _, first)| first.is_some())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     let run = move |cmd: Command, done: Msg| match session.apply(cmd) {
         Ok(()) => {
             losing.set(false);
@@ -826,6 +847,30 @@ pub fn DealActions(deal: Id) -> impl IntoView {
                 <button type="button" class="button danger" data-testid="lose-deal" on:click=move |_| losing.update(|l| *l = !*l)>
                     {move || i18n.t(Msg::MarkLost)}
                 </button>
+                <Show when=move || !other_pipelines.with(Vec::is_empty)>
+                    <label class="inline">
+                        <span>{move || i18n.t(Msg::MoveToPipeline)}</span>
+                        <select data-testid="move-pipeline" on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            let target = other_pipelines
+                                .get_untracked()
+                                .into_iter()
+                                .find(|(id, _, _)| id.to_string() == value);
+                            if let Some((pipeline, _, Some(stage))) = target {
+                                run(Command::MovePipeline { deal, pipeline, stage }, Msg::DealMovedPipeline);
+                            }
+                        }>
+                            <option value="" selected=true>{move || i18n.t(Msg::ChoosePipeline)}</option>
+                            {move || {
+                                other_pipelines
+                                    .get()
+                                    .into_iter()
+                                    .map(|(id, name, _)| view! { <option value=id.to_string()>{name}</option> })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </label>
+                </Show>
                 <Show when=move || losing.get()>
                     <form class="fields" on:submit=move |ev| {
                         ev.prevent_default();

@@ -47,6 +47,12 @@ pub enum Command {
         deal: Id,
         stage: String,
     },
+    /// Moves an open deal to another pipeline, into `stage` of it (the stage history goes on).
+    MovePipeline {
+        deal: Id,
+        pipeline: Id,
+        stage: String,
+    },
     Win {
         deal: Id,
     },

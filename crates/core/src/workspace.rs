@@ -988,6 +988,35 @@ impl Workspace {
                     ],
                 ))
             }
+            Command::MovePipeline {
+                deal,
+                pipeline,
+                stage,
+            } => {
+                let d = self.require_live(Kind::Deal, deal)?;
+                let status = d.text("status").unwrap_or("open");
+                if status != "open" {
+                    return Err(CommandError::DealClosed(status.to_owned()));
+                }
+                self.require_live(Kind::Pipeline, pipeline)?;
+                self.deal_stage_check(pipeline, &stage)?;
+                Ok(one(
+                    Kind::Deal,
+                    deal,
+                    false,
+                    vec![
+                        Write::Field(
+                            field_spec(Kind::Deal, "pipeline"),
+                            Some(FieldValue::Ref(pipeline)),
+                        ),
+                        Write::Field(
+                            field_spec(Kind::Deal, "stage"),
+                            Some(FieldValue::Text(stage.clone())),
+                        ),
+                        Write::StageEntered(stage),
+                    ],
+                ))
+            }
             Command::Win { deal } | Command::Lose { deal, .. } => {
                 let d = self.require_live(Kind::Deal, deal)?;
                 let status = d.text("status").unwrap_or("open");

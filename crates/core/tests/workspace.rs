@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use crm_core::pipeline::{Stage, stages_value};
 use crm_core::{
     Command, CommandError, FieldError, FieldValue, Kind, Link, Timestamp, Workspace, WorkspaceError,
 };
@@ -1075,4 +1076,71 @@ fn custom_field_definitions_need_a_customisable_kind_options_for_choices_and_kee
     )
     .unwrap();
     assert_eq!(ws.custom_fields(Kind::Task), [id(2)]);
+}
+
+#[test]
+fn an_open_deal_moves_to_another_pipeline_into_one_of_its_stages() {
+    let mut ws = with_pipeline(1);
+    let renewals = id(PIPELINE + 1);
+    ws.apply(
+        create(
+            Kind::Pipeline,
+            renewals,
+            &[
+                ("name", text("Renewals")),
+                (
+                    "stages",
+                    stages_value(&[
+                        Stage::new("due", "Due", 30, 0),
+                        Stage::new("signed", "Signed", 90, 1),
+                    ]),
+                ),
+            ],
+        ),
+        &ctx(2),
+    )
+    .unwrap();
+    let deal = id(7);
+    ws.apply(
+        create(
+            Kind::Deal,
+            deal,
+            &[
+                ("title", text("Acme renewal")),
+                ("pipeline", FieldValue::Ref(id(PIPELINE))),
+                ("stage", text("proposal")),
+                ("value", eur(90_000)),
+            ],
+        ),
+        &ctx(10),
+    )
+    .unwrap();
+    let to = |stage: &str| Command::MovePipeline {
+        deal,
+        pipeline: renewals,
+        stage: stage.into(),
+    };
+    // A stage of the old pipeline is not one of the new one's.
+    assert_eq!(
+        ws.apply(to("proposal"), &ctx(20)),
+        Err(CommandError::UnknownStage("proposal".into()))
+    );
+    ws.apply(to("due"), &ctx(30)).unwrap();
+    let d = ws.get(Kind::Deal, deal).unwrap();
+    assert_eq!(d.get("pipeline"), Some(&FieldValue::Ref(renewals)));
+    assert_eq!(d.text("stage"), Some("due"));
+    assert_eq!(
+        d.stage_history.last().map(|s| s.stage.as_str()),
+        Some("due")
+    );
+    // One undo step puts it back where it was.
+    ws.undo(&ctx(40)).unwrap();
+    let d = ws.get(Kind::Deal, deal).unwrap();
+    assert_eq!(d.get("pipeline"), Some(&FieldValue::Ref(id(PIPELINE))));
+    assert_eq!(d.text("stage"), Some("proposal"));
+    ws.apply(Command::Win { deal }, &ctx(50)).unwrap();
+    assert_eq!(
+        ws.apply(to("due"), &ctx(60)),
+        Err(CommandError::DealClosed("won".into()))
+    );
 }

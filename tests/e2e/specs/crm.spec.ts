@@ -466,3 +466,22 @@ test("the dashboard shows the pipeline, the win rate and customers by RFM, each 
   await expect.poll(() => visible(value)).toContain(msg("en", "segment-lost"));
   await expect.poll(() => visible(value)).toContain("€4,400.00");
 });
+
+test("an open deal moves to another pipeline from its page", async ({ page }) => {
+  await createPipeline(page);
+  await page.getByRole("button", { name: msg("en", "new-pipeline") }).click();
+  const select = page.getByTestId("pipeline-select");
+  await expect(select.locator("option")).toHaveCount(2);
+  const [first, second] = await select.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  await select.selectOption(first);
+  await addDeal(page, "Renewal Co", "900");
+  await page.getByTestId("board").getByRole("link", { name: "Renewal Co" }).click();
+  await page.getByTestId("move-pipeline").selectOption(second);
+  await expect(page.getByTestId("toasts")).toContainText(msg("en", "deal-moved-pipeline"));
+  await page.goto("/deals");
+  await appReady(page);
+  await page.getByTestId("pipeline-select").selectOption(first);
+  await expect(page.getByTestId("board")).not.toContainText("Renewal Co");
+  await page.getByTestId("pipeline-select").selectOption(second);
+  await expect(column(page, "Lead")).toContainText("Renewal Co");
+});
