@@ -32,9 +32,9 @@ use crate::session::{Session, measure, use_session};
 /// Rows read or checked at a time; work goes on in slices of these until `SLICE_MS` have
 /// passed, then yields to the browser.
 const CHECK_CHUNK: usize = 250;
-/// Records written per batch while importing; batches go on, as one stored change, until
-/// `SLICE_MS` have passed.
-const WRITE_CHUNK: usize = 25;
+/// The most records written per batch while importing (batches are sized from their cost
+/// and go on, as one stored change, until `SLICE_MS` have passed).
+const WRITE_CHUNK: usize = 200;
 /// How long one slice of import work may hold the main thread: well inside a 50 ms long task,
 /// so typing and scrolling stay smooth while a large file goes in.
 const SLICE_MS: f64 = 12.0;
@@ -516,12 +516,22 @@ pub fn Import() -> impl IntoView {
         phase.set(Phase::Writing(0.0));
         wasm_bindgen_futures::spawn_local(async move {
             let mut writer = plan.writer();
+            let mut batch = 25;
             let total = writer.total().max(1);
             loop {
                 let slice = Slice::start();
                 let step = session.write(|ws, ctx| {
                     loop {
-                        match writer.write(ws, ctx, WRITE_CHUNK) {
+                        // Writing a record costs more as the document grows: each batch is
+                        // sized from the last one's cost so it fits a few milliseconds.
+                        let started = now();
+                        let before = writer.written();
+                        let result = writer.write(ws, ctx, batch);
+                        let per_record =
+                            (now() - started) / (writer.written() - before).max(1) as f64;
+                        batch = ((SLICE_MS / 3.0 / per_record.max(0.001)) as usize)
+                            .clamp(1, WRITE_CHUNK);
+                        match result {
                             Ok(false) if !slice.over() => {}
                             other => break other,
                         }
