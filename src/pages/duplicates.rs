@@ -123,7 +123,7 @@ fn MergePreviewCard(
     view! {
         <section class="card merge-preview" data-testid="merge-preview" aria-labelledby="merge-title">
             <h2 id="merge-title">{move || i18n.t(Msg::MergePreview)}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Msg::MergePreview)>
                 <table class="compare">
                     <thead>
                         <tr>

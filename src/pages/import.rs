@@ -1018,7 +1018,7 @@ fn PreviewCard(
                     })
                     .collect_view();
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Msg::ImportPreview)>
                         <table class="import-preview" data-testid="import-preview">
                             <thead>
                                 <tr>

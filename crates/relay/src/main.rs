@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
+use axum::serve::ListenerExt;
 use clap::Parser;
 use crm_relay::{AppState, Storage, router};
 use tracing_subscriber::EnvFilter;
@@ -60,6 +61,13 @@ async fn main() -> anyhow::Result<()> {
     println!("crm-relay listening on http://{local}");
     tracing::info!(%local, dist = %args.dist_dir.display(), "serving");
 
+    // Deliveries are small frames sent as they happen: with Nagle's algorithm on, a second one
+    // within a few ms waits for the peer's delayed ACK (up to 40 ms on Linux).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("TCP_NODELAY not set: {e}");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
