@@ -9,7 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 RELAY := target/relay/crm-relay
 
-.PHONY: help run test dev lint bench bench-l bench-compare setup-build setup-test app relay test-native test-wasm test-e2e size clean
+.PHONY: help run test dev lint bench bench-l bench-compare bench-sync setup-build setup-test app relay test-native test-wasm test-e2e size clean
 
 help:
 	@echo "make run    build the app (release) and serve it with the relay on http://127.0.0.1:8080"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   rustfmt and clippy (native and wasm32), warnings are errors"
 	@echo "make bench  the benchmark harness (bench/)"
 	@echo "make bench-compare  ours side by side with automerge-repo, Yjs and the automerge-repo sync server"
+	@echo "make bench-sync  team sync: browser-to-browser change latency, relay fan-out at 200 clients"
 
 run: setup-build app relay
 	$(RELAY)
@@ -68,6 +69,9 @@ bench: setup-test app relay
 	target/relay/crm-bench generate M bench/results/M.automerge
 	node bench/browser.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
 	node bench/frames.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
+	target/relay/crm-bench analytics M bench/results/M-closed.automerge
+	node bench/dashboard.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M.automerge M
+	node bench/dashboard.mjs $(CURDIR)/$(RELAY) $(CURDIR)/dist bench/results/M-closed.automerge "M, closed"
 
 # Not part of `make test`: the same data and operations in our app and relay, in JavaScript
 # automerge-repo and Yjs pages (bench/peers/, from npm) and against automerge-repo-sync-server,
@@ -75,6 +79,13 @@ bench: setup-test app relay
 bench-compare: setup-test app relay
 	cargo build --profile relay -p crm-bench
 	bench/compare/run.sh $(RELAY) target/relay/crm-bench dist
+
+# Not part of `make test`: issue 5's team-sync benchmarks (bench/sync.sh): change-to-visible
+# latency between two browser profiles through the relay (and over the direct link alone), and
+# the relay with 200 load clients across 20 workspaces (`crm-bench relay-fanout`). A few minutes.
+bench-sync: setup-test app relay
+	cargo build --profile relay -p crm-bench
+	bench/sync.sh $(RELAY) target/relay/crm-bench dist
 
 bench-l: relay
 	cargo build --profile relay -p crm-bench

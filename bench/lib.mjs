@@ -11,15 +11,19 @@ const { chromium } = require("@playwright/test");
 
 export const READY = "hearth:workspace-ready";
 
-/** Starts the relay on a free loopback port and Chromium; `run(page, context, url)` does the work. */
-export async function withApp(relayBin, distDir, run) {
+/**
+ * Starts the relay on a free loopback port and Chromium; `run(page, context, url, { browser,
+ * relay })` does the work (`relay` is the relay's child process). `options.browserArgs` adds
+ * Chromium flags.
+ */
+export async function withApp(relayBin, distDir, run, options = {}) {
   const work = mkdtempSync(join(tmpdir(), "hearth-bench-"));
   const relay = spawn(relayBin, ["--port", "0", "--host", "127.0.0.1", "--data-dir", join(work, "data"), "--dist-dir", distDir], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...(options.browserArgs ?? [])],
   });
   try {
     const url = await new Promise((resolve, reject) => {
@@ -31,7 +35,7 @@ export async function withApp(relayBin, distDir, run) {
     });
     const context = await browser.newContext({ baseURL: url, viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    return await run(page, context, url);
+    return await run(page, context, url, { browser, relay });
   } finally {
     await browser.close();
     relay.kill("SIGTERM");

@@ -4,9 +4,17 @@
 //!                                        the same records as plain JSON for bench/peers/)
 //!   crm-bench generate-json M out.json   only the JSON
 //!   crm-bench native M                   time open, edit and search natively (Markdown rows)
+//!   crm-bench analytics M [CLOSED_FILE]  time each analytics function (the dashboard's figures)
+//!                                        on M and on M with 40% of its deals closed (written
+//!                                        to CLOSED_FILE if given)
 //!   crm-bench relay-load URL N SECONDS   N sync clients against a relay; prints a JSON summary
+//!   crm-bench relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]
+//!                                        starts the relay, N clients spread over W workspaces,
+//!                                        delivery latency and the relay's CPU and memory (Markdown)
 
+mod analytics;
 mod dataset;
+mod fanout;
 mod relay_load;
 
 use std::time::Instant;
@@ -41,6 +49,9 @@ fn main() -> anyhow::Result<()> {
     if args.first().map(String::as_str) == Some("relay-load") {
         return relay_load_cmd(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("relay-fanout") {
+        return relay_fanout_cmd(&args[1..]);
+    }
     let size_arg = args.get(1).map(String::as_str).unwrap_or("M");
     let size =
         Size::parse(size_arg).with_context(|| format!("unknown size {size_arg}: use S, M or L"))?;
@@ -68,8 +79,9 @@ fn main() -> anyhow::Result<()> {
         }
         Some("native") => native(size_arg, size)?,
         Some("screens") => screens(size_arg, size)?,
+        Some("analytics") => analytics::run(size_arg, size, args.get(2).map(String::as_str))?,
         _ => bail!(
-            "usage: crm-bench generate SIZE FILE [JSON_FILE] | generate-json SIZE FILE | native SIZE | screens SIZE | relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]"
+            "usage: crm-bench generate SIZE FILE [JSON_FILE] | generate-json SIZE FILE | native SIZE | screens SIZE | analytics SIZE [CLOSED_FILE] | relay-load URL CLIENTS SECONDS [GROUP] [WARMUP] | relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]"
         ),
     }
     Ok(())
@@ -100,16 +112,13 @@ fn relay_load_cmd(args: &[String]) -> anyhow::Result<()> {
         seconds: num(2, None)?,
         group: usize::try_from(num(3, Some(10))?)?,
         warmup_s: num(4, Some(3))?,
+        own_workspaces: false,
+        relay_pid: None,
+        phases: relay_load::Phases::Burst,
     };
     let mut s = relay_load::run(&cfg)?;
     s.latencies_us.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if s.latencies_us.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((p / 100.0) * s.latencies_us.len() as f64).ceil() as usize;
-        s.latencies_us[rank.clamp(1, s.latencies_us.len()) - 1] as f64 / 1000.0
-    };
+    let pct = |p: f64| relay_load::percentile_ms(&s.latencies_us, p);
     println!(
         "{}",
         serde_json::json!({
@@ -126,6 +135,27 @@ fn relay_load_cmd(args: &[String]) -> anyhow::Result<()> {
         })
     );
     Ok(())
+}
+
+/// `relay-fanout RELAY_BIN DIST_DIR [CLIENTS=200] [WORKSPACES=20] [SECONDS=30] [RUNS=3]`.
+fn relay_fanout_cmd(args: &[String]) -> anyhow::Result<()> {
+    let usage =
+        "usage: crm-bench relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]";
+    let num = |i: usize, default: u64| -> anyhow::Result<u64> {
+        args.get(i).map_or(Ok(default), |a| {
+            a.parse()
+                .with_context(|| format!("{a}: not a number; {usage}"))
+        })
+    };
+    fanout::run(&fanout::Options {
+        relay_bin: args.first().context(usage)?.clone(),
+        dist_dir: args.get(1).context(usage)?.clone(),
+        clients: usize::try_from(num(2, 200)?)?,
+        workspaces: usize::try_from(num(3, 20)?)?,
+        seconds: num(4, 30)?,
+        warmup_s: 3,
+        runs: usize::try_from(num(5, 3)?)?,
+    })
 }
 
 fn native(label: &str, size: Size) -> anyhow::Result<()> {

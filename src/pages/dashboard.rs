@@ -197,6 +197,23 @@ fn msg(i18n: I18n, m: Msg) -> Signal<String> {
     Signal::derive(move || i18n.t(m))
 }
 
+/// Runs one figure's computation inside a User Timing measure `hearth:figure:<name>`, read by
+/// the benchmark harness (`bench/dashboard.mjs`). A figure computed while another one reads it
+/// (the team report under the revenue cards) shows as a measure nested in that one's.
+pub(super) fn timed<T>(name: &str, compute: impl FnOnce() -> T) -> T {
+    let start = format!("hearth:figure:{name}:start");
+    let performance = web_sys::window().and_then(|w| w.performance());
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = compute();
+    crate::session::measure(&format!("hearth:figure:{name}"), &start);
+    if let Some(p) = &performance {
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
+}
+
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
@@ -205,17 +222,19 @@ pub fn Dashboard() -> impl IntoView {
     let now = now_ms();
     let period = last_year(now);
     let report = Memo::new(move |_| {
-        session
-            .with(|ws| {
-                team(
-                    ws,
-                    &TeamFilter {
-                        period,
-                        now: Timestamp(now),
-                    },
-                )
-            })
-            .unwrap_or_default()
+        timed("team", || {
+            session
+                .with(|ws| {
+                    team(
+                        ws,
+                        &TeamFilter {
+                            period,
+                            now: Timestamp(now),
+                        },
+                    )
+                })
+                .unwrap_or_default()
+        })
     });
     view! {
         <Page title=Msg::NavDashboard>
@@ -254,41 +273,43 @@ fn PipelineCard() -> impl IntoView {
     let session = use_session();
     let period = last_year(now_ms());
     let rows = Memo::new(move |_| {
-        let locale = i18n.locale();
-        session
-            .with(|ws| {
-                let currency = ws.default_currency();
-                pipeline::open_by_stage(ws, &PipelineCut::new(period))
-                    .into_iter()
-                    .next()
-                    .map(|p| {
-                        let cur = p.currency.unwrap_or(currency);
-                        p.stages
-                            .iter()
-                            .map(|s| {
-                                let weighted = s.open.weighted.get(&cur).copied().unwrap_or(0);
-                                let n = s.open.deals.len();
-                                ChartRow::new(
-                                    s.stage.name.clone(),
-                                    Some(n as f64),
-                                    format!(
-                                        "{} · {}",
-                                        format_number(locale, n as f64),
-                                        format_money(locale, weighted, &cur)
-                                    ),
-                                )
-                                .href(Some("/deals".to_owned()))
-                                .records(figure_href(
-                                    Kind::Deal,
-                                    &s.open.deals,
-                                    &s.stage.name,
-                                ))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default()
+        timed("pipeline", || {
+            let locale = i18n.locale();
+            session
+                .with(|ws| {
+                    let currency = ws.default_currency();
+                    pipeline::open_by_stage(ws, &PipelineCut::new(period))
+                        .into_iter()
+                        .next()
+                        .map(|p| {
+                            let cur = p.currency.unwrap_or(currency);
+                            p.stages
+                                .iter()
+                                .map(|s| {
+                                    let weighted = s.open.weighted.get(&cur).copied().unwrap_or(0);
+                                    let n = s.open.deals.len();
+                                    ChartRow::new(
+                                        s.stage.name.clone(),
+                                        Some(n as f64),
+                                        format!(
+                                            "{} · {}",
+                                            format_number(locale, n as f64),
+                                            format_money(locale, weighted, &cur)
+                                        ),
+                                    )
+                                    .href(Some("/deals".to_owned()))
+                                    .records(figure_href(
+                                        Kind::Deal,
+                                        &s.open.deals,
+                                        &s.stage.name,
+                                    ))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default()
+        })
     });
     let chart = data(
         msg(i18n, Msg::DashPipelineChart),
@@ -317,15 +338,17 @@ fn WinRateCard() -> impl IntoView {
     let session = use_session();
     let period = last_year(now_ms());
     let figures = Memo::new(move |_| {
-        session
-            .with(|ws| {
-                let w = pipeline::win_rate(ws, &PipelineCut::new(period));
-                let mut closed = w.won.clone();
-                closed.extend(w.lost.iter().copied());
-                closed.sort_unstable();
-                (w.won, w.lost, w.by_count.value(), closed)
-            })
-            .unwrap_or_default()
+        timed("win-rate", || {
+            session
+                .with(|ws| {
+                    let w = pipeline::win_rate(ws, &PipelineCut::new(period));
+                    let mut closed = w.won.clone();
+                    closed.extend(w.lost.iter().copied());
+                    closed.sort_unstable();
+                    (w.won, w.lost, w.by_count.value(), closed)
+                })
+                .unwrap_or_default()
+        })
     });
     let rate = move || match figures.with(|f| f.2) {
         Some(rate) => format!("{} %", format_number(i18n.locale(), (rate * 100.0).round())),
@@ -367,45 +390,49 @@ fn ForecastCard() -> impl IntoView {
     let now = now_ms();
     let currency = Memo::new(move |_| session.with(|ws| ws.default_currency()));
     let rows = Memo::new(move |_| {
-        let locale = i18n.locale();
-        let ms = months(locale, now, 0, 12);
-        session
-            .with(|ws| {
-                let cur = ws.default_currency();
-                ms.into_iter()
-                    .map(|m| {
-                        // A month of the user's calendar is one period: core groups by
-                        // Gregorian month within it, so the groups are added up here.
-                        let f = pipeline::forecast(ws, &PipelineCut::new(m.period));
-                        let mut deals: Vec<Id> = Vec::new();
-                        let mut weighted = 0i64;
-                        for a in f.months.values() {
-                            deals.extend(a.deals.iter().copied());
-                            weighted =
-                                weighted.saturating_add(a.weighted.get(&cur).copied().unwrap_or(0));
-                        }
-                        deals.sort_unstable();
-                        let text = format!(
-                            "{} · {}",
-                            format_money(locale, weighted, &cur),
-                            i18n.count(Msg::DealsCount, deals.len())
-                        );
-                        ChartRow::new(m.short, Some(weighted as f64), text)
-                            .records(figure_href(Kind::Deal, &deals, &m.long))
-                            .long(m.long)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
+        timed("forecast", || {
+            let locale = i18n.locale();
+            let ms = months(locale, now, 0, 12);
+            session
+                .with(|ws| {
+                    let cur = ws.default_currency();
+                    ms.into_iter()
+                        .map(|m| {
+                            // A month of the user's calendar is one period: core groups by
+                            // Gregorian month within it, so the groups are added up here.
+                            let f = pipeline::forecast(ws, &PipelineCut::new(m.period));
+                            let mut deals: Vec<Id> = Vec::new();
+                            let mut weighted = 0i64;
+                            for a in f.months.values() {
+                                deals.extend(a.deals.iter().copied());
+                                weighted = weighted
+                                    .saturating_add(a.weighted.get(&cur).copied().unwrap_or(0));
+                            }
+                            deals.sort_unstable();
+                            let text = format!(
+                                "{} · {}",
+                                format_money(locale, weighted, &cur),
+                                i18n.count(Msg::DealsCount, deals.len())
+                            );
+                            ChartRow::new(m.short, Some(weighted as f64), text)
+                                .records(figure_href(Kind::Deal, &deals, &m.long))
+                                .long(m.long)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
     let undated = Memo::new(move |_| {
-        session
-            .with(|ws| {
-                pipeline::forecast(ws, &PipelineCut::new(last_year(now)))
-                    .undated
-                    .deals
-            })
-            .unwrap_or_default()
+        timed("forecast-undated", || {
+            session
+                .with(|ws| {
+                    pipeline::forecast(ws, &PipelineCut::new(last_year(now)))
+                        .undated
+                        .deals
+                })
+                .unwrap_or_default()
+        })
     });
     let title = Signal::derive(move || {
         let code = currency
@@ -455,38 +482,40 @@ fn WinTrendCard() -> impl IntoView {
     let session = use_session();
     let now = now_ms();
     let rows = Memo::new(move |_| {
-        let locale = i18n.locale();
-        let ms = months(locale, now, -11, 12);
-        session
-            .with(|ws| {
-                ms.into_iter()
-                    .map(|m| {
-                        let w = pipeline::win_rate(ws, &PipelineCut::new(m.period));
-                        let rate = w.by_count.value();
-                        let text = match rate {
-                            Some(r) => format!(
-                                "{} % · {}",
-                                format_number(locale, (r * 100.0).round()),
-                                i18n.t_with(
-                                    Msg::DashWonLost,
-                                    &[
-                                        ("won", &format_number(locale, w.won.len() as f64)),
-                                        ("lost", &format_number(locale, w.lost.len() as f64)),
-                                    ],
-                                )
-                            ),
-                            None => i18n.t(Msg::DashNoneClosed),
-                        };
-                        let mut closed = w.won;
-                        closed.extend(w.lost);
-                        closed.sort_unstable();
-                        ChartRow::new(m.short, rate, text)
-                            .records(figure_href(Kind::Deal, &closed, &m.long))
-                            .long(m.long)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
+        timed("win-trend", || {
+            let locale = i18n.locale();
+            let ms = months(locale, now, -11, 12);
+            session
+                .with(|ws| {
+                    ms.into_iter()
+                        .map(|m| {
+                            let w = pipeline::win_rate(ws, &PipelineCut::new(m.period));
+                            let rate = w.by_count.value();
+                            let text = match rate {
+                                Some(r) => format!(
+                                    "{} % · {}",
+                                    format_number(locale, (r * 100.0).round()),
+                                    i18n.t_with(
+                                        Msg::DashWonLost,
+                                        &[
+                                            ("won", &format_number(locale, w.won.len() as f64)),
+                                            ("lost", &format_number(locale, w.lost.len() as f64)),
+                                        ],
+                                    )
+                                ),
+                                None => i18n.t(Msg::DashNoneClosed),
+                            };
+                            let mut closed = w.won;
+                            closed.extend(w.lost);
+                            closed.sort_unstable();
+                            ChartRow::new(m.short, rate, text)
+                                .records(figure_href(Kind::Deal, &closed, &m.long))
+                                .long(m.long)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
     let chart = data(
         msg(i18n, Msg::DashWinTrendChart),
@@ -516,42 +545,49 @@ fn RevenueCard(report: Memo<TeamReport>, by_territory: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let rows = Memo::new(move |_| {
-        let locale = i18n.locale();
-        session
-            .with(|ws| {
-                let cur = ws.default_currency();
-                let kind = if by_territory {
-                    Kind::Territory
-                } else {
-                    Kind::Member
-                };
-                report.with(|r| {
-                    let map = if by_territory {
-                        &r.territories
+        let name = if by_territory {
+            "revenue-territory"
+        } else {
+            "revenue-member"
+        };
+        timed(name, || {
+            let locale = i18n.locale();
+            session
+                .with(|ws| {
+                    let cur = ws.default_currency();
+                    let kind = if by_territory {
+                        Kind::Territory
                     } else {
-                        &r.members
+                        Kind::Member
                     };
-                    let mut rows: Vec<(i64, ChartRow)> = map
-                        .iter()
-                        .map(|(who, f)| {
-                            let name = match who {
-                                Some(id) => ws
-                                    .get(kind, *id)
-                                    .map(|x| x.title().to_owned())
-                                    .unwrap_or_else(|| id.to_string()),
-                                None => i18n.t(Msg::DashUnassigned),
-                            };
-                            let v = f.revenue.get(&cur).copied().unwrap_or(0);
-                            let text = money_text(locale, &f.revenue, cur);
-                            let link = figure_href(Kind::Deal, &f.won, &name);
-                            (v, ChartRow::new(name, Some(v as f64), text).records(link))
-                        })
-                        .collect();
-                    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
-                    rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
+                    report.with(|r| {
+                        let map = if by_territory {
+                            &r.territories
+                        } else {
+                            &r.members
+                        };
+                        let mut rows: Vec<(i64, ChartRow)> = map
+                            .iter()
+                            .map(|(who, f)| {
+                                let name = match who {
+                                    Some(id) => ws
+                                        .get(kind, *id)
+                                        .map(|x| x.title().to_owned())
+                                        .unwrap_or_else(|| id.to_string()),
+                                    None => i18n.t(Msg::DashUnassigned),
+                                };
+                                let v = f.revenue.get(&cur).copied().unwrap_or(0);
+                                let text = money_text(locale, &f.revenue, cur);
+                                let link = figure_href(Kind::Deal, &f.won, &name);
+                                (v, ChartRow::new(name, Some(v as f64), text).records(link))
+                            })
+                            .collect();
+                        rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
+                        rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
+                    })
                 })
-            })
-            .unwrap_or_default()
+                .unwrap_or_default()
+        })
     });
     let (heading, title, header, file, testid, id) = if by_territory {
         (
@@ -598,34 +634,36 @@ fn RevenueCard(report: Memo<TeamReport>, by_territory: bool) -> impl IntoView {
 fn ActivitiesCard(report: Memo<TeamReport>) -> impl IntoView {
     let i18n = use_i18n();
     let rows = Memo::new(move |_| {
-        let locale = i18n.locale();
-        report.with(|r| {
-            // Every activity is under exactly one member (or none), so the members' rows add
-            // up to the whole team.
-            let mut by_kind: BTreeMap<&str, (Vec<Id>, i64)> = BTreeMap::new();
-            for f in r.members.values() {
-                for (kind, t) in &f.activities {
-                    let slot = by_kind.entry(kind.as_str()).or_default();
-                    slot.0.extend(t.activities.iter().copied());
-                    slot.1 = slot.1.saturating_add(t.minutes);
+        timed("activities", || {
+            let locale = i18n.locale();
+            report.with(|r| {
+                // Every activity is under exactly one member (or none), so the members' rows add
+                // up to the whole team.
+                let mut by_kind: BTreeMap<&str, (Vec<Id>, i64)> = BTreeMap::new();
+                for f in r.members.values() {
+                    for (kind, t) in &f.activities {
+                        let slot = by_kind.entry(kind.as_str()).or_default();
+                        slot.0.extend(t.activities.iter().copied());
+                        slot.1 = slot.1.saturating_add(t.minutes);
+                    }
                 }
-            }
-            by_kind
-                .into_iter()
-                .map(|(kind, (mut ids, minutes))| {
-                    ids.sort_unstable();
-                    let label = i18n.choice(kind);
-                    let text = i18n.t_with(
-                        Msg::DashActivitiesText,
-                        &[
-                            ("count", &format_number(locale, ids.len() as f64)),
-                            ("minutes", &format_number(locale, minutes as f64)),
-                        ],
-                    );
-                    let link = figure_href(Kind::Activity, &ids, &label);
-                    ChartRow::new(label, Some(ids.len() as f64), text).records(link)
-                })
-                .collect::<Vec<_>>()
+                by_kind
+                    .into_iter()
+                    .map(|(kind, (mut ids, minutes))| {
+                        ids.sort_unstable();
+                        let label = i18n.choice(kind);
+                        let text = i18n.t_with(
+                            Msg::DashActivitiesText,
+                            &[
+                                ("count", &format_number(locale, ids.len() as f64)),
+                                ("minutes", &format_number(locale, minutes as f64)),
+                            ],
+                        );
+                        let link = figure_href(Kind::Activity, &ids, &label);
+                        ChartRow::new(label, Some(ids.len() as f64), text).records(link)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let chart = data(
@@ -660,32 +698,34 @@ fn RfmCard() -> impl IntoView {
     let now = Timestamp(now_ms());
     let chosen = RwSignal::new(None::<(u8, u8)>);
     let grid = Memo::new(move |_| {
-        session
-            .with(|ws| {
-                let r = rfm(
-                    ws,
-                    &RfmParams {
-                        window: period,
-                        now,
-                        currency: None,
-                    },
-                );
-                r.customers
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.r,
-                            c.f,
-                            c.m,
-                            c.company,
-                            ws.get(Kind::Company, c.company)
-                                .map(|x| x.title().to_owned())
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect::<Vec<(u8, u8, u8, Id, String)>>()
-            })
-            .unwrap_or_default()
+        timed("rfm", || {
+            session
+                .with(|ws| {
+                    let r = rfm(
+                        ws,
+                        &RfmParams {
+                            window: period,
+                            now,
+                            currency: None,
+                        },
+                    );
+                    r.customers
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.r,
+                                c.f,
+                                c.m,
+                                c.company,
+                                ws.get(Kind::Company, c.company)
+                                    .map(|x| x.title().to_owned())
+                                    .unwrap_or_default(),
+                            )
+                        })
+                        .collect::<Vec<(u8, u8, u8, Id, String)>>()
+                })
+                .unwrap_or_default()
+        })
     });
     let cell = move |r: u8, f: u8| {
         grid.with(|g| {
@@ -716,7 +756,7 @@ fn RfmCard() -> impl IntoView {
         <section class="card rfm" aria-labelledby="dash-rfm">
             <h2 id="dash-rfm">{move || i18n.t(Msg::DashRfm)}</h2>
             <p class="muted">{move || i18n.t(Msg::DashRfmHint)}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Msg::DashRfm)>
             <table class="rfm-grid" data-testid="rfm-grid">
                 <thead>
                     <tr>
@@ -876,28 +916,30 @@ pub fn CustomerValue(company: Id) -> impl IntoView {
     let period = last_year(now_ms());
     let now = Timestamp(now_ms());
     let figures = Memo::new(move |_| {
-        session
-            .with(|ws| {
-                let scores = rfm(
-                    ws,
-                    &RfmParams {
-                        window: period,
-                        now,
-                        currency: None,
-                    },
-                );
-                let row = scores.customers.iter().find(|c| c.company == company)?;
-                let value = clv(ws, &ClvParams::of_workspace(ws, period))
-                    .ok()
-                    .and_then(|v| {
-                        v.customers
-                            .into_iter()
-                            .find(|c| c.company == company)
-                            .map(|c| c.discounted)
-                    });
-                Some((row.r, row.f, row.m, row.segment, value))
-            })
-            .flatten()
+        timed("customer-value", || {
+            session
+                .with(|ws| {
+                    let scores = rfm(
+                        ws,
+                        &RfmParams {
+                            window: period,
+                            now,
+                            currency: None,
+                        },
+                    );
+                    let row = scores.customers.iter().find(|c| c.company == company)?;
+                    let value = clv(ws, &ClvParams::of_workspace(ws, period))
+                        .ok()
+                        .and_then(|v| {
+                            v.customers
+                                .into_iter()
+                                .find(|c| c.company == company)
+                                .map(|c| c.discounted)
+                        });
+                    Some((row.r, row.f, row.m, row.segment, value))
+                })
+                .flatten()
+        })
     });
     view! {
         <section class="card" aria-labelledby="customer-value" data-testid="customer-value">

@@ -15,6 +15,7 @@ use crm_core::{Command, Currency, FieldError, FieldType, FieldValue, Id, Kind, T
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::dashboard::timed;
 use super::figure::figure_href;
 use crate::adapters::now_ms;
 use crate::adapters::workspace_store::random_bytes;
@@ -216,20 +217,22 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
     let editing = RwSignal::new(None::<&'static str>);
     let now = now_ms();
     let card = Memo::new(move |_| {
-        let (period, previous) = span.get().periods(now);
-        session
-            .with(|ws| {
-                scorecard(
-                    ws,
-                    &ScorecardParams {
-                        previous: Some(previous),
-                        segment: segment.get(),
-                        ..ScorecardParams::new(period, Timestamp(now))
-                    },
-                )
-                .ok()
-            })
-            .flatten()
+        timed("scorecard", || {
+            let (period, previous) = span.get().periods(now);
+            session
+                .with(|ws| {
+                    scorecard(
+                        ws,
+                        &ScorecardParams {
+                            previous: Some(previous),
+                            segment: segment.get(),
+                            ..ScorecardParams::new(period, Timestamp(now))
+                        },
+                    )
+                    .ok()
+                })
+                .flatten()
+        })
     });
     let perspectives = move || {
         card.get()
@@ -287,7 +290,7 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
             <p class="muted print-only">
                 {move || format!("{} · {}", i18n.t(span.get().label()), segment.get().map_or_else(|| i18n.t(Msg::ScoreWholeWorkspace), |s| i18n.segment(s.key())))}
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t(Msg::ScorecardTitle)>
                 <table class="scorecard-table">
                     <caption class="visually-hidden">{move || i18n.t(Msg::ScorecardTitle)}</caption>
                     <thead>
