@@ -730,6 +730,15 @@ impl Workspace {
         Ok(r)
     }
 
+    /// A live deal that is still open: closed deals are reopened before they move or close.
+    fn require_open_deal(&self, deal: Id) -> Result<&Record, CommandError> {
+        let d = self.require_live(Kind::Deal, deal)?;
+        match d.text("status").unwrap_or("open") {
+            "open" => Ok(d),
+            status => Err(CommandError::DealClosed(status.to_owned())),
+        }
+    }
+
     fn check_link(&self, field: &str, target: Kind, id: Id) -> Result<(), CommandError> {
         match self.link(target, id) {
             Link::Live(_) => Ok(()),
@@ -967,11 +976,7 @@ impl Workspace {
                 Ok(one(kind, id, false, writes))
             }
             Command::MoveStage { deal, stage } => {
-                let d = self.require_live(Kind::Deal, deal)?;
-                let status = d.text("status").unwrap_or("open");
-                if status != "open" {
-                    return Err(CommandError::DealClosed(status.to_owned()));
-                }
+                let d = self.require_open_deal(deal)?;
                 let pipeline = d
                     .get("pipeline")
                     .and_then(FieldValue::as_ref_id)
@@ -993,11 +998,7 @@ impl Workspace {
                 pipeline,
                 stage,
             } => {
-                let d = self.require_live(Kind::Deal, deal)?;
-                let status = d.text("status").unwrap_or("open");
-                if status != "open" {
-                    return Err(CommandError::DealClosed(status.to_owned()));
-                }
+                self.require_open_deal(deal)?;
                 self.require_live(Kind::Pipeline, pipeline)?;
                 self.deal_stage_check(pipeline, &stage)?;
                 Ok(one(
@@ -1018,11 +1019,7 @@ impl Workspace {
                 ))
             }
             Command::Win { deal } | Command::Lose { deal, .. } => {
-                let d = self.require_live(Kind::Deal, deal)?;
-                let status = d.text("status").unwrap_or("open");
-                if status != "open" {
-                    return Err(CommandError::DealClosed(status.to_owned()));
-                }
+                self.require_open_deal(deal)?;
                 let (new_status, reason) = match cmd {
                     Command::Lose { reason, .. } => {
                         let reason = reason.trim().to_owned();
