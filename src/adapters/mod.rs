@@ -14,6 +14,29 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// A User Timing mark, read by the benchmark harness (`bench/`).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Runs `work` inside a User Timing measure `name` for the benchmark harness; the start mark
+/// is cleared again so the timeline keeps only the measure.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = work();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
+}
+
 /// Turns a thrown JS value into readable text for error messages.
 pub(crate) fn js_error_text(value: &wasm_bindgen::JsValue) -> String {
     use wasm_bindgen::JsCast;

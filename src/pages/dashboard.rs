@@ -201,17 +201,7 @@ fn msg(i18n: I18n, m: Msg) -> Signal<String> {
 /// the benchmark harness (`bench/dashboard.mjs`). A figure computed while another one reads it
 /// (the team report under the revenue cards) shows as a measure nested in that one's.
 pub(super) fn timed<T>(name: &str, compute: impl FnOnce() -> T) -> T {
-    let start = format!("hearth:figure:{name}:start");
-    let performance = web_sys::window().and_then(|w| w.performance());
-    if let Some(p) = &performance {
-        let _ = p.mark(&start);
-    }
-    let out = compute();
-    crate::session::measure(&format!("hearth:figure:{name}"), &start);
-    if let Some(p) = &performance {
-        p.clear_marks_with_mark_name(&start);
-    }
-    out
+    crate::adapters::timed(&format!("hearth:figure:{name}"), compute)
 }
 
 #[component]

@@ -20,14 +20,14 @@ use wasm_bindgen::JsCast;
 
 use crate::adapters::files::{download, read_chosen_file};
 use crate::adapters::workspace_store::random_bytes;
-use crate::adapters::{prefs, yield_now};
+use crate::adapters::{prefs, timed, yield_now};
 use crate::components::page::Page;
 use crate::components::value::{display, href};
 use crate::i18n::intl::format_number;
 use crate::i18n::{
     I18n, Msg, command_error, import_error, read_problem, row_error, row_warning, use_i18n,
 };
-use crate::session::{Session, measure, use_session};
+use crate::session::{Session, use_session};
 
 /// Rows read or checked at a time; work goes on in slices of these until `SLICE_MS` have
 /// passed, then yields to the browser.
@@ -107,12 +107,6 @@ impl Slice {
 
     fn over(&self) -> bool {
         now() - self.0 > SLICE_MS
-    }
-}
-
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
     }
 }
 
@@ -503,12 +497,12 @@ pub fn Import() -> impl IntoView {
             all: all_choice.get_untracked(),
             rows: row_choices.get_untracked(),
         };
-        mark("hearth:import-plan-start");
-        let plan = draft.with_value(|d| {
-            let d = d.as_ref()?;
-            session.with_untracked(|ws| d.plan(ws, &choices, random_bytes))
+        let plan = timed("hearth:import-plan", || {
+            draft.with_value(|d| {
+                let d = d.as_ref()?;
+                session.with_untracked(|ws| d.plan(ws, &choices, random_bytes))
+            })
         });
-        measure("hearth:import-plan", "hearth:import-plan-start");
         let Some(plan) = plan else { return };
         session.hold_compaction(true);
         let saved = mapping.get_untracked().map(|m| m.to_json());

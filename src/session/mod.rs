@@ -16,10 +16,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use crate::adapters::idb::Idb;
-use crate::adapters::now_ms;
 use crate::adapters::workspace_store::{
     self as store, ChunkStore, DB_NAME, StoreError, WorkspaceInfo, random_bytes,
 };
+use crate::adapters::{mark, now_ms, timed};
 
 /// Whether this device's changes are safely stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,22 +287,16 @@ impl Session {
     pub fn write<T>(&self, f: impl FnOnce(&mut Workspace, &Ctx) -> T) -> Option<T> {
         let live = self.live.get_value()?;
         let ctx = self.ctx();
-        mark("hearth:write-start");
         let (out, bytes) = {
             let mut l = live.borrow_mut();
-            let out = f(&mut l.ws, &ctx);
-            measure("hearth:write-apply", "hearth:write-start");
-            mark("hearth:save-start");
-            let bytes = l.ws.save_incremental();
-            measure("hearth:write-save", "hearth:save-start");
+            let out = timed("hearth:write-apply", || f(&mut l.ws, &ctx));
+            let bytes = timed("hearth:write-save", || l.ws.save_incremental());
             (out, bytes)
         };
         if bytes.is_empty() {
             return Some(out);
         }
-        mark("hearth:render-start");
-        self.version.update(|v| *v += 1);
-        measure("hearth:write-render", "hearth:render-start");
+        timed("hearth:write-render", || self.version.update(|v| *v += 1));
         self.push_to_team(&live, &bytes);
         self.persist(live, bytes);
         Some(out)
@@ -328,9 +322,7 @@ impl Session {
                         let _ = c.post_message(&Uint8Array::from(sent.as_slice()));
                     }
                     if chunk_store.needs_compaction() && !self.compaction_held.get_value() {
-                        mark("hearth:compact-start");
-                        let snapshot = live.borrow_mut().ws.save();
-                        measure("hearth:compact", "hearth:compact-start");
+                        let snapshot = timed("hearth:compact", || live.borrow_mut().ws.save());
                         if let Err(e) = chunk_store.compact(snapshot).await {
                             leptos::logging::warn!("compaction postponed: {e}");
                         }
@@ -516,18 +508,4 @@ pub async fn storage_report() -> Option<(bool, f64, f64)> {
             .unwrap_or(0.0)
     };
     Some((persisted, get("usage"), get("quota")))
-}
-
-/// A User Timing mark, read by the benchmark harness (`bench/browser.mjs`).
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
-}
-
-/// A performance measure from `start` (a mark) to now, for the benchmark harness.
-pub(crate) fn measure(name: &str, start: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.measure_with_start_mark(name, start);
-    }
 }
