@@ -33,6 +33,25 @@ async function colleague(browser: Browser, baseURL: string, errors: string[]): P
   return [context, page];
 }
 
+/** Settings' line of colleagues connected and direct links. */
+const peers = (page: Page) => page.getByTestId("sync-peers");
+
+/** A fresh workspace with one contact, `first`, shared: returns its invite link. */
+async function share(page: Page, first: string): Promise<string> {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, first);
+  return invite(page);
+}
+
+/** Opens an invite link in `page` and joins; `seen` is a contact the workspace already has. */
+async function joinWith(page: Page, link: string, seen: string) {
+  await page.goto(link.replace(new URL(link).origin, ""));
+  await appReady(page);
+  await page.getByTestId("join-workspace").click();
+  await expect(page.getByTestId("contact-table")).toContainText(seen);
+}
+
 async function invite(page: Page): Promise<string> {
   await nav(page, "nav-settings");
   await page.getByTestId("invite").click();
@@ -43,19 +62,13 @@ async function invite(page: Page): Promise<string> {
 
 test("an invited colleague gets the workspace and both see each other's changes, also after going offline", async ({ page, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
-  await page.goto("/contacts");
-  await appReady(page);
-  await addContact(page, "Ann Lee");
-  const link = await invite(page);
+  const link = await share(page, "Ann Lee");
   await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
   // The secret is in the fragment, which browsers never send to a server.
   expect(new URL(link).hash).toMatch(/^#join=[0-9a-z]{26}\.0\.[A-Za-z0-9_-]{43}$/);
 
   const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
-  await page2.goto(link.replace(new URL(link).origin, ""));
-  await appReady(page2);
-  await page2.getByTestId("join-workspace").click();
-  await expect(page2.getByTestId("contact-table")).toContainText("Ann Lee");
+  await joinWith(page2, link, "Ann Lee");
 
   // Both directions, live.
   await addContact(page2, "Bob Stone");
@@ -88,10 +101,7 @@ test("an invited colleague gets the workspace and both see each other's changes,
 });
 
 test("tabs of one browser share one relay connection", async ({ page, context, browser, baseURL, consoleErrors }) => {
-  await page.goto("/contacts");
-  await appReady(page);
-  await addContact(page, "Eve Tab");
-  const link = await invite(page);
+  const link = await share(page, "Eve Tab");
   await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
 
   // A second tab of the same browser opens the same workspace: it syncs through the first.
@@ -104,10 +114,7 @@ test("tabs of one browser share one relay connection", async ({ page, context, b
   await expect(tab2.getByTestId("sync-state")).toHaveText(msg("en", "sync-elsewhere"));
 
   const [other, colleaguePage] = await colleague(browser, baseURL!, consoleErrors);
-  await colleaguePage.goto(link.replace(new URL(link).origin, ""));
-  await appReady(colleaguePage);
-  await colleaguePage.getByTestId("join-workspace").click();
-  await expect(colleaguePage.getByTestId("contact-table")).toContainText("Eve Tab");
+  await joinWith(colleaguePage, link, "Eve Tab");
 
   await nav(tab2, "nav-contacts");
   await addContact(tab2, "Fay From Tab Two");
@@ -126,15 +133,9 @@ test("the relay is killed mid-sync and restarted: nothing acknowledged is lost a
   const [b, pageB] = await colleague(browser, first.url, consoleErrors);
   let relay = first;
   try {
-    await pageA.goto("/contacts");
-    await appReady(pageA);
-    await addContact(pageA, "Hal Before");
-    const link = await invite(pageA);
+    const link = await share(pageA, "Hal Before");
     await expect(pageA.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
-    await pageB.goto(link.replace(new URL(link).origin, ""));
-    await appReady(pageB);
-    await pageB.getByTestId("join-workspace").click();
-    await expect(pageB.getByTestId("contact-table")).toContainText("Hal Before");
+    await joinWith(pageB, link, "Hal Before");
 
     // kill -9, then both keep working while it is down.
     await first.kill();
@@ -177,18 +178,11 @@ test("the relay is killed mid-sync and restarted: nothing acknowledged is lost a
 });
 
 test("three browsers edit at once and converge", async ({ page, browser, baseURL, consoleErrors }) => {
-  await page.goto("/contacts");
-  await appReady(page);
-  await addContact(page, "Kim Shared");
-  const link = await invite(page);
-  const path = link.replace(new URL(link).origin, "");
+  const link = await share(page, "Kim Shared");
   const others: [BrowserContext, Page][] = [];
   for (let i = 0; i < 2; i++) {
     const [context, p] = await colleague(browser, baseURL!, consoleErrors);
-    await p.goto(path);
-    await appReady(p);
-    await p.getByTestId("join-workspace").click();
-    await expect(p.getByTestId("contact-table")).toContainText("Kim Shared");
+    await joinWith(p, link, "Kim Shared");
     others.push([context, p]);
   }
   await nav(page, "nav-contacts");
@@ -214,16 +208,9 @@ test("two browsers link directly and a change crosses with the relay stopped", a
   const relay = await startRelay();
   const [a, pageA] = await colleague(browser, relay.url, consoleErrors);
   const [b, pageB] = await colleague(browser, relay.url, consoleErrors);
-  const peers = (page: Page) => page.getByTestId("sync-peers");
   try {
-    await pageA.goto("/contacts");
-    await appReady(pageA);
-    await addContact(pageA, "Kim Before");
-    const link = await invite(pageA);
-    await pageB.goto(link.replace(new URL(link).origin, ""));
-    await appReady(pageB);
-    await pageB.getByTestId("join-workspace").click();
-    await expect(pageB.getByTestId("contact-table")).toContainText("Kim Before");
+    const link = await share(pageA, "Kim Before");
+    await joinWith(pageB, link, "Kim Before");
     await nav(pageB, "nav-settings");
     const linked = "Colleagues connected: \u20681\u2069. Direct links: \u20681\u2069.";
     await expect(peers(pageA)).toHaveText(linked, { timeout: 20_000 });
@@ -248,16 +235,9 @@ test("with no relay at all, two browsers link by exchanging codes by hand", asyn
   const relay = await startRelay();
   const [a, pageA] = await colleague(browser, relay.url, consoleErrors);
   const [b, pageB] = await colleague(browser, relay.url, consoleErrors);
-  const peers = (page: Page) => page.getByTestId("sync-peers");
   try {
-    await pageA.goto("/contacts");
-    await appReady(pageA);
-    await addContact(pageA, "Max Before");
-    const link = await invite(pageA);
-    await pageB.goto(link.replace(new URL(link).origin, ""));
-    await appReady(pageB);
-    await pageB.getByTestId("join-workspace").click();
-    await expect(pageB.getByTestId("contact-table")).toContainText("Max Before");
+    const link = await share(pageA, "Max Before");
+    await joinWith(pageB, link, "Max Before");
     for (const page of [pageA, pageB]) await page.evaluate(async () => void (await navigator.serviceWorker.ready));
 
     // The relay is gone for good; both start over from their own storage.
@@ -300,18 +280,12 @@ test("with no relay at all, two browsers link by exchanging codes by hand", asyn
 
 test("changing the secret removes members: the re-invited one syncs, the removed one is refused", async ({ page, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
-  await page.goto("/contacts");
-  await appReady(page);
-  await addContact(page, "Ora Before");
-  const link = await invite(page);
+  const link = await share(page, "Ora Before");
   const [b, pageB] = await colleague(browser, baseURL!, consoleErrors);
   const [c, pageC] = await colleague(browser, baseURL!, consoleErrors);
   try {
     for (const p of [pageB, pageC]) {
-      await p.goto(link.replace(new URL(link).origin, ""));
-      await appReady(p);
-      await p.getByTestId("join-workspace").click();
-      await expect(p.getByTestId("contact-table")).toContainText("Ora Before");
+      await joinWith(p, link, "Ora Before");
       await nav(p, "nav-settings");
     }
     await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
@@ -327,10 +301,7 @@ test("changing the secret removes members: the re-invited one syncs, the removed
       await expect(p.locator("main")).toContainText("ask a colleague for a new invite link", { timeout: 20_000 });
     }
     // C is sent the new link; B is not.
-    await pageC.goto(fresh.replace(new URL(fresh).origin, ""));
-    await appReady(pageC);
-    await pageC.getByTestId("join-workspace").click();
-    await expect(pageC.getByTestId("contact-table")).toContainText("Ora Before");
+    await joinWith(pageC, fresh, "Ora Before");
     await nav(page, "nav-contacts");
     await addContact(page, "Pat After");
     await expect.poll(() => titles(pageC), { timeout: 20_000 }).toEqual(["Ora Before", "Pat After"]);
