@@ -15,9 +15,7 @@ use crm_core::analytics::{
     ClvParams, DAY_MS, PerCurrency, Period, PipelineCut, RfmParams, Segment, TeamFilter,
     TeamReport, clv, pipeline, rfm, team,
 };
-use crm_core::{
-    Command, Currency, FieldKey, FieldValue, Filter, FilterOp, Id, Kind, Query, Sort, Timestamp,
-};
+use crm_core::{Command, Currency, FieldKey, Filter, FilterOp, Id, Kind, Query, Sort, Timestamp};
 use js_sys::{Array, Function, Intl, Object, Reflect};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -823,23 +821,7 @@ fn SaveSegmentView(companies: Vec<Id>, name: String) -> impl IntoView {
         }
         let mut cmds: Vec<Command> = session
             .with_untracked(|ws| {
-                companies
-                    .iter()
-                    .filter_map(|id| ws.get(Kind::Company, *id))
-                    .map(|r| {
-                        let mut tags = r
-                            .get("tags")
-                            .and_then(FieldValue::as_set)
-                            .cloned()
-                            .unwrap_or_default();
-                        tags.insert(tag.clone(), String::new());
-                        Command::Update {
-                            kind: Kind::Company,
-                            id: r.id,
-                            fields: vec![("tags".into(), Some(FieldValue::Set(tags)))],
-                        }
-                    })
-                    .collect()
+                crm_core::add_tag(ws, Kind::Company, companies.iter().copied(), &tag)
             })
             .unwrap_or_default();
         let query = Query {
@@ -853,19 +835,7 @@ fn SaveSegmentView(companies: Vec<Id>, name: String) -> impl IntoView {
             }],
             ..Query::new(Kind::Company)
         };
-        cmds.push(Command::Create {
-            kind: Kind::SavedView,
-            id: Id::from_bytes(random_bytes()),
-            fields: vec![
-                ("name".into(), FieldValue::text(tag.clone())),
-                (
-                    "record_kind".into(),
-                    FieldValue::text(Kind::Company.collection()),
-                ),
-                ("query".into(), FieldValue::text(query.to_json())),
-            ],
-            custom: vec![],
-        });
+        cmds.push(query.save_as(Id::from_bytes(random_bytes()), &tag));
         match session.apply_batch(cmds) {
             Ok(()) => {
                 saved.set(true);

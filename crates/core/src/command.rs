@@ -5,6 +5,32 @@ use crate::schema::Kind;
 use crate::time::Timestamp;
 use crate::value::{FieldError, FieldValue};
 
+/// The commands that add `tag` to each of `ids` that exists (one `Update` each, the record's
+/// other tags kept), for bulk tagging.
+pub fn add_tag(
+    ws: &crate::workspace::Workspace,
+    kind: Kind,
+    ids: impl IntoIterator<Item = Id>,
+    tag: &str,
+) -> Vec<Command> {
+    ids.into_iter()
+        .filter_map(|id| ws.get(kind, id))
+        .map(|r| {
+            let mut tags = r
+                .get("tags")
+                .and_then(FieldValue::as_set)
+                .cloned()
+                .unwrap_or_default();
+            tags.insert(tag.to_owned(), String::new());
+            Command::Update {
+                kind,
+                id: r.id,
+                fields: vec![("tags".into(), Some(FieldValue::Set(tags)))],
+            }
+        })
+        .collect()
+}
+
 /// Who acts and when: passed in, never read from a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ctx {

@@ -30,7 +30,7 @@ mod testutil;
 
 pub use agenda::{Bucket, Occasion, OccasionKind, month_grid, week_of};
 pub use board::{Board, BoardFilter, Column, rank_between};
-pub use command::{Command, CommandError, Ctx};
+pub use command::{Command, CommandError, Ctx, add_tag};
 pub use duplicates::{DuplicatePair, MatchReason, MergePreview, MergeRow};
 pub use form::{edit_text, parse_input};
 pub use id::{Id, IdError};

@@ -90,6 +90,23 @@ impl Query {
     pub fn from_json(s: &str) -> Result<Query, String> {
         serde_json::from_str(s).map_err(|e| format!("this saved view cannot be read: {e}"))
     }
+
+    /// The command that saves this query as a view called `name` (a `SavedView` record).
+    pub fn save_as(&self, id: Id, name: &str) -> crate::command::Command {
+        crate::command::Command::Create {
+            kind: Kind::SavedView,
+            id,
+            fields: vec![
+                ("name".into(), FieldValue::text(name)),
+                (
+                    "record_kind".into(),
+                    FieldValue::text(self.kind.collection()),
+                ),
+                ("query".into(), FieldValue::text(self.to_json())),
+            ],
+            custom: vec![],
+        }
+    }
 }
 
 /// A group of results; ungrouped queries return one group with an empty label.

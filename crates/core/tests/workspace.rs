@@ -1144,3 +1144,45 @@ fn an_open_deal_moves_to_another_pipeline_into_one_of_its_stages() {
         Err(CommandError::DealClosed("won".into()))
     );
 }
+
+#[test]
+fn bulk_tagging_keeps_other_tags_and_a_query_saves_as_a_view() {
+    let mut ws = Workspace::new(actor(1));
+    ws.apply(
+        create(
+            Kind::Contact,
+            id(1),
+            &[("name", text("Ann")), ("tags", FieldValue::set(["vip"]))],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    ws.apply(
+        create(Kind::Contact, id(2), &[("name", text("Bob"))]),
+        &ctx(2),
+    )
+    .unwrap();
+    // A missing record is left out rather than refused.
+    let cmds = crm_core::add_tag(&ws, Kind::Contact, [id(1), id(2), id(99)], "q4");
+    assert_eq!(cmds.len(), 2);
+    ws.apply_batch(cmds, &ctx(3)).unwrap();
+    assert_eq!(
+        ws.get(Kind::Contact, id(1)).unwrap().get("tags"),
+        Some(&FieldValue::set(["q4", "vip"]))
+    );
+    assert_eq!(
+        ws.get(Kind::Contact, id(2)).unwrap().get("tags"),
+        Some(&FieldValue::set(["q4"]))
+    );
+
+    let mut q = crm_core::Query::new(Kind::Contact);
+    q.search = Some("ann".into());
+    ws.apply(q.save_as(id(50), "Ann only"), &ctx(4)).unwrap();
+    let view = ws.get(Kind::SavedView, id(50)).unwrap();
+    assert_eq!(view.text("name"), Some("Ann only"));
+    assert_eq!(view.text("record_kind"), Some("contacts"));
+    assert_eq!(
+        crm_core::Query::from_json(view.text("query").unwrap()),
+        Ok(q)
+    );
+}

@@ -311,26 +311,7 @@ pub fn RecordTable(
             return;
         }
         let cmds = session
-            .with_untracked(|ws| {
-                selected
-                    .get_untracked()
-                    .into_iter()
-                    .filter_map(|id| ws.get(kind, id))
-                    .map(|r| {
-                        let mut tags = r
-                            .get("tags")
-                            .and_then(FieldValue::as_set)
-                            .cloned()
-                            .unwrap_or_default();
-                        tags.insert(tag.clone(), String::new());
-                        Command::Update {
-                            kind,
-                            id: r.id,
-                            fields: vec![("tags".into(), Some(FieldValue::Set(tags)))],
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            })
+            .with_untracked(|ws| crm_core::add_tag(ws, kind, selected.get_untracked(), &tag))
             .unwrap_or_default();
         bulk_tag.set(String::new());
         run_bulk(cmds, Msg::BulkTagged);
@@ -799,19 +780,9 @@ fn SavedViews(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let cmd = Command::Create {
-            kind: Kind::SavedView,
-            id: Id::from_bytes(random_bytes()),
-            fields: vec![
-                ("name".into(), FieldValue::text(name.get_untracked())),
-                ("record_kind".into(), FieldValue::text(kind.collection())),
-                (
-                    "query".into(),
-                    FieldValue::text(query.get_untracked().to_json()),
-                ),
-            ],
-            custom: vec![],
-        };
+        let cmd = query
+            .get_untracked()
+            .save_as(Id::from_bytes(random_bytes()), &name.get_untracked());
         match session.apply(cmd) {
             Ok(()) => {
                 toasts.done(i18n.t_with(Msg::ViewSaved, &[("name", &name.get_untracked())]));
