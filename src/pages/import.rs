@@ -359,7 +359,8 @@ pub fn Import() -> impl IntoView {
     let default_opts = move || Opts {
         currency: session
             .with_untracked(|ws| ws.default_currency().code().to_owned())
-            .unwrap_or_else(|| "EUR".into()),
+            // Filled in when the workspace opens (`read` waits for it).
+            .unwrap_or_default(),
         create_companies: true,
         create_contacts: true,
         company_kind: "customer".into(),
@@ -405,6 +406,15 @@ pub fn Import() -> impl IntoView {
             )
             .await;
             let Some(table) = table else { return };
+            // The guess reads the workspace's fields, presets and records.
+            session.opened().await;
+            if generation.get_value() != run_id {
+                return;
+            }
+            if opts.with_untracked(|o| o.currency.is_empty()) {
+                let fresh = default_opts().currency;
+                opts.update(|o| o.currency = fresh);
+            }
             loaded.set(Some(Arc::new(Loaded { name, table })));
             remap();
             phase.set(Phase::Map);

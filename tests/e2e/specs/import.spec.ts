@@ -151,6 +151,29 @@ test("duplicates chosen one by one, a known CRM's export, and a mapping that can
   await expect(page.getByTestId("import-check")).toBeDisabled();
 });
 
+test("a file picked while the workspace is still opening is mapped once it opens", async ({ page }) => {
+  // Hold back IndexedDB's open by 1.5 s, as a slow disk or a busy machine does.
+  await page.addInitScript(() => {
+    const success = Object.getOwnPropertyDescriptor(IDBRequest.prototype, "onsuccess")!;
+    Object.defineProperty(IDBRequest.prototype, "onsuccess", {
+      configurable: true,
+      get: success.get,
+      set(this: IDBRequest, handler: ((e: Event) => void) | null) {
+        const held = this instanceof IDBOpenDBRequest && handler
+          ? (e: Event) => setTimeout(() => handler.call(this, e), 1500)
+          : handler;
+        success.set!.call(this, held);
+      },
+    });
+  });
+  await page.goto("/import");
+  await appReady(page);
+  await choose(page, "people.csv", PEOPLE);
+  await expect(page.getByTestId("import-mapping").locator('select[data-column="Full name"]')).toHaveValue("field:name");
+  await page.getByTestId("import-check").click();
+  await expect(page.getByTestId("import-ready")).toHaveText("3");
+});
+
 test("a vCard file goes in, and lists leave as CSV and vCard", async ({ page }) => {
   await page.goto("/import");
   await appReady(page);
