@@ -212,7 +212,7 @@ pub fn Dashboard() -> impl IntoView {
     let report = Memo::new(move |_| {
         timed("team", || {
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     team(
                         ws,
                         &TeamFilter {
@@ -230,7 +230,7 @@ pub fn Dashboard() -> impl IntoView {
             <p class="today" data-testid="today">
                 {move || format_date(i18n.locale(), today, DateStyle::Full)}
             </p>
-            <Show when=move || session.with(|ws| ws.live(Kind::Deal).next().is_none()).unwrap_or(true)>
+            <Show when=move || session.with_reads(|ws| ws.live(Kind::Deal).next().is_none()).unwrap_or(true)>
                 <p class="muted">{move || i18n.t(Msg::DashboardIntro)}</p>
             </Show>
             <p class="no-print">
@@ -264,7 +264,7 @@ fn PipelineCard() -> impl IntoView {
         timed("pipeline", || {
             let locale = i18n.locale();
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let currency = ws.default_currency();
                     pipeline::open_by_stage(ws, &PipelineCut::new(period))
                         .into_iter()
@@ -328,7 +328,7 @@ fn WinRateCard() -> impl IntoView {
     let figures = Memo::new(move |_| {
         timed("win-rate", || {
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let w = pipeline::win_rate(ws, &PipelineCut::new(period));
                     let mut closed = w.won.clone();
                     closed.extend(w.lost.iter().copied());
@@ -376,13 +376,13 @@ fn ForecastCard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let now = now_ms();
-    let currency = Memo::new(move |_| session.with(|ws| ws.default_currency()));
+    let currency = Memo::new(move |_| session.with_reads(|ws| ws.default_currency()));
     let rows = Memo::new(move |_| {
         timed("forecast", || {
             let locale = i18n.locale();
             let ms = months(locale, now, 0, 12);
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let cur = ws.default_currency();
                     ms.into_iter()
                         .map(|m| {
@@ -414,7 +414,7 @@ fn ForecastCard() -> impl IntoView {
     let undated = Memo::new(move |_| {
         timed("forecast-undated", || {
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     pipeline::forecast(ws, &PipelineCut::new(last_year(now)))
                         .undated
                         .deals
@@ -474,7 +474,7 @@ fn WinTrendCard() -> impl IntoView {
             let locale = i18n.locale();
             let ms = months(locale, now, -11, 12);
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     ms.into_iter()
                         .map(|m| {
                             let w = pipeline::win_rate(ws, &PipelineCut::new(m.period));
@@ -541,7 +541,7 @@ fn RevenueCard(report: Memo<TeamReport>, by_territory: bool) -> impl IntoView {
         timed(name, || {
             let locale = i18n.locale();
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let cur = ws.default_currency();
                     let kind = if by_territory {
                         Kind::Territory
@@ -688,7 +688,7 @@ fn RfmCard() -> impl IntoView {
     let grid = Memo::new(move |_| {
         timed("rfm", || {
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let r = rfm(
                         ws,
                         &RfmParams {
@@ -878,7 +878,7 @@ pub fn CustomerValue(company: Id) -> impl IntoView {
     let figures = Memo::new(move |_| {
         timed("customer-value", || {
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     let scores = rfm(
                         ws,
                         &RfmParams {

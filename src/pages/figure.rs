@@ -50,7 +50,7 @@ pub fn Figure() -> impl IntoView {
                 .collect()
         });
         session
-            .with(|ws| {
+            .with_reads(|ws| {
                 ids.iter()
                     .map(|id| {
                         let rec = ws.get(kind, *id);

@@ -220,7 +220,7 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
         timed("scorecard", || {
             let (period, previous) = span.get().periods(now);
             session
-                .with(|ws| {
+                .with_reads(|ws| {
                     scorecard(
                         ws,
                         &ScorecardParams {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 mod sync;
 
-use crm_core::{Command, CommandError, Ctx, Timestamp, Workspace};
+use crm_core::{Command, CommandError, Ctx, Kind, Timestamp, Workspace};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -53,6 +53,11 @@ impl Drop for Live {
 pub struct Session {
     /// Bumped on every change to the open workspace; views that read it re-render.
     version: RwSignal<u64>,
+    /// Per kind of record (`Kind::index`), bumped when records of that kind change: views
+    /// reading through `with_reads` re-render only then.
+    kinds: [RwSignal<u64>; Kind::ALL.len()],
+    /// The open workspace's `kind_version`s when `changed` last compared them.
+    kinds_seen: StoredValue<[u64; Kind::ALL.len()]>,
     pub status: RwSignal<SaveStatus>,
     /// Damaged chunks skipped while loading, and load or import errors.
     pub problems: RwSignal<Vec<String>>,
@@ -80,6 +85,8 @@ impl Session {
     pub fn new() -> Self {
         Self {
             version: RwSignal::new(0),
+            kinds: std::array::from_fn(|_| RwSignal::new(0)),
+            kinds_seen: StoredValue::new([0; Kind::ALL.len()]),
             status: RwSignal::new(SaveStatus::Saved),
             problems: RwSignal::new(Vec::new()),
             workspaces: RwSignal::new(Vec::new()),
@@ -133,7 +140,7 @@ impl Session {
                     sync: None,
                 }))));
                 self.status.set(SaveStatus::Failed(e.to_string()));
-                self.version.update(|v| *v += 1);
+                self.reopened();
             }
         });
         request_persistent_storage();
@@ -186,7 +193,7 @@ impl Session {
         self.me
             .set(crate::adapters::prefs::load_me(&id).and_then(|m| m.parse().ok()));
         self.current.set(Some(id.clone()));
-        self.version.update(|v| *v += 1);
+        self.reopened();
         for waiter in self
             .waiting
             .try_update_value(std::mem::take)
@@ -215,7 +222,7 @@ impl Session {
                 let result = live.borrow_mut().ws.absorb(&bytes);
                 match result {
                     Ok(()) => {
-                        self.version.update(|v| *v += 1);
+                        self.changed();
                         // The leading tab sends other tabs' changes to the team.
                         self.push_to_team(&live, &bytes);
                     }
@@ -233,6 +240,60 @@ impl Session {
         self.version.track();
         self.live
             .with_value(|l| l.as_ref().map(|l| f(&l.borrow().ws)))
+    }
+
+    /// Reads the open workspace like `with`, but re-runs the caller only after changes to the
+    /// kinds of record `f` read (`Workspace::reading`): a dashboard figure over deals is not
+    /// recomputed when a contact is added.
+    pub fn with_reads<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
+        let Some((out, kinds)) = self
+            .live
+            .with_value(|l| l.as_ref().map(|l| l.borrow().ws.reading(f)))
+        else {
+            // Opening the workspace bumps every kind.
+            self.version.track();
+            return None;
+        };
+        for k in kinds {
+            self.kinds[k.index()].track();
+        }
+        Some(out)
+    }
+
+    /// After a change to the open workspace: re-render what read it, and of what read only
+    /// some kinds, what read the kinds that changed.
+    pub(crate) fn changed(&self) {
+        self.version.update(|v| *v += 1);
+        let Some(now) = self.kind_versions() else {
+            return;
+        };
+        let seen = self.kinds_seen.get_value();
+        self.kinds_seen.set_value(now);
+        for k in Kind::ALL {
+            if now[k.index()] != seen[k.index()] {
+                self.kinds[k.index()].update(|v| *v += 1);
+            }
+        }
+    }
+
+    /// Another workspace is open (or the first): everything is new.
+    fn reopened(&self) {
+        self.version.update(|v| *v += 1);
+        if let Some(now) = self.kind_versions() {
+            self.kinds_seen.set_value(now);
+        }
+        for k in self.kinds {
+            k.update(|v| *v += 1);
+        }
+    }
+
+    fn kind_versions(&self) -> Option<[u64; Kind::ALL.len()]> {
+        self.live.with_value(|l| {
+            l.as_ref().map(|l| {
+                let l = l.borrow();
+                Kind::ALL.map(|k| l.ws.kind_version(k))
+            })
+        })
     }
 
     /// Reads the open workspace without subscribing (event handlers).
@@ -317,7 +378,7 @@ impl Session {
         if bytes.is_empty() {
             return Some(out);
         }
-        timed("hearth:write-render", || self.version.update(|v| *v += 1));
+        timed("hearth:write-render", || self.changed());
         self.push_to_team(&live, &bytes);
         self.persist(live, bytes);
         Some(out)

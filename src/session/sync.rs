@@ -137,7 +137,7 @@ impl Session {
                 }
                 l.ws.save_incremental()
             };
-            self.version.update(|v| *v += 1);
+            self.changed();
             self.persist(live, bytes);
         });
         let db = self.db.get_value();
@@ -192,7 +192,7 @@ impl Session {
                 if bytes.is_empty() {
                     return;
                 }
-                self.version.update(|v| *v += 1);
+                self.changed();
                 self.persist(live, bytes);
             }),
             open: self.direct_links,

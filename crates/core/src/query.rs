@@ -301,6 +301,9 @@ impl Workspace {
     /// edit, a colleague's change) and the query reads nothing from other records, the cached
     /// rows are patched record by record instead of filtering and sorting the whole kind.
     pub fn query(&self, q: &Query) -> Vec<Group> {
+        // A cached answer is patched without reading every record, and sorting or filtering
+        // may follow links to other kinds.
+        self.note_read_all();
         if q.group_by.is_some() {
             let recs = self
                 .sorted(q)

@@ -41,6 +41,11 @@ impl Kind {
         Kind::Setting,
     ];
 
+    /// This kind's place in [`Kind::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The key of this kind's map in the document root.
     pub fn collection(self) -> &'static str {
         match self {

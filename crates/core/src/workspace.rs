@@ -111,6 +111,10 @@ pub struct Workspace {
     redo: Vec<Vec<RecordDiff>>,
     /// While set, commands fold into one undo step (`begin_undo_group`).
     undo_group: Option<UndoGroup>,
+    /// Per kind (`Kind::index`), how many times a record of it was re-read into the view.
+    kind_changes: [u64; Kind::ALL.len()],
+    /// The kinds read since `reading` began, as bits of `Kind::index`.
+    reads: std::cell::Cell<u16>,
 }
 
 /// The collections the genesis change creates. Frozen: changing this list would change the
@@ -215,6 +219,8 @@ impl Workspace {
             undo: Vec::new(),
             redo: Vec::new(),
             undo_group: None,
+            kind_changes: [0; Kind::ALL.len()],
+            reads: std::cell::Cell::new(0),
         };
         // One hydrating pass per collection: far cheaper than reading record by record.
         for kind in Kind::ALL {
@@ -309,11 +315,13 @@ impl Workspace {
     // ----- reading -----
 
     pub fn get(&self, kind: Kind, id: Id) -> Option<&Record> {
+        self.note_read(kind);
         self.records.get(&kind)?.get(&id)
     }
 
     /// Every record of a kind, trashed ones included, in id order.
     pub fn records(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.note_read(kind);
         self.records
             .get(&kind)
             .into_iter()
@@ -348,7 +356,40 @@ impl Workspace {
     }
 
     /// Records of `kind` (trashed ones too) whose link fields point at `target`, in id order.
+    /// Every read of records passes here (`get`, `records`, and the indexes built from them),
+    /// so `reading` can tell which kinds an answer depends on.
+    fn note_read(&self, kind: Kind) {
+        self.reads.set(self.reads.get() | 1 << kind.index());
+    }
+
+    /// For the indexes that span kinds: their answers may depend on any of them.
+    pub(crate) fn note_read_all(&self) {
+        self.reads.set(u16::MAX);
+    }
+
+    /// Runs `f` and returns, with its answer, the kinds of record it read: the answer can
+    /// only change when a record of one of them does (`kind_version`). A view computing a
+    /// figure re-runs after changes to those kinds only, instead of after every change.
+    pub fn reading<R>(&self, f: impl FnOnce(&Workspace) -> R) -> (R, Vec<Kind>) {
+        let outer = self.reads.replace(0);
+        let out = f(self);
+        let read = self.reads.get();
+        // A nested `reading` leaves its kinds to the outer one too.
+        self.reads.set(outer | read);
+        let kinds = Kind::ALL
+            .into_iter()
+            .filter(|k| read & (1 << k.index()) != 0)
+            .collect();
+        (out, kinds)
+    }
+
+    /// Grows whenever a record of `kind` changes here or arrives from elsewhere.
+    pub fn kind_version(&self, kind: Kind) -> u64 {
+        self.kind_changes[kind.index()]
+    }
+
     pub(crate) fn referrers(&self, target: Id, kind: Kind) -> Vec<Id> {
+        self.note_read(kind);
         let mut slot = self.backlinks.borrow_mut();
         let index = slot.get_or_insert_with(|| {
             let mut index = crate::backlinks::Backlinks::default();
@@ -374,6 +415,7 @@ impl Workspace {
     }
 
     pub(crate) fn with_search_index<R>(&self, f: impl FnOnce(&SearchIndex) -> R) -> R {
+        self.note_read_all();
         let mut slot = self.search.borrow_mut();
         let index = slot.get_or_insert_with(|| {
             let mut index = SearchIndex::default();
@@ -449,6 +491,7 @@ impl Workspace {
             self.change_log.clear();
         }
         self.change_log.push((kind, id));
+        self.kind_changes[kind.index()] += 1;
         match self.record_obj(kind, id) {
             Some(obj) => {
                 let rec = read_record(&self.doc, kind, id, &obj);
