@@ -119,26 +119,16 @@ fn table(ws: &Workspace, label: &str, now: i64) {
             Box::new(|| pipeline::win_rate(ws, &cut).won.len()),
         ),
         (
-            "pipeline: forecast, 12 monthly cuts (`forecast`)",
-            Box::new(|| {
-                ahead
-                    .iter()
-                    .map(|p| pipeline::forecast(ws, &PipelineCut::new(*p)).months.len())
-                    .sum()
-            }),
+            "pipeline: forecast, 12 months in one pass (`forecast`)",
+            Box::new(|| pipeline::forecast_by(ws, &cut, &ahead).len()),
         ),
         (
             "pipeline: forecast, one cut (`forecast-undated`)",
             Box::new(|| pipeline::forecast(ws, &cut).undated.deals.len()),
         ),
         (
-            "pipeline: win rate, 12 monthly cuts (`win-trend`)",
-            Box::new(|| {
-                behind
-                    .iter()
-                    .map(|p| pipeline::win_rate(ws, &PipelineCut::new(*p)).won.len())
-                    .sum()
-            }),
+            "pipeline: win rate, 12 months in one pass (`win-trend`)",
+            Box::new(|| pipeline::win_rate_by(ws, &cut, &behind).len()),
         ),
         (
             "team: per member and territory (`team`, read by the revenue and activity cards)",

@@ -384,19 +384,17 @@ fn ForecastCard() -> impl IntoView {
             session
                 .with_reads(|ws| {
                     let cur = ws.default_currency();
+                    // The months of the user's calendar, each one period.
+                    let periods: Vec<Period> = ms.iter().map(|m| m.period).collect();
+                    let Some(first) = periods.first() else {
+                        return Vec::new();
+                    };
+                    let amounts = pipeline::forecast_by(ws, &PipelineCut::new(*first), &periods);
                     ms.into_iter()
-                        .map(|m| {
-                            // A month of the user's calendar is one period: core groups by
-                            // Gregorian month within it, so the groups are added up here.
-                            let f = pipeline::forecast(ws, &PipelineCut::new(m.period));
-                            let mut deals: Vec<Id> = Vec::new();
-                            let mut weighted = 0i64;
-                            for a in f.months.values() {
-                                deals.extend(a.deals.iter().copied());
-                                weighted = weighted
-                                    .saturating_add(a.weighted.get(&cur).copied().unwrap_or(0));
-                            }
-                            deals.sort_unstable();
+                        .zip(amounts)
+                        .map(|(m, a)| {
+                            let deals = a.deals;
+                            let weighted = a.weighted.get(&cur).copied().unwrap_or(0);
                             let text = format!(
                                 "{} · {}",
                                 format_money(locale, weighted, &cur),
@@ -475,9 +473,14 @@ fn WinTrendCard() -> impl IntoView {
             let ms = months(locale, now, -11, 12);
             session
                 .with_reads(|ws| {
+                    let periods: Vec<Period> = ms.iter().map(|m| m.period).collect();
+                    let Some(first) = periods.first() else {
+                        return Vec::new();
+                    };
+                    let rates = pipeline::win_rate_by(ws, &PipelineCut::new(*first), &periods);
                     ms.into_iter()
-                        .map(|m| {
-                            let w = pipeline::win_rate(ws, &PipelineCut::new(m.period));
+                        .zip(rates)
+                        .map(|(m, w)| {
                             let rate = w.by_count.value();
                             let text = match rate {
                                 Some(r) => format!(

@@ -7,9 +7,10 @@
 //! Shown as a card on the dashboard and alone on /scorecard (for printing).
 
 use crm_core::analytics::scorecard::{
-    Direction, Figure, Measure, Reading, ScoreRow, Status, Target, Trend, Unit, target_for,
+    Direction, Figure, Measure, Reading, ScoreRow, Status, Target, Trend, Unit, judge, readings,
+    target_for,
 };
-use crm_core::analytics::{DAY_MS, Period, ScorecardParams, Segment, scorecard};
+use crm_core::analytics::{DAY_MS, Period, ScorecardParams, Segment};
 use crm_core::pipeline::civil_from_days;
 use crm_core::{Command, Currency, FieldError, FieldType, FieldValue, Id, Kind, Timestamp};
 use leptos::prelude::*;
@@ -216,12 +217,13 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
     let segment = RwSignal::new(None::<Segment>);
     let editing = RwSignal::new(None::<&'static str>);
     let now = now_ms();
-    let card = Memo::new(move |_| {
+    // Measured, then judged: a target edited re-judges the readings without measuring again.
+    let measured = Memo::new(move |_| {
         timed("scorecard", || {
             let (period, previous) = span.get().periods(now);
             session
                 .with_reads(|ws| {
-                    scorecard(
+                    readings(
                         ws,
                         &ScorecardParams {
                             previous: Some(previous),
@@ -232,6 +234,14 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
                     .ok()
                 })
                 .flatten()
+        })
+    });
+    let card = Memo::new(move |_| {
+        timed("scorecard-judged", || {
+            measured.with(|m| {
+                let m = m.as_ref()?;
+                session.with_reads(|ws| judge(ws, m))
+            })
         })
     });
     let perspectives = move || {

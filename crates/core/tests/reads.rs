@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use crm_core::analytics::scorecard::{judge, readings};
 use crm_core::analytics::{
     ClvParams, DAY_MS, Period, PipelineCut, RfmParams, ScorecardParams, TeamFilter, clv, pipeline,
     rfm, scorecard, team,
@@ -350,6 +351,16 @@ fn figures_read_the_kinds_they_depend_on_and_no_others() {
         "a target edit re-judges the scorecard"
     );
     assert!(!kinds.contains(&Kind::Tag), "{kinds:?}");
+    // Judging readings against targets reads the targets only: a target edit re-judges them
+    // without measuring again.
+    let measured =
+        readings(&ws, &ScorecardParams::new(month, Timestamp(NOW))).expect("a valid period");
+    let (judged, kinds) = ws.reading(|w| judge(w, &measured));
+    assert_eq!(kinds, [Kind::Target]);
+    assert_eq!(
+        Ok(judged),
+        scorecard(&ws, &ScorecardParams::new(month, Timestamp(NOW)))
+    );
     // Nested: the outer reading also sees what the inner one read.
     let ((_, inner), outer) = ws.reading(|w| w.reading(|w| w.live(Kind::Member).count()));
     assert_eq!(inner, [Kind::Member]);

@@ -387,30 +387,86 @@ pub fn win_rate(ws: &Workspace, cut: &PipelineCut) -> WinRate {
         if s == Status::Open || scope.closed_in_period(d).is_none() {
             continue;
         }
+        out.add(d, s);
+    }
+    out.finish();
+    out
+}
+
+/// The period of `periods` (sorted, not overlapping) that holds `t`.
+fn period_of(periods: &[Period], t: Timestamp) -> Option<usize> {
+    let i = periods.partition_point(|p| p.to <= t);
+    periods.get(i).filter(|p| p.contains(t)).map(|_| i)
+}
+
+/// [`forecast`] for each of `periods` (sorted, not overlapping; the cut's own period is not
+/// used), every month of each added up, in one pass over the deals instead of one per period.
+/// The periods may be the months of any calendar (the Persian dashboard's are Solar Hijri).
+pub fn forecast_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec<Amounts> {
+    let scope = Scope::new(ws, cut);
+    let mut out = vec![Amounts::default(); periods.len()];
+    for (d, p, s) in scope.deals() {
+        if s != Status::Open {
+            continue;
+        }
+        let Some((y, m, day)) = d.text("expected_close").and_then(parse_date) else {
+            continue;
+        };
+        let midnight = crate::pipeline::days_from_civil(y, m, day).saturating_mul(super::DAY_MS);
+        if let Some(i) = period_of(periods, Timestamp(midnight)) {
+            out[i].push(d, scope.pipes[p].probability(d));
+        }
+    }
+    out
+}
+
+/// [`win_rate`] for each of `periods` (sorted, not overlapping; the cut's own period is not
+/// used) in one pass over the deals.
+pub fn win_rate_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec<WinRate> {
+    let scope = Scope::new(ws, cut);
+    let mut out = vec![WinRate::default(); periods.len()];
+    for (d, _, s) in scope.deals() {
+        if s == Status::Open {
+            continue;
+        }
+        if let Some(i) = time_field(d, "closed_at").and_then(|t| period_of(periods, t)) {
+            out[i].add(d, s);
+        }
+    }
+    for w in &mut out {
+        w.finish();
+    }
+    out
+}
+
+impl WinRate {
+    fn add(&mut self, d: &Record, s: Status) {
         let value = money_field(d, "value");
         if s == Status::Won {
-            out.won.push(d.id);
+            self.won.push(d.id);
             if let Some(v) = value {
-                add(&mut out.won_value, v);
+                add(&mut self.won_value, v);
             }
         } else {
-            out.lost.push(d.id);
+            self.lost.push(d.id);
             if let Some(v) = value {
-                add(&mut out.lost_value, v);
+                add(&mut self.lost_value, v);
             }
         }
     }
-    out.by_count = Ratio::new(
-        out.won.len() as i64,
-        (out.won.len() + out.lost.len()) as i64,
-    );
-    for currency in out.won_value.keys().chain(out.lost_value.keys()) {
-        let won = out.won_value.get(currency).copied().unwrap_or(0);
-        let lost = out.lost_value.get(currency).copied().unwrap_or(0);
-        out.by_value
-            .insert(*currency, Ratio::new(won, won.saturating_add(lost)));
+
+    fn finish(&mut self) {
+        self.by_count = Ratio::new(
+            self.won.len() as i64,
+            (self.won.len() + self.lost.len()) as i64,
+        );
+        for currency in self.won_value.keys().chain(self.lost_value.keys()) {
+            let won = self.won_value.get(currency).copied().unwrap_or(0);
+            let lost = self.lost_value.get(currency).copied().unwrap_or(0);
+            self.by_value
+                .insert(*currency, Ratio::new(won, won.saturating_add(lost)));
+        }
     }
-    out
 }
 
 /// Stage conversion (next step and cumulative) of the deals created in the period, per
@@ -950,6 +1006,67 @@ mod tests {
         assert_eq!(w.by_value[&cur("USD")], Ratio::new(5_000, 5_000));
         assert_eq!(w.won_value, per(&[("EUR", 10_000), ("USD", 5_000)]));
         assert_eq!(w.lost_value, per(&[("EUR", 30_000)]));
+    }
+
+    #[test]
+    fn one_pass_over_many_periods_gives_what_one_call_per_period_gives() {
+        let mut ws = with_pipeline();
+        let day = |n: i64| {
+            let (y, m, d) = crate::pipeline::civil_from_days(n);
+            text(&format!("{y:04}-{m:02}-{d:02}"))
+        };
+        for n in 1..=12u64 {
+            let close = day(n as i64 * 3);
+            let value = if n % 4 == 0 {
+                money(n as i64 * 100, "USD")
+            } else {
+                eur(n as i64 * 1_000)
+            };
+            deal(&mut ws, n, D, "lead", value, &[("expected_close", close)]);
+        }
+        for n in [2u64, 5, 6, 9] {
+            win(&mut ws, n, n as i64 * 3 * D + 7);
+        }
+        for n in [3u64, 7, 11] {
+            lose(&mut ws, n, n as i64 * 3 * D, "price");
+        }
+        // Uneven, with a gap between the second and third, and deals outside them all.
+        let periods = [
+            Period::new(Timestamp(2 * D), Timestamp(11 * D)),
+            Period::new(Timestamp(11 * D), Timestamp(21 * D)),
+            Period::new(Timestamp(24 * D), Timestamp(34 * D)),
+        ];
+        let forecasts = forecast_by(&ws, &PipelineCut::new(periods[0]), &periods);
+        let rates = win_rate_by(&ws, &PipelineCut::new(periods[0]), &periods);
+        for (i, p) in periods.iter().enumerate() {
+            let one = forecast(&ws, &PipelineCut::new(*p));
+            let mut summed = Amounts::default();
+            for a in one.months.values() {
+                summed.deals.extend(&a.deals);
+                for (c, v) in &a.value {
+                    *summed.value.entry(*c).or_default() += v;
+                }
+                for (c, v) in &a.weighted {
+                    *summed.weighted.entry(*c).or_default() += v;
+                }
+            }
+            summed.deals.sort_unstable();
+            assert_eq!(forecasts[i], summed, "forecast in period {i}");
+            assert_eq!(
+                rates[i],
+                win_rate(&ws, &PipelineCut::new(*p)),
+                "win rate in period {i}"
+            );
+        }
+        // Something landed in each, so the comparison above compared something.
+        assert!(
+            forecasts.iter().all(|f| !f.deals.is_empty()),
+            "{forecasts:?}"
+        );
+        assert!(
+            rates.iter().all(|w| w.won.len() + w.lost.len() > 0),
+            "{rates:?}"
+        );
     }
 
     #[test]

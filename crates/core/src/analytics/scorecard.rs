@@ -729,8 +729,28 @@ fn before(p: Period) -> Period {
     Period::new(Timestamp(p.from.0.saturating_sub(len)), p.from)
 }
 
+/// Every measure's reading in a period and the previous one, before any target judges them:
+/// the part of a scorecard that depends on deals, activities and the rest. A target edited
+/// changes only [`judge`]'s answer, so a view keeps this and re-judges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readings {
+    pub period: Period,
+    pub previous: Period,
+    pub segment: Option<Segment>,
+    pub currency: Currency,
+    /// The segment's customers, in id order (`None` for the whole workspace).
+    pub customers: Option<Vec<Id>>,
+    /// In [`MEASURES`] order: each measure's current and previous reading.
+    pub measures: Vec<(&'static Measure, Reading, Reading)>,
+}
+
 /// The balanced scorecard for a period; see the module docs for every rule.
 pub fn scorecard(ws: &Workspace, params: &ScorecardParams) -> Result<Scorecard, AnalyticsError> {
+    Ok(judge(ws, &readings(ws, params)?))
+}
+
+/// The measures of [`scorecard`], not yet judged against targets.
+pub fn readings(ws: &Workspace, params: &ScorecardParams) -> Result<Readings, AnalyticsError> {
     let period = params.period;
     if period.from >= period.to {
         return Err(AnalyticsError::EmptyPeriod);
@@ -757,38 +777,62 @@ pub fn scorecard(ws: &Workspace, params: &ScorecardParams) -> Result<Scorecard, 
             .collect::<BTreeSet<Id>>()
     });
     let data = Data::new(ws, currency, customers.as_ref(), params.now);
-    let perspectives = Perspective::ALL
-        .into_iter()
-        .map(|perspective| PerspectiveRows {
-            perspective,
-            rows: MEASURES
-                .iter()
-                .filter(|m| m.perspective == perspective)
-                .map(|m| {
-                    let read = |p: Period, q: Period| {
-                        if !m.is_tracked() {
-                            Reading::NotTracked
-                        } else if params.segment.is_some() && m.scope == Scope::Workspace {
-                            Reading::NotApplicable
-                        } else {
-                            Reading::Measured(data.compute(m.calc, p, q))
-                        }
-                    };
-                    let current = read(period, previous);
-                    let prev = read(previous, before(previous));
-                    row(ws, m, params.segment, currency, current, prev)
-                })
-                .collect(),
+    let measures = MEASURES
+        .iter()
+        .map(|m| {
+            let read = |p: Period, q: Period| {
+                if !m.is_tracked() {
+                    Reading::NotTracked
+                } else if params.segment.is_some() && m.scope == Scope::Workspace {
+                    Reading::NotApplicable
+                } else {
+                    Reading::Measured(data.compute(m.calc, p, q))
+                }
+            };
+            (m, read(period, previous), read(previous, before(previous)))
         })
         .collect();
-    Ok(Scorecard {
+    Ok(Readings {
         period,
         previous,
         segment: params.segment,
         currency,
         customers: customers.map(|c| c.into_iter().collect()),
-        perspectives,
+        measures,
     })
+}
+
+/// [`Readings`] judged against the workspace's targets: reads only the targets.
+pub fn judge(ws: &Workspace, readings: &Readings) -> Scorecard {
+    let perspectives = Perspective::ALL
+        .into_iter()
+        .map(|perspective| PerspectiveRows {
+            perspective,
+            rows: readings
+                .measures
+                .iter()
+                .filter(|(m, _, _)| m.perspective == perspective)
+                .map(|(m, current, previous)| {
+                    row(
+                        ws,
+                        m,
+                        readings.segment,
+                        readings.currency,
+                        current.clone(),
+                        previous.clone(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Scorecard {
+        period: readings.period,
+        previous: readings.previous,
+        segment: readings.segment,
+        currency: readings.currency,
+        customers: readings.customers.clone(),
+        perspectives,
+    }
 }
 
 fn row(
