@@ -158,9 +158,8 @@ impl ChunkStore {
             state.known.push(key.clone());
             chunks.push((key, bytes));
         }
-        let (mut ws, problems) = Workspace::open_chunks(&chunks, actor)?;
-        // Everything loaded is already stored.
-        let _ = ws.save_incremental();
+        // Everything loaded is already stored: the workspace's incremental saves start here.
+        let (ws, problems) = Workspace::open_chunks(&chunks, actor)?;
         let store = ChunkStore {
             db: Rc::new(RefCell::new(db)),
             workspace: workspace.to_owned(),

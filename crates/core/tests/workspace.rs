@@ -1186,3 +1186,56 @@ fn bulk_tagging_keeps_other_tags_and_a_query_saves_as_a_view() {
         Ok(q)
     );
 }
+
+#[test]
+fn incremental_saves_after_opening_hold_only_what_changed_since() {
+    let mut a = with_pipeline(1);
+    for n in 0..50 {
+        a.apply(
+            create(
+                Kind::Contact,
+                id(n),
+                &[("name", text(&format!("Person {n}")))],
+            ),
+            &ctx(10 + n as i64),
+        )
+        .unwrap();
+    }
+    let whole = a.save();
+    // Opened from its bytes, or from stored chunks: nothing is unsaved yet.
+    let mut b = Workspace::load(&whole, actor(2)).unwrap();
+    assert!(b.save_incremental().is_empty());
+    let chunks = vec![("s/1".to_owned(), whole.clone())];
+    let (mut c, problems) = Workspace::open_chunks(&chunks, actor(3)).unwrap();
+    assert!(problems.is_empty());
+    assert!(c.save_incremental().is_empty());
+    // A change saves as itself, far smaller than the document, and the stored chunks reopen
+    // with it.
+    c.apply(
+        create(Kind::Contact, id(99), &[("name", text("New"))]),
+        &ctx(100),
+    )
+    .unwrap();
+    let change = c.save_incremental();
+    assert!(
+        !change.is_empty() && change.len() * 3 < whole.len(),
+        "{} of {}",
+        change.len(),
+        whole.len()
+    );
+    assert!(c.save_incremental().is_empty());
+    let chunks = vec![("s/1".to_owned(), whole), ("i/2".to_owned(), change)];
+    let (d, _) = Workspace::open_chunks(&chunks, actor(4)).unwrap();
+    assert_eq!(d.live(Kind::Contact).count(), 51);
+    // A new workspace's first incremental save holds its whole history, genesis included, so
+    // its chunks alone open it.
+    let mut e = Workspace::new(actor(5));
+    e.apply(
+        create(Kind::Contact, id(1), &[("name", text("First"))]),
+        &ctx(1),
+    )
+    .unwrap();
+    let first = vec![("i/1".to_owned(), e.save_incremental())];
+    let (f, _) = Workspace::open_chunks(&first, actor(6)).unwrap();
+    assert_eq!(f.live(Kind::Contact).count(), 1);
+}

@@ -113,7 +113,7 @@ impl Workspace {
             ));
         }
         doc.set_actor(automerge::ActorId::from(actor));
-        Ok((Workspace::from_doc(doc), problems))
+        Ok((Workspace::from_doc(doc).loaded(), problems))
     }
 
     /// Every record as JSON (format `hearth-workspace-json`, version 1; see ARCHITECTURE.md).
