@@ -99,7 +99,7 @@ pub fn team(ws: &Workspace, filter: &TeamFilter) -> TeamReport {
         if !period.contains(closed) {
             continue;
         }
-        let territory = ws.territory_of(Kind::Deal, d.id);
+        let territory = ws.territory_of_record(d);
         let value = money_field(d, "value");
         out.both(ref_field(d, "owner"), territory, |row| {
             if s == Status::Won {
@@ -134,9 +134,16 @@ pub fn team(ws: &Workspace, filter: &TeamFilter) -> TeamReport {
             Some(FieldValue::Int(n)) => *n,
             _ => 0,
         };
-        let territory = ws.territory_of(Kind::Activity, a.id);
+        let territory = ws.territory_of_record(a);
         out.both(ref_field(a, "author"), territory, |row| {
-            let totals = row.activities.entry(kind.to_owned()).or_default();
+            // Most rows already have this kind: look it up before allocating its key.
+            if !row.activities.contains_key(kind) {
+                row.activities
+                    .insert(kind.to_owned(), ActivityTotals::default());
+            }
+            let Some(totals) = row.activities.get_mut(kind) else {
+                return;
+            };
             totals.activities.push(a.id);
             totals.minutes = totals.minutes.saturating_add(minutes);
         });
@@ -151,7 +158,7 @@ pub fn team(ws: &Workspace, filter: &TeamFilter) -> TeamReport {
         if !done_in_period && !overdue {
             continue;
         }
-        let territory = ws.territory_of(Kind::Task, t.id);
+        let territory = ws.territory_of_record(t);
         out.both(ref_field(t, "assignee"), territory, |row| {
             if done_in_period {
                 row.tasks_done.push(t.id);
