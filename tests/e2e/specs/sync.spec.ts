@@ -279,6 +279,16 @@ async function lookAtQr(page: Page) {
     await card.screenshot({ path: join(ARTIFACTS, `${lang}-${theme}-direct-qr.png`) });
   }
   await page.getByLabel("English", { exact: true }).check();
+  // On a phone the code shrinks to the card and stays whole: about 2 px a module at 360 px.
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 360, height: 780 });
+  const qr = page.getByRole("img", { name: msg("en", "direct-offer-qr") });
+  const box = (await qr.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+  expect(box.width).toBeGreaterThan(250);
+  await qr.screenshot({ path: join(ARTIFACTS, "en-light-phone-direct-qr.png") });
+  await page.setViewportSize(size);
 }
 
 test("with no relay at all, two browsers link by exchanging codes by hand", async ({ browser, consoleErrors }) => {
