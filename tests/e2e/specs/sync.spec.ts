@@ -1,5 +1,6 @@
 // Team sync through a real relay process: an invite link joins a second browser (another
 // profile), both see each other's changes, and changes made offline go out on reconnection.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
@@ -261,6 +262,10 @@ async function expectQr(qr: import("@playwright/test").Locator, text: string) {
   const side = 17 + 4 * drawn.version + 8;
   expect(drawn.box).toBe(`0 0 ${side} ${side}`);
   expect([drawn.ground, drawn.ink, drawn.quiet]).toEqual(["rgb(255, 255, 255)", "rgb(0, 0, 0)", 4]);
+  // What a camera would see: the rendered pixels decode to the code itself.
+  const shot = join(ARTIFACTS, `qr-${text.slice(0, 13).replace(/\W/g, "")}.png`);
+  await qr.screenshot({ path: shot });
+  expect(execFileSync("zbarimg", ["--quiet", "--raw", shot], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim()).toBe(text);
 }
 
 /** Screenshots of the sharing card with a QR code, light and dark, English and Persian; the
