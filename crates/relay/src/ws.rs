@@ -98,10 +98,9 @@ where
 }
 
 fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedReceiver<Command>) {
-    let mut core = Some(RelayCore::new(store, config.clone()));
+    let mut relay = RelayCore::new(store, config.clone());
     let mut sockets: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
     while let Some(first) = rx.blocking_recv() {
-        let Some(mut relay) = core.take() else { break };
         relay.store_mut().begin_batch();
         let mut next = Some(first);
         let mut taken = 0;
@@ -123,7 +122,7 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
             for (_, socket) in sockets.drain() {
                 let _ = socket.send(Outgoing::Close);
             }
-            core = Some(RelayCore::new(relay.into_store(), config.clone()));
+            relay = RelayCore::new(relay.into_store(), config.clone());
             continue;
         }
         while let Some(out) = relay.poll_output() {
@@ -142,7 +141,6 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                 }
             }
         }
-        core = Some(relay);
     }
     tracing::info!("relay thread stopped");
 }
