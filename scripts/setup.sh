@@ -59,8 +59,9 @@ setup_build() {
 
 setup_test() {
   setup_build
-  # Chromium for both browser test levels; Persian-capable fonts so screenshots show real text.
-  apt_install chromium chromium-driver fonts-dejavu-core fonts-farsiweb
+  # Chromium for both browser test levels; Persian-capable fonts so screenshots show real text;
+  # zbarimg reads the direct-link QR codes back off the screen in the end-to-end test.
+  apt_install chromium chromium-driver fonts-dejavu-core fonts-farsiweb zbar-tools
   npm_ci tests/e2e
 }
 

@@ -5,6 +5,7 @@
 //! browser-specific is compiled for wasm32 only, so native `cargo test` stays fast.
 
 pub mod i18n;
+pub mod qr;
 
 #[cfg(target_arch = "wasm32")]
 pub mod adapters;

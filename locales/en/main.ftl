@@ -714,3 +714,7 @@ sync-rotated = The secret was changed. Send the new invite link above to everyon
 move-to-pipeline = Move to pipeline
 choose-pipeline = Choose a pipeline…
 deal-moved-pipeline = Deal moved to the first stage of the other pipeline.
+direct-offer-qr = QR code of your link code
+direct-answer-qr = QR code of your answer code
+direct-qr-hint = The QR code holds the same text as the code: a phone's camera app reads it, ready to paste.
+direct-qr-too-long = This code is too long for a QR code: copy it and send it as text.

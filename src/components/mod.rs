@@ -8,6 +8,7 @@ pub mod menu;
 pub mod page;
 pub mod palette;
 pub mod picker;
+pub mod qr;
 pub mod save_banner;
 pub mod shell;
 pub mod shortcuts;

@@ -666,6 +666,10 @@ messages! {
     MoveToPipeline = "move-to-pipeline",
     ChoosePipeline = "choose-pipeline",
     DealMovedPipeline = "deal-moved-pipeline",
+    DirectOfferQr = "direct-offer-qr",
+    DirectAnswerQr = "direct-answer-qr",
+    DirectQrHint = "direct-qr-hint",
+    DirectQrTooLong = "direct-qr-too-long",
 }
 
 type Bundle = FluentBundle<FluentResource>;

@@ -4,6 +4,7 @@
 use crm_sync::Connection;
 use leptos::prelude::*;
 
+use crate::components::qr::QrCode;
 use crate::i18n::intl::format_date_time;
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_session;
@@ -129,7 +130,8 @@ pub fn SharingSetting() -> impl IntoView {
 
 /// Opening a direct link with no relay at all: one side makes a code, the other pastes it
 /// and passes an answer code back. Codes are sealed with the workspace key, so only a
-/// member can use them.
+/// member can use them. Each code is also shown as a QR code, so a phone's camera can carry
+/// it from a screen instead of a chat message.
 #[component]
 fn DirectByHand() -> impl IntoView {
     let i18n = use_i18n();
@@ -166,6 +168,15 @@ fn DirectByHand() -> impl IntoView {
                 <span>{move || i18n.t(Msg::DirectOfferLabel)}</span>
                 <textarea readonly=true rows=3 data-testid="direct-offer" prop:value=move || offer.get().unwrap_or_default()></textarea>
             </label>
+            <figure class="qr-figure">
+                <QrCode
+                    text=Signal::derive(move || offer.get().unwrap_or_default())
+                    label=Signal::derive(move || i18n.t(Msg::DirectOfferQr))
+                    too_long=Signal::derive(move || i18n.t(Msg::DirectQrTooLong))
+                    testid="direct-offer-qr"
+                />
+                <figcaption class="muted">{move || i18n.t(Msg::DirectQrHint)}</figcaption>
+            </figure>
         </Show>
         <label class="code-field">
             <span>{move || i18n.t(Msg::DirectPaste)}</span>
@@ -184,6 +195,15 @@ fn DirectByHand() -> impl IntoView {
                 <span>{move || i18n.t(Msg::DirectAnswerLabel)}</span>
                 <textarea readonly=true rows=3 data-testid="direct-answer" prop:value=move || answer.get().unwrap_or_default()></textarea>
             </label>
+            <figure class="qr-figure">
+                <QrCode
+                    text=Signal::derive(move || answer.get().unwrap_or_default())
+                    label=Signal::derive(move || i18n.t(Msg::DirectAnswerQr))
+                    too_long=Signal::derive(move || i18n.t(Msg::DirectQrTooLong))
+                    testid="direct-answer-qr"
+                />
+                <figcaption class="muted">{move || i18n.t(Msg::DirectQrHint)}</figcaption>
+            </figure>
         </Show>
         <p role="status" data-testid="direct-note">{move || note.get()}</p>
         <Show when=move || problem.get().is_some()>

@@ -1,12 +1,36 @@
 //! The relay's ciphertext store on redb: per workspace its access-token hash; per workspace
 //! and document an append-only log of envelopes with server sequence numbers, the latest
 //! compacted snapshot, and per client the last change it pushed (so a retried push is not
-//! stored twice). Every write is one redb transaction committed with immediate durability, so
-//! an acknowledged change survives `kill -9` and power loss.
+//! stored twice). Writes are committed with immediate durability, each in its own transaction
+//! or, in a batch ([`Storage::begin_batch`]), together before anything of the batch is
+//! acknowledged, so an acknowledged change survives `kill -9` and power loss.
 
 use crm_sync::relay::RelayStore;
 use crm_sync::{ClientId, TokenHash};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
+
+/// Binds `$t` to table `$def` and evaluates `$body`: in the open batch's transaction if there
+/// is one (so reads see the batch's writes), else in a read transaction, where a table never
+/// created yet gives `$missing`.
+macro_rules! reading {
+    ($store:expr, $def:expr, $missing:expr, |$t:ident| $body:expr) => {{
+        let result: Result<_, StorageError> = match $store.pending() {
+            Some(tx) => {
+                let $t = tx.open_table($def)?;
+                $body
+            }
+            None => {
+                let tx = $store.db().begin_read()?;
+                match tx.open_table($def) {
+                    Ok($t) => $body,
+                    Err(redb::TableError::TableDoesNotExist(_)) => Ok($missing),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        };
+        result
+    }};
+}
 
 use crate::storage::{Storage, StorageError};
 
@@ -26,23 +50,20 @@ impl RelayStore for Storage {
     type Error = StorageError;
 
     fn workspace_token(&self, workspace: &str) -> Result<Option<TokenHash>, StorageError> {
-        let tx = self.db().begin_read()?;
-        let table = match tx.open_table(WORKSPACES) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(value) = table.get(workspace)? else {
-            return Ok(None);
-        };
-        let bytes = value.value();
-        let hash: [u8; 32] = bytes
-            .get(..32)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| {
-                StorageError::Corrupt(format!("workspace {workspace}: short token hash"))
-            })?;
-        Ok(Some(TokenHash::from_bytes(hash)))
+        reading!(self, WORKSPACES, None, |table| {
+            let Some(value) = table.get(workspace)? else {
+                return Ok(None);
+            };
+            let bytes = value.value();
+            let hash: [u8; 32] =
+                bytes
+                    .get(..32)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| {
+                        StorageError::Corrupt(format!("workspace {workspace}: short token hash"))
+                    })?;
+            Ok(Some(TokenHash::from_bytes(hash)))
+        })
     }
 
     /// The same durable write as creating it: the row is replaced.
@@ -61,15 +82,13 @@ impl RelayStore for Storage {
         token: &TokenHash,
         now_ms: i64,
     ) -> Result<(), StorageError> {
-        let tx = self.db().begin_write()?;
-        {
+        self.write(|tx| {
             let mut table = tx.open_table(WORKSPACES)?;
             let mut value = token.as_bytes().to_vec();
             value.extend_from_slice(&now_ms.to_le_bytes());
             table.insert(workspace, value.as_slice())?;
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     fn append(
@@ -80,8 +99,7 @@ impl RelayStore for Storage {
         client_seq: u64,
         envelope: &[u8],
     ) -> Result<u64, StorageError> {
-        let tx = self.db().begin_write()?;
-        let seq = {
+        self.write(|tx| {
             let mut clients = tx.open_table(CLIENTS)?;
             let last = clients
                 .get((workspace, doc, client.as_slice()))?
@@ -99,10 +117,8 @@ impl RelayStore for Storage {
             tx.open_table(LOG)?
                 .insert((workspace, doc, seq), envelope)?;
             clients.insert((workspace, doc, client.as_slice()), (client_seq, seq))?;
-            seq
-        };
-        tx.commit()?;
-        Ok(seq)
+            Ok(seq)
+        })
     }
 
     fn read_after(
@@ -112,47 +128,37 @@ impl RelayStore for Storage {
         after: u64,
         limit: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
-        let tx = self.db().begin_read()?;
-        let table = match tx.open_table(LOG) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let mut out = Vec::new();
         let Some(from) = after.checked_add(1) else {
-            return Ok(out);
+            return Ok(Vec::new());
         };
-        for entry in table
-            .range((workspace, doc, from)..=(workspace, doc, u64::MAX))?
-            .take(limit)
-        {
-            let (key, value) = entry?;
-            out.push((key.value().2, value.value().to_vec()));
-        }
-        Ok(out)
+        reading!(self, LOG, Vec::new(), |table| {
+            let mut out = Vec::new();
+            for entry in table
+                .range((workspace, doc, from)..=(workspace, doc, u64::MAX))?
+                .take(limit)
+            {
+                let (key, value) = entry?;
+                out.push((key.value().2, value.value().to_vec()));
+            }
+            Ok(out)
+        })
     }
 
     fn last_seq(&self, workspace: &str, doc: &str) -> Result<u64, StorageError> {
-        let tx = self.db().begin_read()?;
-        match tx.open_table(LAST_SEQ) {
-            Ok(t) => Ok(t.get((workspace, doc))?.map_or(0, |v| v.value())),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
-            Err(e) => Err(e.into()),
-        }
+        reading!(self, LAST_SEQ, 0, |table| Ok(table
+            .get((workspace, doc))?
+            .map_or(0, |v| v.value())))
     }
 
     fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
-        let tx = self.db().begin_read()?;
-        let (upto, snap) = match (tx.open_table(SNAPSHOT_UPTO), tx.open_table(SNAPSHOT)) {
-            (Ok(u), Ok(s)) => (u, s),
-            (Err(redb::TableError::TableDoesNotExist(_)), _)
-            | (_, Err(redb::TableError::TableDoesNotExist(_))) => return Ok(None),
-            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
-        };
-        let (Some(u), Some(s)) = (upto.get((workspace, doc))?, snap.get((workspace, doc))?) else {
-            return Ok(None);
-        };
-        Ok(Some((u.value(), s.value().to_vec())))
+        let upto = reading!(self, SNAPSHOT_UPTO, None, |t| Ok(t
+            .get((workspace, doc))?
+            .map(|v| v.value())))?;
+        let Some(upto) = upto else { return Ok(None) };
+        let snap = reading!(self, SNAPSHOT, None, |t| Ok(t
+            .get((workspace, doc))?
+            .map(|v| v.value().to_vec())))?;
+        Ok(snap.map(|s| (upto, s)))
     }
 
     fn compact(
@@ -162,8 +168,7 @@ impl RelayStore for Storage {
         upto: u64,
         envelope: &[u8],
     ) -> Result<(), StorageError> {
-        let tx = self.db().begin_write()?;
-        {
+        self.write(|tx| {
             let last = tx
                 .open_table(LAST_SEQ)?
                 .get((workspace, doc))?
@@ -185,9 +190,8 @@ impl RelayStore for Storage {
                 .insert((workspace, doc), envelope)?;
             let mut log = tx.open_table(LOG)?;
             log.retain_in((workspace, doc, 0)..=(workspace, doc, upto), |_, _| false)?;
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -249,6 +253,71 @@ mod tests {
         );
         assert_eq!(s.read_after("w", "d", u64::MAX, 10).unwrap(), vec![]);
         assert_eq!(s.read_after("nope", "d", 0, 10).unwrap(), vec![]);
+    }
+
+    /// The log as committed, ignoring any open batch.
+    fn committed(s: &Storage) -> Vec<(u64, Vec<u8>)> {
+        let tx = s.db().begin_read().unwrap();
+        match tx.open_table(LOG) {
+            Ok(t) => t
+                .iter()
+                .unwrap()
+                .map(|e| {
+                    let (k, v) = e.unwrap();
+                    (k.value().2, v.value().to_vec())
+                })
+                .collect(),
+            Err(redb::TableError::TableDoesNotExist(_)) => Vec::new(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_reads_its_own_writes_and_commits_them_together() {
+        let tmp = tempfile::tempdir().unwrap();
+        let hash = TokenHash::from_bytes([7; 32]);
+        {
+            let mut s = open(tmp.path());
+            s.begin_batch();
+            s.create_workspace("w", &hash, 5).unwrap();
+            assert_eq!(s.append("w", "d", &A, 1, b"a1").unwrap(), 1);
+            assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
+            assert_eq!(s.append("w", "d", &A, 1, b"again").unwrap(), 1, "a retry");
+            assert!(s.compact("w", "d", 9, b"too far").is_err(), "refused");
+            assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
+            assert_eq!(s.last_seq("w", "d").unwrap(), 2);
+            assert_eq!(
+                s.read_after("w", "d", 1, 10).unwrap(),
+                vec![(2, b"b1".to_vec())]
+            );
+            assert_eq!(committed(&s), vec![], "nothing durable before the commit");
+            s.commit_batch().unwrap();
+            assert_eq!(committed(&s).len(), 2);
+            // Out of a batch, each write commits at once again.
+            s.append("w", "d", &A, 2, b"a2").unwrap();
+            assert_eq!(committed(&s).len(), 3);
+        }
+        let s = open(tmp.path());
+        assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
+        assert_eq!(s.read_after("w", "d", 0, 10).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_batch_with_a_failed_write_commits_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = open(tmp.path());
+        s.append("w", "d", &A, 1, b"a1").unwrap();
+        s.begin_batch();
+        s.append("w", "d", &B, 1, b"b1").unwrap();
+        s.poison("the disk is gone");
+        let err = s.commit_batch().unwrap_err();
+        assert!(err.to_string().contains("the disk is gone"), "{err}");
+        assert_eq!(
+            s.read_after("w", "d", 0, 10).unwrap(),
+            vec![(1, b"a1".to_vec())]
+        );
+        // The next write starts clean: B's change is numbered as if it had never been.
+        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
     }
 
     #[test]

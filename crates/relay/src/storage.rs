@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// Bumped whenever the layout of the tables changes; a relay refuses a newer layout than it knows.
@@ -36,6 +36,8 @@ pub enum StorageError {
     Corrupt(String),
     #[error("refused: {0}")]
     Refused(String),
+    #[error("a write in this batch failed, so none of it was committed: {0}")]
+    BatchFailed(String),
 }
 
 macro_rules! from_redb {
@@ -55,6 +57,11 @@ from_redb!(
 );
 
 pub struct Storage {
+    /// The open transaction of a batch ([`Storage::begin_batch`]), once something was written.
+    pending: Option<WriteTransaction>,
+    batching: bool,
+    /// Why a write in the open batch failed: the batch must not be committed half done.
+    poisoned: Option<String>,
     db: Database,
     schema_version: u64,
     created_at_ms: u64,
@@ -96,6 +103,9 @@ impl Storage {
         };
         tx.commit()?;
         Ok(Self {
+            pending: None,
+            batching: false,
+            poisoned: None,
             db,
             schema_version,
             created_at_ms,
@@ -104,6 +114,72 @@ impl Storage {
 
     pub(crate) fn db(&self) -> &Database {
         &self.db
+    }
+
+    /// Until [`Storage::commit_batch`], writes share one transaction and reads see them.
+    ///
+    /// One commit (one `fsync`) per message caps the relay at what the disk syncs per second,
+    /// and a slow sync holds up every message queued behind it; a batch takes all the
+    /// messages that arrived together through one commit. Whoever batches must hold back
+    /// every acknowledgement and delivery until the commit has returned.
+    pub fn begin_batch(&mut self) {
+        self.batching = true;
+    }
+
+    /// Commits the batch's writes durably (nothing to do if it wrote nothing). If any write
+    /// in it failed, nothing of it is committed and the error says which.
+    pub fn commit_batch(&mut self) -> Result<(), StorageError> {
+        self.batching = false;
+        let pending = self.pending.take();
+        if let Some(reason) = self.poisoned.take() {
+            if let Some(tx) = pending {
+                tx.abort()?;
+            }
+            return Err(StorageError::BatchFailed(reason));
+        }
+        if let Some(tx) = pending {
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Makes the open batch fail at its commit, as a failed write would.
+    #[cfg(test)]
+    pub(crate) fn poison(&mut self, reason: &str) {
+        self.poisoned.get_or_insert_with(|| reason.to_owned());
+    }
+
+    /// The batch's transaction, if one is open: reads go there to see its writes.
+    pub(crate) fn pending(&self) -> Option<&WriteTransaction> {
+        self.pending.as_ref()
+    }
+
+    /// Runs `f` in a write transaction: the batch's if one is open, else its own, committed
+    /// before returning.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&WriteTransaction) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        if !self.batching {
+            let tx = self.db.begin_write()?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            return Ok(out);
+        }
+        let tx = match self.pending.take() {
+            Some(tx) => tx,
+            None => self.db.begin_write()?,
+        };
+        let out = f(&tx);
+        match &out {
+            // Refusals are decided before anything is written.
+            Err(StorageError::Refused(_)) | Ok(_) => {}
+            Err(e) => {
+                self.poisoned.get_or_insert_with(|| e.to_string());
+            }
+        }
+        self.pending = Some(tx);
+        out
     }
 
     pub fn schema_version(&self) -> u64 {

@@ -1,7 +1,8 @@
 //! The WebSocket endpoint `/sync`. One thread owns the relay's logic (`crm_sync::RelayCore`)
 //! and its store; every socket task only moves frames between its socket and that thread. The
-//! store commits each append before the thread hands out the acknowledgement, so an
-//! acknowledged change is on disk whatever happens to the process afterwards.
+//! thread takes the messages waiting for it as one batch, commits the batch's writes once, and
+//! only then hands out what the batch produced, so an acknowledged (or delivered) change is on
+//! disk whatever happens to the process afterwards.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -53,49 +54,38 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// A store that can take several messages' writes through one commit.
+pub trait BatchStore: RelayStore {
+    /// From now on, writes wait for [`BatchStore::commit_batch`] to become durable.
+    fn begin_batch(&mut self);
+    /// Makes every write since [`BatchStore::begin_batch`] durable, or none of them.
+    fn commit_batch(&mut self) -> Result<(), Self::Error>;
+}
+
+impl BatchStore for crate::Storage {
+    fn begin_batch(&mut self) {
+        crate::Storage::begin_batch(self);
+    }
+
+    fn commit_batch(&mut self) -> Result<(), crate::StorageError> {
+        crate::Storage::commit_batch(self)
+    }
+}
+
+/// At most this many messages share a commit, so the first of a long queue is not held back
+/// for all the others.
+const MAX_BATCH: usize = 256;
+
 /// Starts the relay thread over `store`. It runs until every handle is dropped.
 pub fn start<S>(store: S, config: RelayConfig) -> RelayHandle
 where
-    S: RelayStore + Send + 'static,
+    S: BatchStore + Send + 'static,
 {
     let max_message = usize::try_from(config.limits.max_message).unwrap_or(usize::MAX);
-    let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
+    let (tx, rx) = mpsc::unbounded_channel::<Command>();
     std::thread::Builder::new()
         .name("relay".into())
-        .spawn(move || {
-            let mut core = RelayCore::new(store, config);
-            let mut sockets: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
-            while let Some(cmd) = rx.blocking_recv() {
-                match cmd {
-                    Command::Connect { conn, addr, out } => {
-                        sockets.insert(conn, out);
-                        core.connect(conn, &addr, now_ms());
-                    }
-                    Command::Receive { conn, bytes } => core.receive(conn, &bytes, now_ms()),
-                    Command::Disconnect { conn } => {
-                        sockets.remove(&conn);
-                        core.disconnect(conn);
-                    }
-                }
-                while let Some(out) = core.poll_output() {
-                    match out {
-                        RelayOutput::Send { conn, bytes } => {
-                            if let Some(s) = sockets.get(&conn) {
-                                let _ = s.send(Outgoing::Frame(bytes));
-                            }
-                        }
-                        RelayOutput::Close { conn, reason } => {
-                            tracing::info!(conn, %reason, "closing a sync connection");
-                            if let Some(s) = sockets.remove(&conn) {
-                                let _ = s.send(Outgoing::Close);
-                            }
-                            core.disconnect(conn);
-                        }
-                    }
-                }
-            }
-            tracing::info!("relay thread stopped");
-        })
+        .spawn(move || run(store, config, rx))
         .map_or_else(
             |e| tracing::error!(error = %e, "cannot start the relay thread"),
             |_| (),
@@ -104,6 +94,72 @@ where
         tx,
         next: Arc::new(AtomicU64::new(1)),
         max_message,
+    }
+}
+
+fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedReceiver<Command>) {
+    let mut relay = RelayCore::new(store, config.clone());
+    let mut sockets: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
+    while let Some(first) = rx.blocking_recv() {
+        relay.store_mut().begin_batch();
+        let mut next = Some(first);
+        let mut taken = 0;
+        while let Some(cmd) = next {
+            handle(&mut relay, &mut sockets, cmd);
+            taken += 1;
+            next = if taken < MAX_BATCH {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if let Err(e) = relay.store_mut().commit_batch() {
+            // Nothing of the batch may go out: its acknowledgements would promise changes
+            // that are not on disk. The core counted appends that did not happen, so it
+            // starts over from the store, and every client reconnects and pushes again from
+            // its outbox.
+            tracing::error!(error = %e, taken, "a batch could not be committed; closing every sync connection");
+            for (_, socket) in sockets.drain() {
+                let _ = socket.send(Outgoing::Close);
+            }
+            relay = RelayCore::new(relay.into_store(), config.clone());
+            continue;
+        }
+        while let Some(out) = relay.poll_output() {
+            match out {
+                RelayOutput::Send { conn, bytes } => {
+                    if let Some(s) = sockets.get(&conn) {
+                        let _ = s.send(Outgoing::Frame(bytes));
+                    }
+                }
+                RelayOutput::Close { conn, reason } => {
+                    tracing::info!(conn, %reason, "closing a sync connection");
+                    if let Some(s) = sockets.remove(&conn) {
+                        let _ = s.send(Outgoing::Close);
+                    }
+                    relay.disconnect(conn);
+                }
+            }
+        }
+    }
+    tracing::info!("relay thread stopped");
+}
+
+fn handle<S: BatchStore>(
+    core: &mut RelayCore<S>,
+    sockets: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    cmd: Command,
+) {
+    match cmd {
+        Command::Connect { conn, addr, out } => {
+            sockets.insert(conn, out);
+            core.connect(conn, &addr, now_ms());
+        }
+        Command::Receive { conn, bytes } => core.receive(conn, &bytes, now_ms()),
+        Command::Disconnect { conn } => {
+            sockets.remove(&conn);
+            core.disconnect(conn);
+        }
     }
 }
 
@@ -166,4 +222,272 @@ async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
         }
     }
     let _ = relay.tx.send(Command::Disconnect { conn });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc as std_mpsc;
+    use std::time::{Duration, Instant};
+
+    use crm_sync::{ClientSession, Event, SavedState, TokenHash, WorkspaceSecret};
+
+    use super::*;
+    use crate::{Storage, StorageError};
+
+    const WORKSPACE: &str = "0123456789abcdefghjkmnpqrs";
+
+    /// The real store, with a hand on its commits: when `hold` is set, each commit first
+    /// says so on `committing` and waits for `go`; when `fail` is set, the next commit fails.
+    struct Gated {
+        inner: Storage,
+        hold: Arc<AtomicBool>,
+        fail: Arc<AtomicBool>,
+        committing: std_mpsc::Sender<()>,
+        go: std_mpsc::Receiver<()>,
+    }
+
+    impl RelayStore for Gated {
+        type Error = StorageError;
+        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, StorageError> {
+            self.inner.workspace_token(w)
+        }
+        fn create_workspace(
+            &mut self,
+            w: &str,
+            t: &TokenHash,
+            now: i64,
+        ) -> Result<(), StorageError> {
+            self.inner.create_workspace(w, t, now)
+        }
+        fn replace_token(&mut self, w: &str, t: &TokenHash, now: i64) -> Result<(), StorageError> {
+            self.inner.replace_token(w, t, now)
+        }
+        fn append(
+            &mut self,
+            w: &str,
+            d: &str,
+            c: &crm_sync::ClientId,
+            seq: u64,
+            e: &[u8],
+        ) -> Result<u64, StorageError> {
+            self.inner.append(w, d, c, seq, e)
+        }
+        fn read_after(
+            &self,
+            w: &str,
+            d: &str,
+            after: u64,
+            limit: usize,
+        ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+            self.inner.read_after(w, d, after, limit)
+        }
+        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
+            self.inner.snapshot(w, d)
+        }
+        fn last_seq(&self, w: &str, d: &str) -> Result<u64, StorageError> {
+            self.inner.last_seq(w, d)
+        }
+        fn compact(&mut self, w: &str, d: &str, upto: u64, e: &[u8]) -> Result<(), StorageError> {
+            self.inner.compact(w, d, upto, e)
+        }
+    }
+
+    impl BatchStore for Gated {
+        fn begin_batch(&mut self) {
+            self.inner.begin_batch();
+        }
+        fn commit_batch(&mut self) -> Result<(), StorageError> {
+            if self.hold.load(Ordering::SeqCst) {
+                let _ = self.committing.send(());
+                let _ = self.go.recv();
+            }
+            if self.fail.swap(false, Ordering::SeqCst) {
+                self.inner.poison("the disk is gone");
+            }
+            self.inner.commit_batch()
+        }
+    }
+
+    struct Harness {
+        relay: RelayHandle,
+        hold: Arc<AtomicBool>,
+        fail: Arc<AtomicBool>,
+        committing: std_mpsc::Receiver<()>,
+        go: std_mpsc::Sender<()>,
+        _dir: tempfile::TempDir,
+    }
+
+    fn harness() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let (committing_tx, committing) = std_mpsc::channel();
+        let (go, go_rx) = std_mpsc::channel();
+        let hold = Arc::new(AtomicBool::new(false));
+        let fail = Arc::new(AtomicBool::new(false));
+        let store = Gated {
+            inner: Storage::open(dir.path(), 1).unwrap(),
+            hold: hold.clone(),
+            fail: fail.clone(),
+            committing: committing_tx,
+            go: go_rx,
+        };
+        Harness {
+            relay: start(store, RelayConfig::default()),
+            hold,
+            fail,
+            committing,
+            go,
+            _dir: dir,
+        }
+    }
+
+    /// A client on connection `conn`: its session and what the relay sends it.
+    struct Client {
+        conn: ConnId,
+        session: ClientSession,
+        out: mpsc::UnboundedReceiver<Outgoing>,
+    }
+
+    impl Client {
+        /// A new client `id`, or `session` again, on connection `conn`.
+        fn connect(
+            relay: &RelayHandle,
+            conn: ConnId,
+            id: u8,
+            session: Option<ClientSession>,
+        ) -> Client {
+            let (tx, out) = mpsc::unbounded_channel();
+            relay
+                .tx
+                .send(Command::Connect {
+                    conn,
+                    addr: "127.0.0.1".into(),
+                    out: tx,
+                })
+                .unwrap();
+            let mut session = session.unwrap_or_else(|| {
+                let mut s = ClientSession::new(
+                    WORKSPACE.into(),
+                    WorkspaceSecret::new([42; 32], 0),
+                    [id; 16],
+                    SavedState::default(),
+                    1,
+                );
+                s.subscribe("main");
+                s
+            });
+            session.connecting(1);
+            session.connected(1);
+            let mut c = Client { conn, session, out };
+            c.flush(relay);
+            c
+        }
+
+        fn flush(&mut self, relay: &RelayHandle) {
+            while let Some(bytes) = self.session.poll_transmit() {
+                relay
+                    .tx
+                    .send(Command::Receive {
+                        conn: self.conn,
+                        bytes,
+                    })
+                    .unwrap();
+            }
+        }
+
+        /// Feeds frames to the session until `want` matches an event; None if the relay
+        /// closed the connection first. Panics after five seconds.
+        fn until(&mut self, relay: &RelayHandle, want: impl Fn(&Event) -> bool) -> Option<Event> {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                while let Some(e) = self.session.poll_event() {
+                    if want(&e) {
+                        return Some(e);
+                    }
+                }
+                match self.out.try_recv() {
+                    Ok(Outgoing::Frame(bytes)) => self.session.received(&bytes, 2),
+                    Ok(Outgoing::Close) => return None,
+                    Err(_) => {
+                        assert!(Instant::now() < deadline, "nothing from the relay");
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                }
+                self.flush(relay);
+            }
+        }
+    }
+
+    fn acked(e: &Event) -> bool {
+        matches!(e, Event::Acked { .. })
+    }
+
+    #[test]
+    fn nothing_of_a_batch_goes_out_before_its_commit_returns() {
+        let h = harness();
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+        while ann.out.try_recv().is_ok() {}
+
+        h.hold.store(true, Ordering::SeqCst);
+        ann.session.push("main", b"a change", [7; 24]);
+        ann.flush(&h.relay);
+        h.committing.recv_timeout(Duration::from_secs(5)).unwrap();
+        // The relay has handled the push and is committing it: the acknowledgement waits.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            ann.out.try_recv().is_err(),
+            "sent before the commit returned"
+        );
+        h.hold.store(false, Ordering::SeqCst);
+        h.go.send(()).unwrap();
+        assert!(ann.until(&h.relay, acked).is_some());
+    }
+
+    #[test]
+    fn a_batch_that_cannot_be_committed_is_never_acknowledged_and_the_relay_goes_on() {
+        let h = harness();
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+
+        h.fail.store(true, Ordering::SeqCst);
+        ann.session.push("main", b"a change", [7; 24]);
+        ann.flush(&h.relay);
+        assert_eq!(
+            ann.until(&h.relay, acked),
+            None,
+            "closed without an acknowledgement"
+        );
+
+        // The client reconnects and pushes again from its outbox; this time it is stored.
+        h.relay.tx.send(Command::Disconnect { conn: 1 }).unwrap();
+        let mut session = ann.session;
+        session.disconnected(3, 0);
+        let mut ann = Client::connect(&h.relay, 2, 1, Some(session));
+        assert!(ann.until(&h.relay, acked).is_some());
+        let mut bob = Client::connect(&h.relay, 3, 2, None);
+        let got = bob.until(&h.relay, |e| matches!(e, Event::Apply { .. }));
+        assert_eq!(
+            got,
+            Some(Event::Apply {
+                doc: "main".into(),
+                data: b"a change".to_vec()
+            })
+        );
+        // Stored once: the failed batch left nothing behind to be delivered a second time.
+        bob.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+        ann.session.push("main", b"next", [8; 24]);
+        ann.flush(&h.relay);
+        let next = bob.until(&h.relay, |e| matches!(e, Event::Apply { .. }));
+        assert_eq!(
+            next,
+            Some(Event::Apply {
+                doc: "main".into(),
+                data: b"next".to_vec()
+            })
+        );
+    }
 }

@@ -136,6 +136,48 @@ fn an_acknowledged_change_reaches_a_colleague_and_survives_kill_9() {
 }
 
 #[test]
+fn changes_pushed_together_are_committed_together_and_all_survive_kill_9() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+    let data = tmp.path().join("data");
+
+    let (mut relay, addr) = start(&data, &dist);
+    let mut team: Vec<Client> = (1..=4).map(|id| Client::connect(&addr, id)).collect();
+    for c in &mut team {
+        c.until(|e| matches!(e, Event::Changed));
+    }
+    // Every member sends 20 changes without waiting, so they reach the relay in bursts that
+    // share commits.
+    for (i, c) in team.iter_mut().enumerate() {
+        for n in 0..20u8 {
+            let i = u8::try_from(i).unwrap();
+            c.session.push(DOC, &[i, n], [i * 20 + n; 24]);
+        }
+        c.flush();
+    }
+    for c in &mut team {
+        for _ in 0..20 {
+            c.until(|e| matches!(e, Event::Acked { .. }));
+        }
+    }
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+
+    let (mut relay, addr) = start(&data, &dist);
+    let mut carol = Client::connect(&addr, 9);
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 80 {
+        if let Event::Apply { data, .. } = carol.until(|e| matches!(e, Event::Apply { .. })) {
+            assert!(seen.insert(data), "delivered twice");
+        }
+    }
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+}
+
+#[test]
 fn a_wrong_secret_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("dist");

@@ -14,8 +14,10 @@ use crate::wire::{self, ClientId, Direction, ErrorCode, Limits, Message, WireErr
 /// A connection's number, chosen by the IO layer; unique among open connections.
 pub type ConnId = u64;
 
-/// Durable storage of one relay. Every method that returns Ok has made its effect durable
-/// (the relay acknowledges only after that).
+/// Durable storage of one relay. Every method that returns Ok has made its effect durable,
+/// or the IO layer holds back every output queued after it until it has (a store may group
+/// the writes of messages that arrive together into one commit): nothing is acknowledged
+/// before it is on disk.
 pub trait RelayStore {
     type Error: std::error::Error + 'static;
     /// The access-token hash a workspace was created with, None if unknown.

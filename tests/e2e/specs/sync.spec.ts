@@ -1,9 +1,10 @@
 // Team sync through a real relay process: an invite link joins a second browser (another
 // profile), both see each other's changes, and changes made offline go out on reconnection.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
+import { ARTIFACTS, FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
 import { startRelay } from "../support/relay";
 
@@ -230,6 +231,71 @@ test("two browsers link directly and a change crosses with the relay stopped", a
   }
 });
 
+/** Bytes a QR code of each version holds in byte mode at levels L and M (ISO/IEC 18004). */
+const QR_BYTES = {
+  L: [
+    17, 32, 53, 78, 106, 134, 154, 192, 230, 271, 321, 367, 425, 458, 520, 586, 644, 718, 792, 858, 929, 1003,
+    1091, 1171, 1273, 1367, 1465, 1528, 1628, 1732, 1840, 1952, 2068, 2188, 2303, 2431, 2563, 2699, 2809, 2953,
+  ],
+  M: [
+    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711, 779,
+    857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331,
+  ],
+};
+
+/** A QR code of `text` drawn as SVG: black on white, four modules of quiet zone, in the
+ *  smallest version that holds the text at level M (the app's choice for codes that fit). */
+async function expectQr(qr: import("@playwright/test").Locator, text: string) {
+  await expect(qr).toBeVisible();
+  const drawn = await qr.evaluate((svg) => ({
+    tag: svg.tagName,
+    version: Number(svg.getAttribute("data-version")),
+    box: svg.getAttribute("viewBox"),
+    ground: getComputedStyle(svg.querySelector("rect")!).fill,
+    ink: getComputedStyle(svg.querySelector("path")!).fill,
+    quiet: Math.min(...[...svg.querySelector("path")!.getAttribute("d")!.matchAll(/M(\d+) (\d+)/g)].flatMap((m) => [+m[1], +m[2]])),
+  }));
+  const bytes = new TextEncoder().encode(text).length;
+  expect(bytes, "a direct-link code fits a QR code at level M").toBeLessThanOrEqual(QR_BYTES.M[39]);
+  expect(drawn.tag).toBe("svg");
+  expect(drawn.version).toBe(QR_BYTES.M.findIndex((cap) => cap >= bytes) + 1);
+  const side = 17 + 4 * drawn.version + 8;
+  expect(drawn.box).toBe(`0 0 ${side} ${side}`);
+  expect([drawn.ground, drawn.ink, drawn.quiet]).toEqual(["rgb(255, 255, 255)", "rgb(0, 0, 0)", 4]);
+  // What a camera would see: the rendered pixels decode to the code itself.
+  const shot = join(ARTIFACTS, `qr-${text.slice(0, 13).replace(/\W/g, "")}.png`);
+  await qr.screenshot({ path: shot });
+  expect(execFileSync("zbarimg", ["--quiet", "--raw", shot], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim()).toBe(text);
+}
+
+/** Screenshots of the sharing card with a QR code, light and dark, English and Persian; the
+ *  code stays black on white in every one. Leaves the page in English, light. */
+async function lookAtQr(page: Page) {
+  const card = page.locator("section[aria-labelledby=sharing-title]");
+  const ground = () => page.locator("svg.qr rect").first().evaluate((r) => getComputedStyle(r).fill);
+  const looks = [["en", "light"], ["en", "dark"], ["fa", "dark"], ["fa", "light"]] as const;
+  for (const [lang, theme] of looks) {
+    await page.getByLabel({ en: "English", fa: "فارسی" }[lang]!, { exact: true }).check();
+    await page.getByLabel(msg(lang, `theme-${theme}`), { exact: true }).check();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.getByRole("img", { name: msg(lang, "direct-offer-qr") })).toBeVisible();
+    expect(await ground()).toBe("rgb(255, 255, 255)");
+    await card.screenshot({ path: join(ARTIFACTS, `${lang}-${theme}-direct-qr.png`) });
+  }
+  await page.getByLabel("English", { exact: true }).check();
+  // On a phone the code shrinks to the card and stays whole: about 2 px a module at 360 px.
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 360, height: 780 });
+  const qr = page.getByRole("img", { name: msg("en", "direct-offer-qr") });
+  const box = (await qr.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+  expect(box.width).toBeGreaterThan(250);
+  await qr.screenshot({ path: join(ARTIFACTS, "en-light-phone-direct-qr.png") });
+  await page.setViewportSize(size);
+}
+
 test("with no relay at all, two browsers link by exchanging codes by hand", async ({ browser, consoleErrors }) => {
   test.setTimeout(90_000);
   const relay = await startRelay();
@@ -252,10 +318,13 @@ test("with no relay at all, two browsers link by exchanging codes by hand", asyn
     const offer = await pageA.getByTestId("direct-offer").inputValue();
     expect(offer).toMatch(/^hearth-offer:[A-Za-z0-9_-]+$/);
     expect(offer).not.toContain("candidate");
+    await expectQr(pageA.getByRole("img", { name: msg("en", "direct-offer-qr") }), offer);
+    await lookAtQr(pageA);
     await pageB.getByTestId("direct-paste").fill(offer);
     await pageB.getByTestId("direct-use").click();
     const answer = await pageB.getByTestId("direct-answer").inputValue();
     expect(answer).toMatch(/^hearth-answer:/);
+    await expectQr(pageB.getByRole("img", { name: msg("en", "direct-answer-qr") }), answer);
     // A code is of no use twice, nor in the wrong place.
     await pageA.getByTestId("direct-paste").fill(offer.replace("hearth-offer:", "hearth-answer:"));
     await pageA.getByTestId("direct-use").click();
