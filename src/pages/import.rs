@@ -507,18 +507,44 @@ pub fn Import() -> impl IntoView {
             all: all_choice.get_untracked(),
             rows: row_choices.get_untracked(),
         };
-        let plan = timed("hearth:import-plan", || {
-            draft.with_value(|d| {
-                let d = d.as_ref()?;
-                session.with_untracked(|ws| d.plan(ws, &choices, random_bytes))
-            })
-        });
-        let Some(plan) = plan else { return };
+        // Owned by the task while it plans (a plan borrows it across yields); put back after.
+        let Some(d) = draft.try_update_value(Option::take).flatten() else {
+            return;
+        };
         session.hold_compaction(true);
         let saved = mapping.get_untracked().map(|m| m.to_json());
         let run_id = generation.get_value();
         phase.set(Phase::Writing(0.0));
         wasm_bindgen_futures::spawn_local(async move {
+            // Planning a large file is work of the same order as checking it: in slices too.
+            let mut planner = d.planner(&choices);
+            let mut ids = random_bytes;
+            loop {
+                let slice = Slice::start();
+                let done = timed("hearth:import-plan", || {
+                    loop {
+                        match session.with_untracked(|ws| planner.work(ws, &mut ids, CHECK_CHUNK)) {
+                            Some(false) if !slice.over() => {}
+                            other => break other,
+                        }
+                    }
+                });
+                match done {
+                    Some(true) => break,
+                    Some(false) => yield_now().await,
+                    None => {
+                        session.hold_compaction(false);
+                        return;
+                    }
+                }
+            }
+            let Some(plan) = session.with_untracked(|ws| planner.finish(ws, &mut ids)) else {
+                session.hold_compaction(false);
+                return;
+            };
+            if generation.get_value() == run_id {
+                draft.set_value(Some(d));
+            }
             let mut writer = plan.writer();
             let mut batch = 25;
             let total = writer.total().max(1);
