@@ -18,7 +18,7 @@ use automerge::{
 
 mod files;
 
-pub use files::{ChunkProblem, JSON_FORMAT};
+pub use files::{ChunkProblem, JSON_FORMAT, compact_chunks};
 
 use crate::command::{Command, CommandError, Ctx};
 use crate::id::Id;
