@@ -116,6 +116,18 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Frees a large draft or plan in slices (`release` yields once per piece freed): all at once,
+/// 100k rows hold the page for a quarter of a second.
+async fn release(pieces: impl Iterator<Item = ()>) {
+    let mut slice = Slice::start();
+    for (i, ()) in pieces.enumerate() {
+        if i % 256 == 0 && slice.over() {
+            yield_now().await;
+            slice = Slice::start();
+        }
+    }
+}
+
 fn is_vcard(name: &str, bytes: &[u8]) -> bool {
     let lower = name.to_lowercase();
     lower.ends_with(".vcf")
@@ -138,7 +150,7 @@ async fn read_file(
     if is_vcard(name, bytes) {
         return Some(imp::read_vcards(bytes, encoding));
     }
-    let decoded = imp::decode(bytes, encoding);
+    let decoded = timed("hearth:import-decode", || imp::decode(bytes, encoding));
     yield_now().await;
     let delimiter = imp::detect_delimiter(&decoded.text);
     let mut reader = CsvReader::new(&decoded.text, delimiter);
@@ -415,8 +427,10 @@ pub fn Import() -> impl IntoView {
                 let fresh = default_opts().currency;
                 opts.update(|o| o.currency = fresh);
             }
-            loaded.set(Some(Arc::new(Loaded { name, table })));
-            remap();
+            timed("hearth:import-mapping", || {
+                loaded.set(Some(Arc::new(Loaded { name, table })));
+                remap();
+            });
             phase.set(Phase::Map);
         });
     };
@@ -479,7 +493,7 @@ pub fn Import() -> impl IntoView {
             let total = l.table.rows.len().max(1);
             let mut slice = Slice::start();
             for rows in l.table.rows.chunks(CHECK_CHUNK) {
-                builder.push(rows);
+                timed("hearth:import-check", || builder.push(rows));
                 if slice.over() {
                     phase.set(Phase::Checking(builder.rows_read() as f64 / total as f64));
                     yield_now().await;
@@ -489,16 +503,18 @@ pub fn Import() -> impl IntoView {
                     slice = Slice::start();
                 }
             }
-            let rows = builder.rows_read();
-            let d = builder.finish();
-            report.set(Some(Report {
-                rows,
-                rejected: d.rejected().to_vec(),
-                duplicates: d.duplicates().to_vec(),
-                warnings: d.warnings().to_vec(),
-            }));
-            draft.set_value(Some(d));
-            phase.set(Phase::Review);
+            timed("hearth:import-review", || {
+                let rows = builder.rows_read();
+                let d = builder.finish();
+                report.set(Some(Report {
+                    rows,
+                    rejected: d.rejected().to_vec(),
+                    duplicates: d.duplicates().to_vec(),
+                    warnings: d.warnings().to_vec(),
+                }));
+                draft.set_value(Some(d));
+                phase.set(Phase::Review);
+            });
         });
     };
 
@@ -600,10 +616,14 @@ pub fn Import() -> impl IntoView {
             if let Some(json) = saved {
                 prefs::save_mapping(&json);
             }
-            if generation.get_value() == run_id {
-                draft.set_value(None);
-            }
+            let done = (generation.get_value() == run_id)
+                .then(|| draft.try_update_value(Option::take).flatten())
+                .flatten();
             phase.set(Phase::Done(plan.summary));
+            release(plan.release()).await;
+            if let Some(d) = done {
+                release(d.release()).await;
+            }
         });
     };
 

@@ -1543,6 +1543,28 @@ impl Draft {
         self.b.kind
     }
 
+    /// Frees the draft a piece at a time, one per item the iterator yields (about a row):
+    /// dropping the checked rows of a 100k-row file at once holds the page for 150 ms in wasm.
+    pub fn release(self) -> impl Iterator<Item = ()> {
+        let Draft { mut b, duplicates } = self;
+        let rows = std::mem::take(&mut b.rows);
+        let keys = std::mem::take(&mut b.file_keys);
+        let dup = std::mem::take(&mut b.index.dup);
+        let contacts = std::mem::take(&mut b.index.contacts);
+        let companies = std::mem::take(&mut b.index.companies);
+        let rejected = std::mem::take(&mut b.rejected);
+        let mut rest = Some(b);
+        rows.into_iter()
+            .map(drop)
+            .chain(keys.into_iter().map(drop))
+            .chain(dup.into_iter().map(drop))
+            .chain(contacts.into_iter().map(drop))
+            .chain(companies.into_iter().map(drop))
+            .chain(rejected.into_iter().map(drop))
+            .chain(duplicates.into_iter().map(drop))
+            .chain(std::iter::from_fn(move || rest.take().map(drop)))
+    }
+
     /// Rows that will not be imported, in file order.
     pub fn rejected(&self) -> &[Rejected] {
         &self.b.rejected
@@ -2546,6 +2568,21 @@ impl ImportPlan {
         let mut writer = self.writer();
         while !writer.write(ws, ctx, usize::MAX)? {}
         Ok(Applied { undo_steps: 1 })
+    }
+
+    /// Frees the plan a piece at a time, one per item the iterator yields (about a command),
+    /// as [`Draft::release`] does the draft.
+    pub fn release(self) -> impl Iterator<Item = ()> {
+        let ImportPlan { steps, created, .. } = self;
+        steps
+            .into_iter()
+            .flat_map(|s| {
+                s.commands
+                    .into_iter()
+                    .map(drop)
+                    .chain(s.lines.into_iter().map(drop))
+            })
+            .chain(created.into_iter().map(drop))
     }
 
     /// Writes the import a chunk at a time, so a large one leaves the page responsive

@@ -500,6 +500,21 @@ fn a_plan_made_in_slices_is_the_plan_made_at_once() {
 }
 
 #[test]
+fn drafts_and_plans_are_released_a_row_at_a_time() {
+    let ws = Workspace::new([1; 16]);
+    let rows: String = (0..40)
+        .map(|i| format!("P{i},p{i}@x.com,Co {}\n", i % 3))
+        .collect();
+    let t = csv(&format!("name,emails,company\n{rows}"));
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(1));
+    assert_eq!(plan.commands().count(), 43);
+    // At least one piece per row and per command: none frees the whole at once.
+    assert!(plan.release().count() >= 43);
+    assert!(d.release().count() >= 40);
+}
+
+#[test]
 fn custom_fields_existing_and_new() {
     let mut ws = Workspace::new([1; 16]);
     make(
