@@ -491,6 +491,7 @@ pub fn Import() -> impl IntoView {
         phase.set(Phase::Checking(0.0));
         wasm_bindgen_futures::spawn_local(async move {
             let total = l.table.rows.len().max(1);
+            timed("hearth:import-check", || builder.reserve(total));
             let mut slice = Slice::start();
             for rows in l.table.rows.chunks(CHECK_CHUNK) {
                 timed("hearth:import-check", || builder.push(rows));

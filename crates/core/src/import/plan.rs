@@ -821,6 +821,15 @@ impl PlanBuilder {
         })
     }
 
+    /// Makes room for `rows` more rows at once. Grown as rows come, the tables of rows and
+    /// duplicate keys are moved whole each time they double: a pause of tens of milliseconds
+    /// in wasm at 100k rows, in the middle of a slice meant to be short.
+    pub fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+        // Typically an email, a phone and a name key per row.
+        self.file_keys.reserve(rows.saturating_mul(3));
+    }
+
     /// Reads a batch of rows; call as often as needed, in file order.
     pub fn push(&mut self, rows: &[Row]) {
         for row in rows {
