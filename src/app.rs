@@ -15,6 +15,10 @@ use crate::session::Session;
 /// Entry point called by `main` in the browser.
 pub fn start() {
     console_error_panic_hook::set_once();
+    // The compactor worker runs this module too (`adapters::compactor`): nothing to mount.
+    if web_sys::window().is_none() {
+        return;
+    }
     i18n::intl::install();
     leptos::mount::mount_to_body(App);
 }

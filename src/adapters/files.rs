@@ -32,5 +32,6 @@ pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> 
 pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<(String, Vec<u8>)> {
     let file = input.files()?.get(0)?;
     let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
-    Some((file.name(), Uint8Array::new(&buffer).to_vec()))
+    let bytes = super::timed("hearth:file-copy", || Uint8Array::new(&buffer).to_vec());
+    Some((file.name(), bytes))
 }

@@ -81,9 +81,7 @@ pub struct Idb {
 
 impl Idb {
     pub async fn open(name: &str) -> Result<Idb, IdbError> {
-        let factory = web_sys::window()
-            .and_then(|w| w.indexed_db().ok().flatten())
-            .ok_or(IdbError::Unavailable)?;
+        let factory = factory().ok_or(IdbError::Unavailable)?;
         let open_err = |e: JsValue| IdbError::Open {
             name: name.to_owned(),
             reason: js_error_text(&e),
@@ -269,11 +267,22 @@ impl Drop for Idb {
     }
 }
 
+/// The page's IndexedDB, or the worker's when this runs in one (`adapters::compactor`).
+fn factory() -> Option<web_sys::IdbFactory> {
+    match web_sys::window() {
+        Some(w) => w.indexed_db().ok().flatten(),
+        None => js_sys::global()
+            .dyn_into::<web_sys::WorkerGlobalScope>()
+            .ok()?
+            .indexed_db()
+            .ok()
+            .flatten(),
+    }
+}
+
 /// Deletes a whole database (tests, and "erase this device" later).
 pub async fn delete_database(name: &str) -> Result<(), IdbError> {
-    let factory = web_sys::window()
-        .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or(IdbError::Unavailable)?;
+    let factory = factory().ok_or(IdbError::Unavailable)?;
     let req = factory.delete_database(name).map_err(request_error)?;
     request_done(&req).await.map(|_| ())
 }

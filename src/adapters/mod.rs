@@ -1,5 +1,6 @@
 //! Thin browser adapters: each wraps one web API and holds no business logic.
 
+pub mod compactor;
 pub mod files;
 pub mod idb;
 pub mod notify;
@@ -21,20 +22,32 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Runs `work` inside a User Timing measure `name` for the benchmark harness; the start mark
-/// is cleared again so the timeline keeps only the measure.
+/// Runs `work` inside a User Timing measure `name` for the benchmark harness.
 pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let start = format!("{name}:start");
-    if let Some(p) = &performance {
-        let _ = p.mark(&start);
+    let _measure = Measure::start(name);
+    work()
+}
+
+/// A User Timing measure for the benchmark harness from `start` until the value is dropped
+/// (so it can span awaits); the start mark is cleared again, so the timeline keeps only the
+/// measure.
+pub struct Measure(String);
+
+impl Measure {
+    pub fn start(name: &str) -> Self {
+        mark(&format!("{name}:start"));
+        Self(name.to_owned())
     }
-    let out = work();
-    if let Some(p) = &performance {
-        let _ = p.measure_with_start_mark(name, &start);
-        p.clear_marks_with_mark_name(&start);
+}
+
+impl Drop for Measure {
+    fn drop(&mut self) {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let start = format!("{}:start", self.0);
+            let _ = p.measure_with_start_mark(&self.0, &start);
+            p.clear_marks_with_mark_name(&start);
+        }
     }
-    out
 }
 
 /// Turns a thrown JS value into readable text for error messages.

@@ -106,6 +106,51 @@ pub fn new_workspace_id() -> String {
     hex(&random_bytes())
 }
 
+/// What a compaction away from the page did ([`compact_stored`]), for the tab's [`ChunkStore`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compacted {
+    /// The snapshot written.
+    pub key: String,
+    pub size: usize,
+    /// The chunks the snapshot holds, deleted in the transaction that wrote it.
+    pub held: Vec<String>,
+    /// Bytes of the incrementals among them.
+    pub held_incremental_bytes: usize,
+}
+
+/// Compacts the stored chunks of `workspace` into one snapshot read afresh from the database,
+/// not saved from the open document: the compactor worker runs this, so a large workspace's
+/// full save never holds the page. It deletes exactly the chunks the snapshot holds, so
+/// chunks written meanwhile (here or in another tab) stay, and so do damaged ones.
+pub async fn compact_stored(db: &Idb, workspace: &str) -> Result<Compacted, StoreError> {
+    let mut keys = db
+        .keys_with_prefix(CHUNKS, &format!("{workspace}/"))
+        .await?;
+    keys.sort_by_key(|k| (!k.contains("/s/"), k.clone()));
+    let values = db.get_many(CHUNKS, &keys).await?;
+    let chunks: Vec<(String, Vec<u8>)> = keys
+        .into_iter()
+        .zip(values)
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+    let (snapshot, held, _) = crm_core::workspace::compact_chunks(&chunks);
+    let kept: std::collections::HashSet<&String> = held.iter().collect();
+    let held_incremental_bytes = chunks
+        .iter()
+        .filter(|(k, _)| k.contains("/i/") && kept.contains(k))
+        .map(|(_, v)| v.len())
+        .sum();
+    let key = chunk_key(workspace, 's');
+    let size = snapshot.len();
+    db.batch(CHUNKS, &[(key.clone(), snapshot)], &held).await?;
+    Ok(Compacted {
+        key,
+        size,
+        held,
+        held_incremental_bytes,
+    })
+}
+
 #[derive(Default)]
 struct State {
     /// Chunks this tab loaded or wrote: the only ones its compaction may delete.
@@ -114,6 +159,8 @@ struct State {
     incremental_bytes: usize,
     /// Chunks whose write failed; kept in memory and retried, never dropped.
     pending: Vec<(String, Vec<u8>)>,
+    /// A compaction is under way (in the worker): another is not started meanwhile.
+    compacting: bool,
 }
 
 /// The chunks of one workspace. Cheap to clone; all clones share state.
@@ -252,6 +299,27 @@ impl ChunkStore {
         st.snapshot_bytes = size;
         st.incremental_bytes = 0;
         Ok(())
+    }
+
+    /// Marks a compaction as started; false if one already is.
+    pub fn start_compaction(&self) -> bool {
+        !std::mem::replace(&mut self.state.borrow_mut().compacting, true)
+    }
+
+    pub fn end_compaction(&self) {
+        self.state.borrow_mut().compacting = false;
+    }
+
+    /// Takes note of a compaction done elsewhere ([`compact_stored`]).
+    pub fn compacted(&self, c: &Compacted) {
+        let held: std::collections::HashSet<&String> = c.held.iter().collect();
+        let mut st = self.state.borrow_mut();
+        st.known.retain(|k| !held.contains(k));
+        st.known.push(c.key.clone());
+        st.snapshot_bytes = c.size;
+        st.incremental_bytes = st
+            .incremental_bytes
+            .saturating_sub(c.held_incremental_bytes);
     }
 
     /// Reads chunks another tab announced, to apply them here.

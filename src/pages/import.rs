@@ -116,6 +116,18 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Frees a large draft or plan in slices (`release` yields once per piece freed): all at once,
+/// 100k rows hold the page for a quarter of a second.
+async fn release(pieces: impl Iterator<Item = ()>) {
+    let mut slice = Slice::start();
+    for (i, ()) in pieces.enumerate() {
+        if i % 256 == 0 && slice.over() {
+            yield_now().await;
+            slice = Slice::start();
+        }
+    }
+}
+
 fn is_vcard(name: &str, bytes: &[u8]) -> bool {
     let lower = name.to_lowercase();
     lower.ends_with(".vcf")
@@ -138,7 +150,7 @@ async fn read_file(
     if is_vcard(name, bytes) {
         return Some(imp::read_vcards(bytes, encoding));
     }
-    let decoded = imp::decode(bytes, encoding);
+    let decoded = timed("hearth:import-decode", || imp::decode(bytes, encoding));
     yield_now().await;
     let delimiter = imp::detect_delimiter(&decoded.text);
     let mut reader = CsvReader::new(&decoded.text, delimiter);
@@ -415,8 +427,10 @@ pub fn Import() -> impl IntoView {
                 let fresh = default_opts().currency;
                 opts.update(|o| o.currency = fresh);
             }
-            loaded.set(Some(Arc::new(Loaded { name, table })));
-            remap();
+            timed("hearth:import-mapping", || {
+                loaded.set(Some(Arc::new(Loaded { name, table })));
+                remap();
+            });
             phase.set(Phase::Map);
         });
     };
@@ -477,9 +491,10 @@ pub fn Import() -> impl IntoView {
         phase.set(Phase::Checking(0.0));
         wasm_bindgen_futures::spawn_local(async move {
             let total = l.table.rows.len().max(1);
+            timed("hearth:import-check", || builder.reserve(total));
             let mut slice = Slice::start();
             for rows in l.table.rows.chunks(CHECK_CHUNK) {
-                builder.push(rows);
+                timed("hearth:import-check", || builder.push(rows));
                 if slice.over() {
                     phase.set(Phase::Checking(builder.rows_read() as f64 / total as f64));
                     yield_now().await;
@@ -489,16 +504,18 @@ pub fn Import() -> impl IntoView {
                     slice = Slice::start();
                 }
             }
-            let rows = builder.rows_read();
-            let d = builder.finish();
-            report.set(Some(Report {
-                rows,
-                rejected: d.rejected().to_vec(),
-                duplicates: d.duplicates().to_vec(),
-                warnings: d.warnings().to_vec(),
-            }));
-            draft.set_value(Some(d));
-            phase.set(Phase::Review);
+            timed("hearth:import-review", || {
+                let rows = builder.rows_read();
+                let d = builder.finish();
+                report.set(Some(Report {
+                    rows,
+                    rejected: d.rejected().to_vec(),
+                    duplicates: d.duplicates().to_vec(),
+                    warnings: d.warnings().to_vec(),
+                }));
+                draft.set_value(Some(d));
+                phase.set(Phase::Review);
+            });
         });
     };
 
@@ -507,18 +524,44 @@ pub fn Import() -> impl IntoView {
             all: all_choice.get_untracked(),
             rows: row_choices.get_untracked(),
         };
-        let plan = timed("hearth:import-plan", || {
-            draft.with_value(|d| {
-                let d = d.as_ref()?;
-                session.with_untracked(|ws| d.plan(ws, &choices, random_bytes))
-            })
-        });
-        let Some(plan) = plan else { return };
+        // Owned by the task while it plans (a plan borrows it across yields); put back after.
+        let Some(d) = draft.try_update_value(Option::take).flatten() else {
+            return;
+        };
         session.hold_compaction(true);
         let saved = mapping.get_untracked().map(|m| m.to_json());
         let run_id = generation.get_value();
         phase.set(Phase::Writing(0.0));
         wasm_bindgen_futures::spawn_local(async move {
+            // Planning a large file is work of the same order as checking it: in slices too.
+            let mut planner = d.planner(&choices);
+            let mut ids = random_bytes;
+            loop {
+                let slice = Slice::start();
+                let done = timed("hearth:import-plan", || {
+                    loop {
+                        match session.with_untracked(|ws| planner.work(ws, &mut ids, CHECK_CHUNK)) {
+                            Some(false) if !slice.over() => {}
+                            other => break other,
+                        }
+                    }
+                });
+                match done {
+                    Some(true) => break,
+                    Some(false) => yield_now().await,
+                    None => {
+                        session.hold_compaction(false);
+                        return;
+                    }
+                }
+            }
+            let Some(plan) = session.with_untracked(|ws| planner.finish(ws, &mut ids)) else {
+                session.hold_compaction(false);
+                return;
+            };
+            if generation.get_value() == run_id {
+                draft.set_value(Some(d));
+            }
             let mut writer = plan.writer();
             let mut batch = 25;
             let total = writer.total().max(1);
@@ -574,10 +617,14 @@ pub fn Import() -> impl IntoView {
             if let Some(json) = saved {
                 prefs::save_mapping(&json);
             }
-            if generation.get_value() == run_id {
-                draft.set_value(None);
-            }
+            let done = (generation.get_value() == run_id)
+                .then(|| draft.try_update_value(Option::take).flatten())
+                .flatten();
             phase.set(Phase::Done(plan.summary));
+            release(plan.release()).await;
+            if let Some(d) = done {
+                release(d.release()).await;
+            }
         });
     };
 

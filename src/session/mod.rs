@@ -19,7 +19,7 @@ use crate::adapters::idb::Idb;
 use crate::adapters::workspace_store::{
     self as store, ChunkStore, DB_NAME, StoreError, WorkspaceInfo, random_bytes,
 };
-use crate::adapters::{mark, now_ms, timed};
+use crate::adapters::{Measure, compactor, mark, now_ms, timed};
 
 /// Whether this device's changes are safely stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,11 +403,12 @@ impl Session {
                     {
                         let _ = c.post_message(&Uint8Array::from(sent.as_slice()));
                     }
-                    if chunk_store.needs_compaction() && !self.compaction_held.get_value() {
-                        let snapshot = timed("hearth:compact", || live.borrow_mut().ws.save());
-                        if let Err(e) = chunk_store.compact(snapshot).await {
-                            leptos::logging::warn!("compaction postponed: {e}");
-                        }
+                    if chunk_store.needs_compaction()
+                        && !self.compaction_held.get_value()
+                        && chunk_store.start_compaction()
+                    {
+                        compact(&live, &chunk_store).await;
+                        chunk_store.end_compaction();
                     }
                 }
                 Err(e) => {
@@ -555,6 +556,25 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Compacts the stored chunks in the compactor worker; where no worker can (it failed to
+/// start or to finish), here, from the document in memory, as a full save on this thread.
+async fn compact(live: &Rc<RefCell<Live>>, chunk_store: &ChunkStore) {
+    let apart = {
+        let _measure = Measure::start("hearth:compact-apart");
+        compactor::compact_apart(chunk_store.workspace_id()).await
+    };
+    match apart {
+        Ok(done) => chunk_store.compacted(&done),
+        Err(e) => {
+            leptos::logging::warn!("compacting on the page: {e}");
+            let snapshot = timed("hearth:compact", || live.borrow_mut().ws.save());
+            if let Err(e) = chunk_store.compact(snapshot).await {
+                leptos::logging::warn!("compaction postponed: {e}");
+            }
+        }
     }
 }
 

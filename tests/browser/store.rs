@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use crm_app::adapters::idb::{Idb, delete_database};
-use crm_app::adapters::workspace_store::{ChunkStore, random_bytes};
+use crm_app::adapters::workspace_store::{ChunkStore, compact_stored, random_bytes};
 use crm_core::{Command, Ctx, FieldValue, Id, Kind, Timestamp};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -133,6 +133,60 @@ async fn a_corrupt_chunk_is_skipped_and_reported() {
     assert_eq!(ws.live(Kind::Contact).count(), 1);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].key, "w/i/9999999999999-garbage");
+    delete_database(&n).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_compaction_apart_holds_every_sound_chunk_and_deletes_only_those() {
+    let n = name("apart");
+    let d = db(&n).await;
+    let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
+        .await
+        .unwrap();
+    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+    store.persist(ws.save_incremental()).await.unwrap();
+    // Another tab's change, which this tab never loaded.
+    let (other, mut theirs, _) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    theirs.apply(contact(2, "Bob"), &ctx()).unwrap();
+    other.persist(theirs.save_incremental()).await.unwrap();
+    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
+        .await
+        .unwrap();
+    d.put(
+        "chunks",
+        "x/i/0000000000001-elsewhere",
+        b"another workspace",
+    )
+    .await
+    .unwrap();
+
+    let done = compact_stored(&d, "w").await.unwrap();
+    assert!(done.key.starts_with("w/s/"));
+    assert_eq!(done.held.len(), 2, "{:?}", done.held);
+    assert!(!done.held.iter().any(|k| k.contains("garbage")));
+    store.compacted(&done);
+    assert!(!store.needs_compaction());
+    let mut keys = d.keys_with_prefix("chunks", "").await.unwrap();
+    keys.sort();
+    let mut expected = vec![
+        done.key.clone(),
+        "w/i/9999999999999-garbage".to_owned(),
+        "x/i/0000000000001-elsewhere".to_owned(),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected, "the held chunks are gone, the rest stays");
+    // A change made after it is stored beside the snapshot, and everything opens.
+    ws.apply(contact(3, "Cara"), &ctx()).unwrap();
+    store.persist(ws.save_incremental()).await.unwrap();
+    let (_, ws, problems) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = ws.live(Kind::Contact).map(|r| r.title()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Ann", "Bob", "Cara"]);
+    assert_eq!(problems.len(), 1, "the damaged chunk is still reported");
     delete_database(&n).await.unwrap();
 }
 

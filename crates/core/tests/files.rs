@@ -197,6 +197,40 @@ fn damaged_chunks_are_skipped_and_reported_the_rest_loads() {
 }
 
 #[test]
+fn chunks_compacted_apart_open_as_the_chunks_did_and_leave_damaged_ones_out() {
+    let mut ws = Workspace::new(actor(1));
+    let snapshot = ws.save();
+    ws.apply(
+        create(Kind::Contact, id(1), &[("name", text("Kept"))]),
+        &ctx(1),
+    )
+    .unwrap();
+    let inc1 = ws.save_incremental();
+    ws.apply(
+        create(Kind::Contact, id(3), &[("name", text("Also kept"))]),
+        &ctx(2),
+    )
+    .unwrap();
+    let inc2 = ws.save_incremental();
+    let chunks = vec![
+        ("snap/1".to_owned(), snapshot),
+        ("inc/1".to_owned(), inc1),
+        ("inc/2".to_owned(), b"hello".to_vec()),
+        ("inc/3".to_owned(), inc2),
+    ];
+    let (compacted, held, problems) = crm_core::workspace::compact_chunks(&chunks);
+    assert_eq!(held, ["snap/1", "inc/1", "inc/3"]);
+    let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["inc/2"]);
+    let (loaded, problems) =
+        Workspace::open_chunks(&[("snap/2".to_owned(), compacted)], actor(2)).unwrap();
+    assert!(problems.is_empty());
+    let mut names: Vec<&str> = loaded.records(Kind::Contact).map(|r| r.title()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Also kept", "Kept"]);
+}
+
+#[test]
 fn chunks_of_another_document_are_not_a_workspace() {
     use automerge::transaction::Transactable;
     let mut other = automerge::AutoCommit::new();

@@ -44,8 +44,8 @@ pub use self::export::{column_header, default_columns, export_csv, export_rows};
 pub use self::mapping::{Column, Mapping, NamePart, Target, guess_mapping, guess_target};
 pub use self::plan::{
     Applied, ApplyError, Choice, Choices, Draft, DupOf, Duplicate, ImportOptions, ImportPlan,
-    PlanBuilder, PlanWriter, PreviewRow, PreviewValue, Rejected, RowError, RowWarning, Summary,
-    Warning,
+    PlanBuilder, PlanWriter, Planner, PreviewRow, PreviewValue, Rejected, RowError, RowWarning,
+    Summary, Warning,
 };
 pub use self::presets::{PRESETS, Preset, PresetTarget, detect_preset};
 pub use self::vcard::{VCARD_COLUMNS, read_vcards, write_vcards};

@@ -821,6 +821,15 @@ impl PlanBuilder {
         })
     }
 
+    /// Makes room for `rows` more rows at once. Grown as rows come, the tables of rows and
+    /// duplicate keys are moved whole each time they double: a pause of tens of milliseconds
+    /// in wasm at 100k rows, in the middle of a slice meant to be short.
+    pub fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+        // Typically an email, a phone and a name key per row.
+        self.file_keys.reserve(rows.saturating_mul(3));
+    }
+
     /// Reads a batch of rows; call as often as needed, in file order.
     pub fn push(&mut self, rows: &[Row]) {
         for row in rows {
@@ -1543,6 +1552,28 @@ impl Draft {
         self.b.kind
     }
 
+    /// Frees the draft a piece at a time, one per item the iterator yields (about a row):
+    /// dropping the checked rows of a 100k-row file at once holds the page for 150 ms in wasm.
+    pub fn release(self) -> impl Iterator<Item = ()> {
+        let Draft { mut b, duplicates } = self;
+        let rows = std::mem::take(&mut b.rows);
+        let keys = std::mem::take(&mut b.file_keys);
+        let dup = std::mem::take(&mut b.index.dup);
+        let contacts = std::mem::take(&mut b.index.contacts);
+        let companies = std::mem::take(&mut b.index.companies);
+        let rejected = std::mem::take(&mut b.rejected);
+        let mut rest = Some(b);
+        rows.into_iter()
+            .map(drop)
+            .chain(keys.into_iter().map(drop))
+            .chain(dup.into_iter().map(drop))
+            .chain(contacts.into_iter().map(drop))
+            .chain(companies.into_iter().map(drop))
+            .chain(rejected.into_iter().map(drop))
+            .chain(duplicates.into_iter().map(drop))
+            .chain(std::iter::from_fn(move || rest.take().map(drop)))
+    }
+
     /// Rows that will not be imported, in file order.
     pub fn rejected(&self) -> &[Rejected] {
         &self.b.rejected
@@ -1675,113 +1706,334 @@ impl Draft {
     }
 
     /// The commands that carry out the import with these choices. `ids` supplies 16 random
-    /// bytes for each record created (and each new pipeline stage), in plan order. O(rows).
+    /// bytes for each record created (and each new pipeline stage), in plan order. O(rows);
+    /// [`Draft::planner`] makes the same plan a slice at a time.
     pub fn plan(
         &self,
         ws: &Workspace,
         choices: &Choices,
         mut ids: impl FnMut() -> [u8; 16],
     ) -> ImportPlan {
-        let b = &self.b;
+        self.planner(choices).finish(ws, &mut ids)
+    }
+
+    /// Makes the plan in slices ([`Planner::work`]), so a caller with a page to keep
+    /// responsive can yield between them; the plan is the one [`Draft::plan`] makes.
+    pub fn planner<'a>(&'a self, choices: &'a Choices) -> Planner<'a> {
+        Planner {
+            draft: self,
+            choices,
+            stage: PlanStage::Decide(0),
+            summary: Summary {
+                rows: self.b.read,
+                blank: self.b.blank,
+                rejected: self.b.rejected.len(),
+                ..Summary::default()
+            },
+            slots: Vec::new(),
+            merges: Vec::new(),
+            merge_at: HashMap::new(),
+            ident: Vec::with_capacity(self.b.rows.len()),
+            warnings: Vec::new(),
+            managers: Vec::new(),
+            manager_of: HashMap::new(),
+            used: Used::default(),
+            out: PlanOut::default(),
+            custom_ids: Vec::with_capacity(self.b.customs.len()),
+            territory_ids: HashMap::new(),
+            pipeline_ids: HashMap::new(),
+            company_ids: HashMap::new(),
+            contact_ids: HashMap::new(),
+            slot_ids: Vec::new(),
+        }
+    }
+}
+
+/// Where a [`Planner`] is: each stage but the small ones goes a number of items at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanStage {
+    /// Deciding each row (new record, part of one, merged, skipped), from this row on.
+    Decide(usize),
+    Managers,
+    /// Noting the named records used by what is written, from this slot (then merge) on.
+    Used(usize),
+    /// Custom field definitions, territories, pipelines.
+    Definitions,
+    Companies(usize),
+    Contacts(usize),
+    /// The records of the import's own kind, from this slot on.
+    Slots(usize),
+    Merges(usize),
+    Done,
+}
+
+/// Named records created because what is written uses them (indexes into the builder's).
+#[derive(Debug, Default)]
+struct Used {
+    companies: BTreeSet<usize>,
+    contacts: BTreeSet<usize>,
+    territories: BTreeSet<usize>,
+    pipelines: BTreeSet<usize>,
+    /// `companies` and `contacts` in order, once noted, to create a slice at a time.
+    company_list: Vec<usize>,
+    contact_list: Vec<usize>,
+}
+
+/// An [`ImportPlan`] in the making; see [`Draft::planner`].
+#[derive(Debug)]
+pub struct Planner<'a> {
+    draft: &'a Draft,
+    choices: &'a Choices,
+    stage: PlanStage,
+    summary: Summary,
+    slots: Vec<(Pending, Vec<usize>)>,
+    merges: Vec<(Id, Pending, Vec<usize>)>,
+    merge_at: HashMap<Id, usize>,
+    /// The record each row became.
+    ident: Vec<Ref>,
+    warnings: Vec<Warning>,
+    managers: Vec<(Ref, Ref, Vec<usize>, String)>,
+    manager_of: HashMap<Ref, Ref>,
+    used: Used,
+    out: PlanOut,
+    custom_ids: Vec<Option<Id>>,
+    territory_ids: HashMap<usize, Id>,
+    pipeline_ids: HashMap<usize, (Id, Vec<String>)>,
+    company_ids: HashMap<usize, Id>,
+    contact_ids: HashMap<usize, Id>,
+    slot_ids: Vec<Id>,
+}
+
+impl Planner<'_> {
+    /// Goes on with the plan for about `budget` rows or records (at least one); `true` once it
+    /// is complete ([`Planner::finish`] then returns it at once). The workspace may have
+    /// changed between calls: writing the plan checks every command against it again.
+    pub fn work(
+        &mut self,
+        ws: &Workspace,
+        ids: &mut impl FnMut() -> [u8; 16],
+        budget: usize,
+    ) -> bool {
+        let mut left = budget.max(1);
+        while left > 0 {
+            left = match self.stage {
+                PlanStage::Decide(at) => {
+                    let rows = &self.draft.b.rows;
+                    let end = rows.len().min(at.saturating_add(left));
+                    for row in rows.get(at..end).unwrap_or_default() {
+                        self.decide(row);
+                    }
+                    self.stage = if end >= rows.len() {
+                        self.summary.created = self.slots.len();
+                        PlanStage::Managers
+                    } else {
+                        PlanStage::Decide(end)
+                    };
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Managers => {
+                    let named = |p: &Pending| p.reports_to.is_some();
+                    // Most files name no managers: the index of the file's people is then
+                    // not worth building.
+                    if self.draft.b.kind == Kind::Contact
+                        && (self.slots.iter().any(|(p, _)| named(p))
+                            || self.merges.iter().any(|(_, p, _)| named(p)))
+                    {
+                        self.managers = self.draft.managers(
+                            ws,
+                            &mut self.slots,
+                            &mut self.merges,
+                            &mut self.warnings,
+                        );
+                        self.manager_of = self
+                            .managers
+                            .iter()
+                            .map(|(me, m, _, _)| (*me, *m))
+                            .collect();
+                    }
+                    self.stage = PlanStage::Used(0);
+                    left.saturating_sub(self.managers.len())
+                }
+                PlanStage::Used(at) => {
+                    let end = (self.slots.len() + self.merges.len()).min(at.saturating_add(left));
+                    for i in at..end {
+                        let p = match self.slots.get(i) {
+                            Some((p, _)) => p,
+                            None => match self.merges.get(i - self.slots.len()) {
+                                Some((_, p, _)) => p,
+                                None => continue,
+                            },
+                        };
+                        self.used.note(p);
+                    }
+                    self.stage = if end >= self.slots.len() + self.merges.len() {
+                        self.used.company_list = self.used.companies.iter().copied().collect();
+                        self.used.contact_list = self.used.contacts.iter().copied().collect();
+                        PlanStage::Definitions
+                    } else {
+                        PlanStage::Used(end)
+                    };
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Definitions => {
+                    let n = self.definitions(ids);
+                    self.stage = PlanStage::Companies(0);
+                    left.saturating_sub(n)
+                }
+                PlanStage::Companies(at) => {
+                    let end = self.used.company_list.len().min(at.saturating_add(left));
+                    let b = &self.draft.b;
+                    for &i in self.used.company_list.get(at..end).unwrap_or_default() {
+                        if let Some((name, _, line)) = b.new_companies.items.get(i) {
+                            let id = Id::from_bytes(ids());
+                            let fields = vec![
+                                ("name".to_owned(), FieldValue::text(name.clone())),
+                                (
+                                    "kind".to_owned(),
+                                    FieldValue::text(b.options.company_kind.clone()),
+                                ),
+                            ];
+                            self.out
+                                .push(1, create(Kind::Company, id, fields), vec![*line], id);
+                            self.company_ids.insert(i, id);
+                            self.summary.companies_created += 1;
+                        }
+                    }
+                    self.stage = if end >= self.used.company_list.len() {
+                        PlanStage::Contacts(0)
+                    } else {
+                        PlanStage::Companies(end)
+                    };
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Contacts(at) => {
+                    let end = self.used.contact_list.len().min(at.saturating_add(left));
+                    let b = &self.draft.b;
+                    for &i in self.used.contact_list.get(at..end).unwrap_or_default() {
+                        if let Some((name, email, line)) = b.new_contacts.items.get(i) {
+                            let id = Id::from_bytes(ids());
+                            let mut fields =
+                                vec![("name".to_owned(), FieldValue::text(name.clone()))];
+                            if let Some(e) = email {
+                                fields.push(("emails".to_owned(), FieldValue::set([e.clone()])));
+                            }
+                            self.out
+                                .push(2, create(Kind::Contact, id, fields), vec![*line], id);
+                            self.contact_ids.insert(i, id);
+                            self.summary.contacts_created += 1;
+                        }
+                    }
+                    self.stage = if end >= self.used.contact_list.len() {
+                        self.slot_ids.reserve(self.slots.len());
+                        PlanStage::Slots(0)
+                    } else {
+                        PlanStage::Contacts(end)
+                    };
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Slots(at) => {
+                    let end = self.slots.len().min(at.saturating_add(left));
+                    for i in at..end {
+                        self.slot_command(i, ids);
+                    }
+                    self.stage = if end >= self.slots.len() {
+                        PlanStage::Merges(0)
+                    } else {
+                        PlanStage::Slots(end)
+                    };
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Merges(at) => {
+                    let end = self.merges.len().min(at.saturating_add(left));
+                    for i in at..end {
+                        self.merge_commands(ws, i);
+                    }
+                    if end >= self.merges.len() {
+                        self.manager_commands();
+                        self.stage = PlanStage::Done;
+                    } else {
+                        self.stage = PlanStage::Merges(end);
+                    }
+                    left.saturating_sub(end - at)
+                }
+                PlanStage::Done => return true,
+            };
+        }
+        self.stage == PlanStage::Done
+    }
+
+    /// The plan, made to the end first if need be.
+    pub fn finish(mut self, ws: &Workspace, ids: &mut impl FnMut() -> [u8; 16]) -> ImportPlan {
+        while !self.work(ws, ids, usize::MAX) {}
+        let mut warnings = self.draft.b.warnings.clone();
+        warnings.append(&mut self.warnings);
+        ImportPlan {
+            steps: self
+                .out
+                .steps
+                .into_iter()
+                .filter(|s| !s.commands.is_empty())
+                .collect(),
+            created: self.out.created,
+            summary: self.summary,
+            warnings,
+        }
+    }
+
+    /// Decides one row: it ends up as a new record (slot), part of one, merged into an
+    /// existing record, or skipped.
+    fn decide(&mut self, row: &RowState) {
+        let target = row.dup.as_ref().and_then(|(of, _)| match of {
+            DupOfIx::Existing(id) => Some(Ref::Existing(*id)),
+            DupOfIx::Row(i) => self.ident.get(*i).copied(),
+        });
+        let choice = match target {
+            Some(_) => self.choices.of(row.line),
+            None => Choice::Create,
+        };
+        let me = match (choice, target) {
+            (Choice::Create, _) | (_, None) => {
+                self.slots.push((row.pending.clone(), vec![row.line]));
+                Ref::New(self.slots.len() - 1)
+            }
+            (Choice::Skip, Some(t)) => {
+                self.summary.skipped += 1;
+                t
+            }
+            (Choice::Merge, Some(Ref::New(s))) => {
+                self.summary.merged += 1;
+                if let Some((p, lines)) = self.slots.get_mut(s) {
+                    p.absorb(&row.pending);
+                    lines.push(row.line);
+                }
+                Ref::New(s)
+            }
+            (Choice::Merge, Some(Ref::Existing(id))) => {
+                self.summary.merged += 1;
+                let merges = &mut self.merges;
+                let at = *self.merge_at.entry(id).or_insert_with(|| {
+                    merges.push((id, Pending::default(), Vec::new()));
+                    merges.len() - 1
+                });
+                if let Some((_, p, lines)) = self.merges.get_mut(at) {
+                    p.absorb(&row.pending);
+                    lines.push(row.line);
+                }
+                Ref::Existing(id)
+            }
+        };
+        self.ident.push(me);
+    }
+
+    /// Step 0: custom field definitions, territories, pipelines. Returns how many it made.
+    fn definitions(&mut self, ids: &mut impl FnMut() -> [u8; 16]) -> usize {
+        let b = &self.draft.b;
         let kind = b.kind;
-        let mut summary = Summary {
-            rows: b.read,
-            blank: b.blank,
-            rejected: b.rejected.len(),
-            ..Summary::default()
-        };
-        // Decide every row: each ends up as a new record (slot), part of one, merged into an
-        // existing record, or skipped; `ident` is the record each row became.
-        let mut slots: Vec<(Pending, Vec<usize>)> = Vec::new();
-        let mut merges: Vec<(Id, Pending, Vec<usize>)> = Vec::new();
-        let mut merge_at: HashMap<Id, usize> = HashMap::new();
-        let mut ident: Vec<Ref> = Vec::with_capacity(b.rows.len());
-        for row in &b.rows {
-            let target = row.dup.as_ref().and_then(|(of, _)| match of {
-                DupOfIx::Existing(id) => Some(Ref::Existing(*id)),
-                DupOfIx::Row(i) => ident.get(*i).copied(),
-            });
-            let choice = match target {
-                Some(_) => choices.of(row.line),
-                None => Choice::Create,
-            };
-            let me = match (choice, target) {
-                (Choice::Create, _) | (_, None) => {
-                    slots.push((row.pending.clone(), vec![row.line]));
-                    Ref::New(slots.len() - 1)
-                }
-                (Choice::Skip, Some(t)) => {
-                    summary.skipped += 1;
-                    t
-                }
-                (Choice::Merge, Some(Ref::New(s))) => {
-                    summary.merged += 1;
-                    if let Some((p, lines)) = slots.get_mut(s) {
-                        p.absorb(&row.pending);
-                        lines.push(row.line);
-                    }
-                    Ref::New(s)
-                }
-                (Choice::Merge, Some(Ref::Existing(id))) => {
-                    summary.merged += 1;
-                    let at = *merge_at.entry(id).or_insert_with(|| {
-                        merges.push((id, Pending::default(), Vec::new()));
-                        merges.len() - 1
-                    });
-                    if let Some((_, p, lines)) = merges.get_mut(at) {
-                        p.absorb(&row.pending);
-                        lines.push(row.line);
-                    }
-                    Ref::Existing(id)
-                }
-            };
-            ident.push(me);
-        }
-        summary.created = slots.len();
-
-        let mut warnings = Vec::new();
-        let managers = if kind == Kind::Contact {
-            self.managers(ws, &mut slots, &mut merges, &mut warnings)
-        } else {
-            Vec::new()
-        };
-        let manager_of: HashMap<Ref, Ref> =
-            managers.iter().map(|(me, m, _, _)| (*me, *m)).collect();
-
-        // Which named records are used by what is written.
-        let mut used_companies = BTreeSet::new();
-        let mut used_contacts = BTreeSet::new();
-        let mut used_territories = BTreeSet::new();
-        let mut used_pipelines = BTreeSet::new();
-        for p in slots
-            .iter()
-            .map(|(p, _)| p)
-            .chain(merges.iter().map(|(_, p, _)| p))
-        {
-            if let Some(Ref::New(i)) = p.company {
-                used_companies.insert(i);
-            }
-            for c in &p.contacts {
-                if let Ref::New(i) = c {
-                    used_contacts.insert(*i);
-                }
-            }
-            if let Some(Ref::New(i)) = p.territory {
-                used_territories.insert(i);
-            }
-            if let Some(Ref::New(i)) = p.pipeline {
-                used_pipelines.insert(i);
-            }
-        }
-
-        let mut out = PlanOut::default();
-
-        // Step 0: custom field definitions, territories, pipelines.
-        let mut custom_ids: Vec<Option<Id>> = Vec::with_capacity(b.customs.len());
+        let made = self.out.created.len();
         let mut position = b.index.next_custom_position;
         for slot in &b.customs {
             match &slot.def {
-                CustomDef::Existing(id) => custom_ids.push(Some(*id)),
+                CustomDef::Existing(id) => self.custom_ids.push(Some(*id)),
                 CustomDef::New {
                     label,
                     field_type,
@@ -1789,11 +2041,11 @@ impl Draft {
                     ..
                 } => {
                     if slot.select && options.is_empty() {
-                        warnings.push(Warning {
+                        self.warnings.push(Warning {
                             line: 0,
                             warning: RowWarning::EmptyChoiceField(label.clone()),
                         });
-                        custom_ids.push(None);
+                        self.custom_ids.push(None);
                         continue;
                     }
                     let id = Id::from_bytes(ids());
@@ -1813,24 +2065,24 @@ impl Draft {
                     if slot.select {
                         fields.push(("options".to_owned(), FieldValue::text(options.join("\n"))));
                     }
-                    out.push(0, create(Kind::CustomField, id, fields), Vec::new(), id);
-                    summary.custom_fields_created += 1;
-                    custom_ids.push(Some(id));
+                    self.out
+                        .push(0, create(Kind::CustomField, id, fields), Vec::new(), id);
+                    self.summary.custom_fields_created += 1;
+                    self.custom_ids.push(Some(id));
                 }
             }
         }
-        let mut territory_ids: HashMap<usize, Id> = HashMap::new();
-        for &i in &used_territories {
+        for &i in &self.used.territories {
             if let Some((name, _, line)) = b.new_territories.items.get(i) {
                 let id = Id::from_bytes(ids());
                 let fields = vec![("name".to_owned(), FieldValue::text(name.clone()))];
-                out.push(0, create(Kind::Territory, id, fields), vec![*line], id);
-                territory_ids.insert(i, id);
-                summary.territories_created += 1;
+                self.out
+                    .push(0, create(Kind::Territory, id, fields), vec![*line], id);
+                self.territory_ids.insert(i, id);
+                self.summary.territories_created += 1;
             }
         }
-        let mut pipeline_ids: HashMap<usize, (Id, Vec<String>)> = HashMap::new();
-        for &i in &used_pipelines {
+        for &i in &self.used.pipelines {
             if let Some(np) = b.new_pipelines.get(i) {
                 let id = Id::from_bytes(ids());
                 let mut stage_ids = Vec::new();
@@ -1850,158 +2102,159 @@ impl Draft {
                     ("name".to_owned(), FieldValue::text(np.name.clone())),
                     ("stages".to_owned(), stages_value(&list)),
                 ];
-                out.push(0, create(Kind::Pipeline, id, fields), vec![np.line], id);
-                pipeline_ids.insert(i, (id, stage_ids));
-                summary.pipelines_created += 1;
+                self.out
+                    .push(0, create(Kind::Pipeline, id, fields), vec![np.line], id);
+                self.pipeline_ids.insert(i, (id, stage_ids));
+                self.summary.pipelines_created += 1;
             }
         }
-        let mut company_ids: HashMap<usize, Id> = HashMap::new();
-        for &i in &used_companies {
-            if let Some((name, _, line)) = b.new_companies.items.get(i) {
-                let id = Id::from_bytes(ids());
-                let fields = vec![
-                    ("name".to_owned(), FieldValue::text(name.clone())),
-                    (
-                        "kind".to_owned(),
-                        FieldValue::text(b.options.company_kind.clone()),
-                    ),
-                ];
-                out.push(1, create(Kind::Company, id, fields), vec![*line], id);
-                company_ids.insert(i, id);
-                summary.companies_created += 1;
-            }
-        }
-        let mut contact_ids: HashMap<usize, Id> = HashMap::new();
-        for &i in &used_contacts {
-            if let Some((name, email, line)) = b.new_contacts.items.get(i) {
-                let id = Id::from_bytes(ids());
-                let mut fields = vec![("name".to_owned(), FieldValue::text(name.clone()))];
-                if let Some(e) = email {
-                    fields.push(("emails".to_owned(), FieldValue::set([e.clone()])));
-                }
-                out.push(2, create(Kind::Contact, id, fields), vec![*line], id);
-                contact_ids.insert(i, id);
-                summary.contacts_created += 1;
-            }
-        }
+        self.out.created.len() - made
+    }
 
-        let ids_of = IdsOf {
-            companies: &company_ids,
-            contacts: &contact_ids,
-            territories: &territory_ids,
-            pipelines: &pipeline_ids,
-            customs: &custom_ids,
-        };
-        let step = match kind {
+    fn ids_of(&self) -> IdsOf<'_> {
+        IdsOf {
+            companies: &self.company_ids,
+            contacts: &self.contact_ids,
+            territories: &self.territory_ids,
+            pipelines: &self.pipeline_ids,
+            customs: &self.custom_ids,
+        }
+    }
+
+    /// The step records of the import's own kind are written in.
+    fn own_step(&self) -> usize {
+        match self.draft.b.kind {
             Kind::Company => 1,
             Kind::Contact => 2,
             _ => 3,
+        }
+    }
+
+    /// The record of slot `i` (slots are made in order, so `i` is `slot_ids.len()`).
+    fn slot_command(&mut self, i: usize, ids: &mut impl FnMut() -> [u8; 16]) {
+        let Some((p, lines)) = self.slots.get(i) else {
+            return;
         };
-        let mut slot_ids: Vec<Id> = Vec::with_capacity(slots.len());
-        for (p, lines) in &slots {
-            let id = Id::from_bytes(ids());
-            let mut fields: Vec<(String, FieldValue)> = p
-                .fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect();
-            fields.extend(ids_of.links(p).into_iter().map(|(k, v)| (k.to_owned(), v)));
-            if let Some(Ref::Existing(m)) = manager_of.get(&Ref::New(slot_ids.len())) {
-                fields.push(("reports_to".to_owned(), FieldValue::Ref(*m)));
+        let id = Id::from_bytes(ids());
+        let mut fields: Vec<(String, FieldValue)> = p
+            .fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        let ids_of = self.ids_of();
+        fields.extend(ids_of.links(p).into_iter().map(|(k, v)| (k.to_owned(), v)));
+        if let Some(Ref::Existing(m)) = self.manager_of.get(&Ref::New(i)) {
+            fields.push(("reports_to".to_owned(), FieldValue::Ref(*m)));
+        }
+        let custom = ids_of.custom(p);
+        let lines = lines.clone();
+        let kind = self.draft.b.kind;
+        let step = self.own_step();
+        self.out.push(
+            step,
+            Command::Create {
+                kind,
+                id,
+                fields,
+                custom,
+            },
+            lines,
+            id,
+        );
+        self.slot_ids.push(id);
+    }
+
+    /// The updates that merge rows into the existing record of merge `i`.
+    fn merge_commands(&mut self, ws: &Workspace, i: usize) {
+        let kind = self.draft.b.kind;
+        let step = self.own_step();
+        let Some((id, p, lines)) = self.merges.get(i) else {
+            return;
+        };
+        let Some(rec) = ws.get(kind, *id) else {
+            return;
+        };
+        let ids_of = self.ids_of();
+        let mut updates: Vec<(String, Option<FieldValue>)> = Vec::new();
+        let mut candidate: Vec<(&'static str, FieldValue)> =
+            p.fields.iter().map(|(k, v)| (*k, v.clone())).collect();
+        candidate.extend(ids_of.links(p));
+        if let Some(Ref::Existing(m)) = self.manager_of.get(&Ref::Existing(*id)) {
+            candidate.push(("reports_to", FieldValue::Ref(*m)));
+        }
+        for (name, value) in candidate {
+            if kind == Kind::Deal && matches!(name, "pipeline" | "stage" | "status") {
+                continue;
             }
-            let custom = ids_of.custom(p);
-            out.push(
+            let merged = match (rec.get(name), value) {
+                (None, v) => Some(v),
+                (Some(FieldValue::Set(mine)), FieldValue::Set(theirs)) => {
+                    let mut u = mine.clone();
+                    unite(name, &mut u, &theirs);
+                    (&u != mine).then_some(FieldValue::Set(u))
+                }
+                (Some(FieldValue::Text(mine)), FieldValue::Text(theirs))
+                    if name == "notes" && !mine.contains(theirs.as_str()) =>
+                {
+                    Some(FieldValue::Text(format!("{mine}\n\n{theirs}")))
+                }
+                _ => None,
+            };
+            if let Some(v) = merged {
+                updates.push((name.to_owned(), Some(v)));
+            }
+        }
+        let custom: Vec<(Id, FieldValue)> = ids_of
+            .custom(p)
+            .into_iter()
+            .filter(|(field, _)| !rec.custom.contains_key(field))
+            .collect();
+        let (id, lines) = (*id, lines.clone());
+        let changed = !updates.is_empty();
+        if changed {
+            self.out.push(
                 step,
-                Command::Create {
+                Command::Update {
                     kind,
                     id,
-                    fields,
-                    custom,
+                    fields: updates,
                 },
                 lines.clone(),
                 id,
             );
-            slot_ids.push(id);
         }
-        for (id, p, lines) in &merges {
-            let Some(rec) = ws.get(kind, *id) else {
-                continue;
-            };
-            let mut updates: Vec<(String, Option<FieldValue>)> = Vec::new();
-            let mut candidate: Vec<(&'static str, FieldValue)> =
-                p.fields.iter().map(|(k, v)| (*k, v.clone())).collect();
-            candidate.extend(ids_of.links(p));
-            if let Some(Ref::Existing(m)) = manager_of.get(&Ref::Existing(*id)) {
-                candidate.push(("reports_to", FieldValue::Ref(*m)));
-            }
-            for (name, value) in candidate {
-                if kind == Kind::Deal && matches!(name, "pipeline" | "stage" | "status") {
-                    continue;
-                }
-                let merged = match (rec.get(name), value) {
-                    (None, v) => Some(v),
-                    (Some(FieldValue::Set(mine)), FieldValue::Set(theirs)) => {
-                        let mut u = mine.clone();
-                        unite(name, &mut u, &theirs);
-                        (&u != mine).then_some(FieldValue::Set(u))
-                    }
-                    (Some(FieldValue::Text(mine)), FieldValue::Text(theirs))
-                        if name == "notes" && !mine.contains(theirs.as_str()) =>
-                    {
-                        Some(FieldValue::Text(format!("{mine}\n\n{theirs}")))
-                    }
-                    _ => None,
-                };
-                if let Some(v) = merged {
-                    updates.push((name.to_owned(), Some(v)));
-                }
-            }
-            let changed = !updates.is_empty();
-            if changed {
-                out.push(
-                    step,
-                    Command::Update {
-                        kind,
-                        id: *id,
-                        fields: updates,
-                    },
-                    lines.clone(),
-                    *id,
-                );
-            }
-            let mut custom_changed = false;
-            for (field, value) in ids_of.custom(p) {
-                if !rec.custom.contains_key(&field) {
-                    custom_changed = true;
-                    out.push(
-                        step,
-                        Command::SetCustom {
-                            kind,
-                            id: *id,
-                            field,
-                            value: Some(value),
-                        },
-                        lines.clone(),
-                        *id,
-                    );
-                }
-            }
-            if changed || custom_changed {
-                summary.updated += 1;
-            }
+        let custom_changed = !custom.is_empty();
+        for (field, value) in custom {
+            self.out.push(
+                step,
+                Command::SetCustom {
+                    kind,
+                    id,
+                    field,
+                    value: Some(value),
+                },
+                lines.clone(),
+                id,
+            );
         }
-        // Step 4: managers who are records of this import.
-        for (me, m, lines, _) in &managers {
+        if changed || custom_changed {
+            self.summary.updated += 1;
+        }
+    }
+
+    /// Step 4: managers who are records of this import.
+    fn manager_commands(&mut self) {
+        for (me, m, lines, _) in &self.managers {
             let Ref::New(m) = m else { continue };
-            let Some(&manager) = slot_ids.get(*m) else {
+            let Some(&manager) = self.slot_ids.get(*m) else {
                 continue;
             };
             let id = match me {
-                Ref::New(s) => slot_ids.get(*s).copied(),
+                Ref::New(s) => self.slot_ids.get(*s).copied(),
                 Ref::Existing(id) => Some(*id),
             };
             if let Some(id) = id {
-                out.push(
+                self.out.push(
                     4,
                     Command::Update {
                         kind: Kind::Contact,
@@ -2013,17 +2266,24 @@ impl Draft {
                 );
             }
         }
-        let mut all_warnings = b.warnings.clone();
-        all_warnings.extend(warnings);
-        ImportPlan {
-            steps: out
-                .steps
-                .into_iter()
-                .filter(|s| !s.commands.is_empty())
-                .collect(),
-            created: out.created,
-            summary,
-            warnings: all_warnings,
+    }
+}
+
+impl Used {
+    fn note(&mut self, p: &Pending) {
+        if let Some(Ref::New(i)) = p.company {
+            self.companies.insert(i);
+        }
+        for c in &p.contacts {
+            if let Ref::New(i) = c {
+                self.contacts.insert(*i);
+            }
+        }
+        if let Some(Ref::New(i)) = p.territory {
+            self.territories.insert(i);
+        }
+        if let Some(Ref::New(i)) = p.pipeline {
+            self.pipelines.insert(i);
         }
     }
 }
@@ -2160,7 +2420,7 @@ struct Step {
     lines: Vec<Vec<usize>>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct PlanOut {
     steps: [Step; 5],
     created: HashSet<Id>,
@@ -2317,6 +2577,21 @@ impl ImportPlan {
         let mut writer = self.writer();
         while !writer.write(ws, ctx, usize::MAX)? {}
         Ok(Applied { undo_steps: 1 })
+    }
+
+    /// Frees the plan a piece at a time, one per item the iterator yields (about a command),
+    /// as [`Draft::release`] does the draft.
+    pub fn release(self) -> impl Iterator<Item = ()> {
+        let ImportPlan { steps, created, .. } = self;
+        steps
+            .into_iter()
+            .flat_map(|s| {
+                s.commands
+                    .into_iter()
+                    .map(drop)
+                    .chain(s.lines.into_iter().map(drop))
+            })
+            .chain(created.into_iter().map(drop))
     }
 
     /// Writes the import a chunk at a time, so a large one leaves the page responsive

@@ -428,6 +428,92 @@ fn a_plan_built_in_chunks_is_the_plan_built_at_once() {
     assert!(!once.is_empty());
 }
 
+/// Plans `table` at once and in slices of each size, and checks they are the same plan.
+fn planned_in_slices_as_at_once(
+    ws: &Workspace,
+    table: &super::Table,
+    kind: Kind,
+    choices: &Choices,
+) {
+    let d = draft(ws, table, kind);
+    let once = d.plan(ws, choices, ids(3));
+    let steps = |p: &super::ImportPlan| p.steps().map(<[_]>::to_vec).collect::<Vec<_>>();
+    assert!(once.commands().count() > 3, "the case writes a few records");
+    for slice in [1, 2, 5] {
+        let mut planner = d.planner(choices);
+        let mut next = ids(3);
+        let mut calls = 0;
+        while !planner.work(ws, &mut next, slice) {
+            calls += 1;
+        }
+        assert!(calls > 2, "slices of {slice} took {calls} calls");
+        let sliced = planner.finish(ws, &mut next);
+        assert_eq!(steps(&sliced), steps(&once), "slices of {slice}");
+        assert_eq!(sliced.summary, once.summary);
+        assert_eq!(sliced.warnings, once.warnings);
+    }
+}
+
+#[test]
+fn a_plan_made_in_slices_is_the_plan_made_at_once() {
+    let ws = with_pipeline();
+    let deals = csv("title,value,pipeline,stage,company,contacts,owner\n\
+         Big,100,Sales,Proposal,Acme,\"Ann Lee <ann@x.com>, New Person\",\n\
+         Small,5,,,NewCo,ann@x.com,Nobody\n\
+         Partner,100,Partners,Intro,NewCo,,\n\
+         Partner 2,200,partners,Signed,Third,New Person,\n");
+    planned_in_slices_as_at_once(&ws, &deals, Kind::Deal, &Choices::default());
+
+    let mut ws = Workspace::new([1; 16]);
+    make(&mut ws, Kind::Contact, id(7), 1, &[("name", text("Erin"))]);
+    make(
+        &mut ws,
+        Kind::Contact,
+        id(8),
+        1,
+        &[
+            ("name", text("Finn")),
+            ("reports_to", FieldValue::Ref(id(7))),
+        ],
+    );
+    make(
+        &mut ws,
+        Kind::Contact,
+        id(9),
+        1,
+        &[
+            ("name", text("Gus")),
+            ("emails", FieldValue::set(["gus@x.com"])),
+        ],
+    );
+    let people = csv("name,emails,reports_to,company\n\
+         Ann,ann@x.com,Bob <bob@x.com>,Acme\n\
+         Bob,bob@x.com,ann@x.com,Acme\n\
+         Cara,,Zed,Beta\n\
+         Dan,,Erin,\n\
+         Erin,erin@x.com,Finn,\n\
+         Ann,ann@x.com,,Acme\n\
+         Gus,gus@x.com;g@y.com,Dan,Delta\n");
+    let mut choices = Choices::all(Choice::Merge);
+    choices.set(7, Choice::Create);
+    planned_in_slices_as_at_once(&ws, &people, Kind::Contact, &choices);
+}
+
+#[test]
+fn drafts_and_plans_are_released_a_row_at_a_time() {
+    let ws = Workspace::new([1; 16]);
+    let rows: String = (0..40)
+        .map(|i| format!("P{i},p{i}@x.com,Co {}\n", i % 3))
+        .collect();
+    let t = csv(&format!("name,emails,company\n{rows}"));
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(1));
+    assert_eq!(plan.commands().count(), 43);
+    // At least one piece per row and per command: none frees the whole at once.
+    assert!(plan.release().count() >= 43);
+    assert!(d.release().count() >= 40);
+}
+
 #[test]
 fn custom_fields_existing_and_new() {
     let mut ws = Workspace::new([1; 16]);

@@ -85,6 +85,55 @@ fn verify(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Loads stored chunks on top of the genesis; a damaged chunk is skipped and reported.
+fn load_chunks(chunks: &[(String, Vec<u8>)]) -> (AutoCommit, Vec<ChunkProblem>) {
+    let mut problems = Vec::new();
+    let mut sound: Vec<&(String, Vec<u8>)> = Vec::new();
+    for chunk in chunks {
+        match verify(&chunk.1) {
+            Ok(()) => sound.push(chunk),
+            Err(reason) => problems.push(ChunkProblem {
+                key: chunk.0.clone(),
+                reason,
+            }),
+        }
+    }
+    // All at once: Automerge applies a batch of changes far faster than the same changes one
+    // chunk at a time (thousands of chunks after a large import).
+    let mut doc = genesis();
+    let all: Vec<u8> = sound.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+    if doc.load_incremental(&all).is_ok() {
+        return (doc, problems);
+    }
+    // Then chunk by chunk, to find the one that does not apply.
+    let mut doc = genesis();
+    for (key, bytes) in sound {
+        if let Err(e) = doc.load_incremental(bytes) {
+            problems.push(ChunkProblem {
+                key: key.clone(),
+                reason: e.to_string(),
+            });
+        }
+    }
+    let order = |key: &String| chunks.iter().position(|(k, _)| k == key);
+    problems.sort_by_key(|p| order(&p.key));
+    (doc, problems)
+}
+
+/// A workspace's stored chunks compacted into one document chunk (`Workspace::save`), without
+/// opening the workspace: the app runs this away from the page, where a full save of a large
+/// workspace would hold it for a second. Returns the document and the keys it holds, which
+/// are those of `chunks` but the damaged ones (reported as [`Workspace::open_chunks`] does).
+pub fn compact_chunks(chunks: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<String>, Vec<ChunkProblem>) {
+    let (mut doc, problems) = load_chunks(chunks);
+    let held = chunks
+        .iter()
+        .filter(|(key, _)| !problems.iter().any(|p| &p.key == key))
+        .map(|(key, _)| key.clone())
+        .collect();
+    (doc.save(), held, problems)
+}
+
 impl Workspace {
     /// Opens a workspace from stored chunks (snapshots first, then incrementals, as the caller
     /// orders them). A damaged chunk is skipped and reported; everything else loads.
@@ -92,21 +141,7 @@ impl Workspace {
         chunks: &[(String, Vec<u8>)],
         actor: [u8; 16],
     ) -> Result<(Workspace, Vec<ChunkProblem>), WorkspaceError> {
-        let mut doc = genesis();
-        let mut problems = Vec::new();
-        for (key, bytes) in chunks {
-            let outcome = verify(bytes).and_then(|()| {
-                doc.load_incremental(bytes)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            });
-            if let Err(reason) = outcome {
-                problems.push(ChunkProblem {
-                    key: key.clone(),
-                    reason,
-                });
-            }
-        }
+        let (mut doc, problems) = load_chunks(chunks);
         if doc.get_change_meta_by_hash(&genesis_hash()).is_none() {
             return Err(WorkspaceError::NotAWorkspace(
                 "the stored data has no Hearth genesis".into(),
