@@ -139,7 +139,8 @@ fn is_vcard(name: &str, bytes: &[u8]) -> bool {
             .starts_with("BEGIN:VCARD")
 }
 
-/// Reads a file; CSV in chunks, yielding between them.
+/// Reads a file (CSV or vCard) in slices, yielding between them, so a 100k-row file neither
+/// freezes the page nor hides its progress.
 async fn read_file(
     name: &str,
     bytes: &[u8],
@@ -147,31 +148,37 @@ async fn read_file(
     progress: impl Fn(f64),
     current: impl Fn() -> bool,
 ) -> Option<Table> {
-    if is_vcard(name, bytes) {
-        return Some(imp::read_vcards(bytes, encoding));
-    }
-    let decoded = timed("hearth:import-decode", || imp::decode(bytes, encoding));
+    let vcard = is_vcard(name, bytes);
+    let decoded = imp::decode(bytes, encoding);
     yield_now().await;
+    let len = decoded.text.len().max(1) as f64;
+    if vcard {
+        let mut reader = imp::VcardReader::new(&decoded.text);
+        let rows = read_rows(
+            &mut reader,
+            |r| r.position() as f64 / len,
+            &progress,
+            &current,
+        )
+        .await?;
+        return Some(Table {
+            headers: imp::vcard_headers(),
+            rows,
+            encoding: decoded.encoding,
+            delimiter: None,
+            problems: reader.problems().to_vec(),
+        });
+    }
     let delimiter = imp::detect_delimiter(&decoded.text);
     let mut reader = CsvReader::new(&decoded.text, delimiter);
     let headers = reader.next().map(|r| r.cells).unwrap_or_default();
-    let mut rows = Vec::new();
-    let mut slice = Slice::start();
-    loop {
-        let before = rows.len();
-        rows.extend(reader.by_ref().take(CHECK_CHUNK));
-        if rows.len() == before {
-            break;
-        }
-        if slice.over() {
-            progress(reader.position() as f64 / decoded.text.len().max(1) as f64);
-            yield_now().await;
-            if !current() {
-                return None;
-            }
-            slice = Slice::start();
-        }
-    }
+    let rows = read_rows(
+        &mut reader,
+        |r| r.position() as f64 / len,
+        &progress,
+        &current,
+    )
+    .await?;
     Some(Table {
         headers,
         rows,
@@ -179,6 +186,33 @@ async fn read_file(
         delimiter: Some(delimiter),
         problems: reader.problems().to_vec(),
     })
+}
+
+/// Every row of `reader`, in slices of the frame budget; `None` when `current` says the work
+/// was superseded (another file or encoding chosen).
+async fn read_rows<R: Iterator<Item = imp::Row>>(
+    reader: &mut R,
+    done: impl Fn(&R) -> f64,
+    progress: &impl Fn(f64),
+    current: &impl Fn() -> bool,
+) -> Option<Vec<imp::Row>> {
+    let mut rows = Vec::new();
+    let mut slice = Slice::start();
+    loop {
+        let before = rows.len();
+        rows.extend(reader.by_ref().take(CHECK_CHUNK));
+        if rows.len() == before {
+            return Some(rows);
+        }
+        if slice.over() {
+            progress(done(reader));
+            yield_now().await;
+            if !current() {
+                return None;
+            }
+            slice = Slice::start();
+        }
+    }
 }
 
 /// The mapping saved from an earlier import of a file with these headers, else a guess.

@@ -48,7 +48,7 @@ pub use self::plan::{
     Summary, Warning,
 };
 pub use self::presets::{PRESETS, Preset, PresetTarget, detect_preset};
-pub use self::vcard::{VCARD_COLUMNS, read_vcards, write_vcards};
+pub use self::vcard::{VCARD_COLUMNS, VcardReader, read_vcards, vcard_headers, write_vcards};
 
 use crate::schema::Kind;
 

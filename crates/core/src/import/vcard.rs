@@ -61,83 +61,126 @@ pub const VCARD_COLUMNS: [&str; 13] = [
 /// Reads every card of a vCard file (see the module docs).
 pub fn read_vcards(bytes: &[u8], encoding: Option<Encoding>) -> Table {
     let decoded = decode(bytes, encoding);
-    let mut problems = Vec::new();
-    let mut rows = Vec::new();
-    let lines = physical_lines(&decoded.text);
-    let mut card: Option<(usize, Vec<&str>)> = None;
-    let mut depth = 0usize;
-    for (n, line) in lines {
-        let upper = line.trim().to_ascii_uppercase();
-        if upper == "BEGIN:VCARD" {
-            depth += 1;
-            if depth == 1 {
-                card = Some((n, Vec::new()));
-                continue;
-            }
+    let mut reader = VcardReader::new(&decoded.text);
+    let rows = reader.by_ref().collect();
+    Table {
+        headers: vcard_headers(),
+        rows,
+        encoding: decoded.encoding,
+        delimiter: None,
+        problems: reader.problems().to_vec(),
+    }
+}
+
+/// The header row of the tables vCard files are read into ([`VCARD_COLUMNS`]).
+pub fn vcard_headers() -> Vec<String> {
+    VCARD_COLUMNS.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The cards of decoded vCard text one row at a time, so a page can read a large file in
+/// slices between frames (as [`super::CsvReader`] does for CSV); [`read_vcards`] reads them all.
+pub struct VcardReader<'a> {
+    lines: Lines<'a>,
+    problems: Vec<ReadProblem>,
+}
+
+impl<'a> VcardReader<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            lines: Lines { text, pos: 0, n: 1 },
+            problems: Vec::new(),
         }
-        if let Some((_, body)) = card.as_mut() {
-            if upper == "END:VCARD" {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    if let Some((start, body)) = card.take() {
-                        rows.push(Row {
+    }
+
+    /// What was wrong with the file so far (an unterminated last card).
+    pub fn problems(&self) -> &[ReadProblem] {
+        &self.problems
+    }
+
+    /// How far into the text reading has come, in bytes.
+    pub fn position(&self) -> usize {
+        self.lines.pos
+    }
+}
+
+impl Iterator for VcardReader<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        let mut card: Option<(usize, Vec<&str>)> = None;
+        let mut depth = 0usize;
+        for (n, line) in self.lines.by_ref() {
+            let upper = line.trim().to_ascii_uppercase();
+            if upper == "BEGIN:VCARD" {
+                depth += 1;
+                if depth == 1 {
+                    card = Some((n, Vec::new()));
+                    continue;
+                }
+            }
+            if let Some((_, body)) = card.as_mut() {
+                if upper == "END:VCARD" {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let (start, body) = card.take()?;
+                        return Some(Row {
                             line: start,
                             cells: read_card(&body),
                         });
                     }
-                    continue;
                 }
+                body.push(line);
             }
-            body.push(line);
         }
-    }
-    if let Some((start, body)) = card {
-        problems.push(ReadProblem::UnterminatedCard { line: start });
-        rows.push(Row {
+        let (start, body) = card?;
+        self.problems
+            .push(ReadProblem::UnterminatedCard { line: start });
+        Some(Row {
             line: start,
             cells: read_card(&body),
-        });
-    }
-    Table {
-        headers: VCARD_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-        rows,
-        encoding: decoded.encoding,
-        delimiter: None,
-        problems,
+        })
     }
 }
 
 /// Lines with their 1-based numbers; CRLF, LF and lone CR end a line.
-fn physical_lines(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut n = 1;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes.get(i) {
-            Some(b'\n') => {
-                out.push((n, text.get(start..i).unwrap_or_default()));
-                n += 1;
-                i += 1;
-                start = i;
-            }
-            Some(b'\r') => {
-                out.push((n, text.get(start..i).unwrap_or_default()));
-                n += 1;
-                i += 1;
-                if bytes.get(i) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i;
-            }
-            _ => i += 1,
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+    n: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        if start >= bytes.len() {
+            return None;
         }
+        let n = self.n;
+        self.n += 1;
+        let mut i = start;
+        while let Some(b) = bytes.get(i) {
+            match b {
+                b'\n' => {
+                    self.pos = i + 1;
+                    return Some((n, self.text.get(start..i).unwrap_or_default()));
+                }
+                b'\r' => {
+                    self.pos = if bytes.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    return Some((n, self.text.get(start..i).unwrap_or_default()));
+                }
+                _ => i += 1,
+            }
+        }
+        self.pos = bytes.len();
+        Some((n, self.text.get(start..).unwrap_or_default()))
     }
-    if start < bytes.len() {
-        out.push((n, text.get(start..).unwrap_or_default()));
-    }
-    out
 }
 
 /// A property line split into its name (upper case, group dropped), parameters (upper-case
@@ -766,6 +809,32 @@ BEGIN:VCARD\nFN:Cut off\n";
         );
         assert_eq!(cells(&t, 1), map(&[("name", "Cut off")]));
         assert_eq!(t.problems, vec![ReadProblem::UnterminatedCard { line: 11 }]);
+    }
+
+    #[test]
+    fn the_reader_gives_card_by_card_what_reading_at_once_gives() {
+        // CRLF, a lone CR, LF, text outside cards and an unterminated last card.
+        let file = "junk\r\nBEGIN:VCARD\r\nFN:Ann\r\nEMAIL:a@x.io\r\nEND:VCARD\r\n\
+BEGIN:VCARD\rFN:Bo\rEND:VCARD\rBEGIN:VCARD\nFN:Cy\nEND:VCARD\nBEGIN:VCARD\nFN:Cut";
+        let whole = read_vcards(file.as_bytes(), None);
+        let mut reader = VcardReader::new(file);
+        let mut seen = Vec::new();
+        let mut last = 0;
+        while let Some(row) = reader.next() {
+            // The page reports progress from the position: it only moves forward.
+            assert!(reader.position() > last);
+            last = reader.position();
+            seen.push(row);
+        }
+        assert_eq!(reader.position(), file.len());
+        assert_eq!(seen, whole.rows);
+        assert_eq!(reader.problems(), whole.problems.as_slice());
+        let lines: Vec<usize> = seen.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 6, 9, 12]);
+        assert_eq!(
+            whole.problems,
+            vec![ReadProblem::UnterminatedCard { line: 12 }]
+        );
     }
 
     #[test]
