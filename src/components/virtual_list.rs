@@ -8,6 +8,25 @@ use std::hash::Hash;
 /// Rows rendered beyond the visible ones on each side, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 4;
 
+/// The most the viewport can show, in CSS pixels: `.virtual-list`'s `max-block-size` in
+/// style/main.css, `min(70dvh, 40rem)`. Known before the list is laid out, so the first frame
+/// builds no rows beyond it (every row is dozens of nodes).
+fn viewport_bound() -> f64 {
+    let window = window();
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(1_000.0);
+    let rem = document()
+        .document_element()
+        .and_then(|root| window.get_computed_style(&root).ok().flatten())
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|size| size.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(16.0);
+    (0.7 * height).min(40.0 * rem)
+}
+
 /// `items` in a scrollable viewport of fixed-height rows.
 #[component]
 pub fn VirtualList<T, K, KF, V, VF>(
@@ -31,14 +50,12 @@ where
 {
     let viewport = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
-    let viewport_height = window()
-        .inner_height()
-        .ok()
-        .and_then(|h| h.as_f64())
-        .unwrap_or(1_000.0);
+    let viewport_height = viewport_bound();
     let visible = move || {
-        let first = ((scroll_top.get() / row_height).floor() as usize).saturating_sub(OVERSCAN);
-        let count = (viewport_height / row_height).ceil() as usize + 2 * OVERSCAN;
+        let top = (scroll_top.get() / row_height).floor() as usize;
+        let first = top.saturating_sub(OVERSCAN);
+        // No margin above the first row: opening a list builds only what can show.
+        let count = (viewport_height / row_height).ceil() as usize + OVERSCAN + (top - first);
         // Only the window is cloned, not the whole list.
         items.with(|all| {
             let total = all.len();

@@ -127,6 +127,16 @@ test("the contact table sorts, filters, groups, saves views, chooses columns, ed
   await expect.poll(() => titles(page)).toEqual(["Bob Stone", "Cy Park"]);
   await page.getByTestId("toasts").getByRole("button", { name: msg("en", "undo") }).click();
   await expect.poll(() => titles(page)).toEqual(["Ann Lee", "Bob Stone", "Cy Park"]);
+  // Every row's columns line up under the header, however long a cell's text (each row is
+  // its own grid; an email wider than its column once pushed the rest of its row aside).
+  const edges = (row: ReturnType<Page["locator"]>) =>
+    row.locator(":scope > [role=cell], :scope > [role=columnheader]").evaluateAll((cells) =>
+      cells.map((c) => Math.round(c.getBoundingClientRect().left)),
+    );
+  const table = page.getByTestId("contact-table");
+  const header = await edges(table.locator(".table-head"));
+  const rows = table.locator(".virtual-row .table-row");
+  for (let i = 0; i < (await rows.count()); i++) expect(await edges(rows.nth(i))).toEqual(header);
   await page.screenshot({ path: join(ARTIFACTS, "en-desktop-contacts-table.png"), fullPage: true });
 });
 
