@@ -4,17 +4,33 @@ use leptos::prelude::*;
 
 use super::icons::{Icon, Svg};
 use crate::i18n::{Msg, use_i18n};
+use crate::session::use_session;
 
 #[component]
 pub fn Page(title: Msg, children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     Effect::new(move |_| {
         document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
     });
+    // Until the workspace has opened (a moment after the first paint; longer on a slow disk) a
+    // page's controls could do nothing: a command would be refused as "still opening", a file
+    // picked would find no fields to map. The heading shows at once, the rest with the
+    // workspace.
+    let ready = Memo::new(move |_| session.is_ready());
+    let children = StoredValue::new_local(Some(children));
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(title)}</h1>
-            {children()}
+            {move || {
+                // Built once; untracked, so nothing the page reads while it is built can
+                // re-run this and take the page away.
+                ready
+                    .get()
+                    .then(|| children.try_update_value(Option::take).flatten())
+                    .flatten()
+                    .map(|c| untrack(c))
+            }}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 // board (mouse-free too), activities, tasks and the calendar, find-anything, duplicates.
 import type { Page } from "@playwright/test";
 import { join } from "node:path";
-import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, holdIndexedDbOpen, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
@@ -494,4 +494,10 @@ test("an open deal moves to another pipeline from its page", async ({ page }) =>
   await expect(page.getByTestId("board")).not.toContainText("Renewal Co");
   await page.getByTestId("pipeline-select").selectOption(second);
   await expect(column(page, "Lead")).toContainText("Renewal Co");
+});
+
+test("a page opened while the workspace is still opening shows its controls when they can act", async ({ page }) => {
+  await holdIndexedDbOpen(page, 1500);
+  // The first click a user makes lands as soon as the button is there: it must not be refused.
+  await createPipeline(page);
 });

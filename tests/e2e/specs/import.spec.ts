@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, holdIndexedDbOpen, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
@@ -152,20 +152,7 @@ test("duplicates chosen one by one, a known CRM's export, and a mapping that can
 });
 
 test("a file picked while the workspace is still opening is mapped once it opens", async ({ page }) => {
-  // Hold back IndexedDB's open by 1.5 s, as a slow disk or a busy machine does.
-  await page.addInitScript(() => {
-    const success = Object.getOwnPropertyDescriptor(IDBRequest.prototype, "onsuccess")!;
-    Object.defineProperty(IDBRequest.prototype, "onsuccess", {
-      configurable: true,
-      get: success.get,
-      set(this: IDBRequest, handler: ((e: Event) => void) | null) {
-        const held = this instanceof IDBOpenDBRequest && handler
-          ? (e: Event) => setTimeout(() => handler.call(this, e), 1500)
-          : handler;
-        success.set!.call(this, held);
-      },
-    });
-  });
+  await holdIndexedDbOpen(page, 1500);
   await page.goto("/import");
   await appReady(page);
   await choose(page, "people.csv", PEOPLE);

@@ -49,3 +49,21 @@ export async function appReady(page: Page) {
 }
 
 export { expect };
+
+/** Holds back IndexedDB's open by `ms`, as a slow disk or a busy machine does: the page paints
+ * before the workspace has opened. */
+export async function holdIndexedDbOpen(page: Page, ms: number) {
+  await page.addInitScript((delay) => {
+    const success = Object.getOwnPropertyDescriptor(IDBRequest.prototype, "onsuccess")!;
+    Object.defineProperty(IDBRequest.prototype, "onsuccess", {
+      configurable: true,
+      get: success.get,
+      set(this: IDBRequest, handler: ((e: Event) => void) | null) {
+        const held = this instanceof IDBOpenDBRequest && handler
+          ? (e: Event) => setTimeout(() => handler.call(this, e), delay)
+          : handler;
+        success.set!.call(this, held);
+      },
+    });
+  }, ms);
+}
