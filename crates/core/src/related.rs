@@ -274,9 +274,6 @@ impl Workspace {
     /// territory of its owner (assignee for tasks, author for activities). A territory
     /// belongs to itself.
     pub fn territory_of(&self, kind: Kind, id: Id) -> Option<Id> {
-        if kind == Kind::Territory {
-            return self.get(kind, id).map(|t| t.id);
-        }
         self.territory_of_record(self.get(kind, id)?)
     }
 
