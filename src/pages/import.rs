@@ -405,7 +405,7 @@ pub fn Import() -> impl IntoView {
     let default_opts = move || Opts {
         currency: session
             .with_untracked(|ws| ws.default_currency().code().to_owned())
-            // Filled in when the workspace opens (`read` waits for it).
+            // Filled in by `read` when the page was made before the workspace opened.
             .unwrap_or_default(),
         create_companies: true,
         create_contacts: true,
@@ -452,11 +452,8 @@ pub fn Import() -> impl IntoView {
             )
             .await;
             let Some(table) = table else { return };
-            // The guess reads the workspace's fields, presets and records.
-            session.opened().await;
-            if generation.get_value() != run_id {
-                return;
-            }
+            // A file can only be picked once the workspace is open (`Page`), but the options
+            // were made with the page, before that.
             if opts.with_untracked(|o| o.currency.is_empty()) {
                 let fresh = default_opts().currency;
                 opts.update(|o| o.currency = fresh);

@@ -74,8 +74,6 @@ pub struct Session {
     /// While set (an import writing in slices), stored changes are not compacted: a snapshot
     /// is a full save, and the file would be saved again and again as it doubles in size.
     compaction_held: StoredValue<bool>,
-    /// Callers of `opened` waiting for the first workspace to open.
-    waiting: StoredValue<Vec<futures_channel::oneshot::Sender<()>>, LocalStorage>,
 }
 
 /// How long to wait before retrying a failed write.
@@ -97,7 +95,6 @@ impl Session {
             live: StoredValue::new_local(None),
             db: StoredValue::new_local(None),
             compaction_held: StoredValue::new(false),
-            waiting: StoredValue::new_local(Vec::new()),
         }
     }
 
@@ -194,13 +191,6 @@ impl Session {
             .set(crate::adapters::prefs::load_me(&id).and_then(|m| m.parse().ok()));
         self.current.set(Some(id.clone()));
         self.reopened();
-        for waiter in self
-            .waiting
-            .try_update_value(std::mem::take)
-            .unwrap_or_default()
-        {
-            let _ = waiter.send(());
-        }
         mark("hearth:workspace-ready");
         self.resume_sync(&live, &id).await?;
         Ok(())
@@ -308,17 +298,6 @@ impl Session {
         self.live
             .with_value(|l| l.as_ref().map(|l| l.borrow_mut().ws.history(kind, id)))
             .unwrap_or_default()
-    }
-
-    /// Resolves once a workspace is open: work started before the first load (a file picked
-    /// on a page opened by its address) waits for it instead of finding nothing.
-    pub async fn opened(self) {
-        if self.live.with_value(Option::is_some) {
-            return;
-        }
-        let (tx, rx) = futures_channel::oneshot::channel();
-        self.waiting.update_value(|w| w.push(tx));
-        let _ = rx.await;
     }
 
     pub fn is_ready(&self) -> bool {
