@@ -152,7 +152,7 @@ async fn read_file(
     let decoded = imp::decode(bytes, encoding);
     yield_now().await;
     let len = decoded.text.len().max(1) as f64;
-    if vcard {
+    let (headers, delimiter, rows, problems) = if vcard {
         let mut reader = imp::VcardReader::new(&decoded.text);
         let rows = read_rows(
             &mut reader,
@@ -161,30 +161,26 @@ async fn read_file(
             &current,
         )
         .await?;
-        return Some(Table {
-            headers: imp::vcard_headers(),
-            rows,
-            encoding: decoded.encoding,
-            delimiter: None,
-            problems: reader.problems().to_vec(),
-        });
-    }
-    let delimiter = imp::detect_delimiter(&decoded.text);
-    let mut reader = CsvReader::new(&decoded.text, delimiter);
-    let headers = reader.next().map(|r| r.cells).unwrap_or_default();
-    let rows = read_rows(
-        &mut reader,
-        |r| r.position() as f64 / len,
-        &progress,
-        &current,
-    )
-    .await?;
+        (imp::vcard_headers(), None, rows, reader.problems().to_vec())
+    } else {
+        let delimiter = imp::detect_delimiter(&decoded.text);
+        let mut reader = CsvReader::new(&decoded.text, delimiter);
+        let headers = reader.next().map(|r| r.cells).unwrap_or_default();
+        let rows = read_rows(
+            &mut reader,
+            |r| r.position() as f64 / len,
+            &progress,
+            &current,
+        )
+        .await?;
+        (headers, Some(delimiter), rows, reader.problems().to_vec())
+    };
     Some(Table {
         headers,
         rows,
         encoding: decoded.encoding,
-        delimiter: Some(delimiter),
-        problems: reader.problems().to_vec(),
+        delimiter,
+        problems,
     })
 }
 
