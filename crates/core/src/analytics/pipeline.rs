@@ -352,6 +352,13 @@ pub fn open_by_stage(ws: &Workspace, cut: &PipelineCut) -> Vec<PipelineStages> {
     out
 }
 
+/// A deal's valid `expected_close` date and the UTC midnight that starts it.
+fn expected_close(d: &Record) -> Option<((i64, u32, u32), Timestamp)> {
+    let (y, m, day) = d.text("expected_close").and_then(parse_date)?;
+    let midnight = crate::pipeline::days_from_civil(y, m, day).saturating_mul(super::DAY_MS);
+    Some(((y, m, day), Timestamp(midnight)))
+}
+
 /// The weighted forecast: open deals by the month of their `expected_close`.
 pub fn forecast(ws: &Workspace, cut: &PipelineCut) -> Forecast {
     let scope = Scope::new(ws, cut);
@@ -361,12 +368,10 @@ pub fn forecast(ws: &Workspace, cut: &PipelineCut) -> Forecast {
             continue;
         }
         let probability = scope.pipes[p].probability(d);
-        match d.text("expected_close").and_then(parse_date) {
+        match expected_close(d) {
             None => out.undated.push(d, probability),
-            Some((y, m, day)) => {
-                let midnight =
-                    crate::pipeline::days_from_civil(y, m, day).saturating_mul(super::DAY_MS);
-                if !cut.period.contains(Timestamp(midnight)) {
+            Some(((y, m, _), midnight)) => {
+                if !cut.period.contains(midnight) {
                     continue;
                 }
                 out.months
@@ -409,11 +414,10 @@ pub fn forecast_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec
         if s != Status::Open {
             continue;
         }
-        let Some((y, m, day)) = d.text("expected_close").and_then(parse_date) else {
+        let Some((_, midnight)) = expected_close(d) else {
             continue;
         };
-        let midnight = crate::pipeline::days_from_civil(y, m, day).saturating_mul(super::DAY_MS);
-        if let Some(i) = period_of(periods, Timestamp(midnight)) {
+        if let Some(i) = period_of(periods, midnight) {
             out[i].push(d, scope.pipes[p].probability(d));
         }
     }
