@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::adapters::{prefs, service_worker};
+use crate::components::keep_alive::KeepAlive;
 use crate::components::shell::Shell;
 use crate::components::theme::Theme;
 use crate::i18n::Msg;
@@ -21,6 +22,12 @@ pub fn start() {
     }
     i18n::intl::install();
     leptos::mount::mount_to_body(App);
+}
+
+/// A main screen, built on its first visit and kept while the user is elsewhere
+/// (`components::keep_alive`).
+fn kept(name: &'static str, page: fn() -> AnyView) -> impl IntoView {
+    view! { <KeepAlive name=name page=page /> }
 }
 
 #[component]
@@ -59,16 +66,16 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::dashboard::Dashboard />
-                    <Route path=path!("/contacts") view=pages::contacts::Contacts />
+                    <Route path=path!("/") view=|| kept("dashboard", || view! { <pages::dashboard::Dashboard /> }.into_any()) />
+                    <Route path=path!("/contacts") view=|| kept("contacts", || view! { <pages::contacts::Contacts /> }.into_any()) />
                     <Route path=path!("/contacts/:id") view=pages::records::detail::ContactDetail />
-                    <Route path=path!("/companies") view=pages::companies::Companies />
+                    <Route path=path!("/companies") view=|| kept("companies", || view! { <pages::companies::Companies /> }.into_any()) />
                     <Route path=path!("/companies/:id") view=pages::records::detail::CompanyDetail />
-                    <Route path=path!("/deals") view=pages::deals::Deals />
+                    <Route path=path!("/deals") view=|| kept("deals", || view! { <pages::deals::Deals /> }.into_any()) />
                     <Route path=path!("/deals/:id") view=pages::records::detail::DealDetail />
                     <Route path=path!("/duplicates") view=pages::duplicates::Duplicates />
-                    <Route path=path!("/activities") view=pages::activities::Activities />
-                    <Route path=path!("/tasks") view=pages::tasks::Tasks />
+                    <Route path=path!("/activities") view=|| kept("activities", || view! { <pages::activities::Activities /> }.into_any()) />
+                    <Route path=path!("/tasks") view=|| kept("tasks", || view! { <pages::tasks::Tasks /> }.into_any()) />
                     <Route path=path!("/settings") view=pages::settings::Settings />
                     <Route path=path!("/import") view=pages::import::Import />
                     <Route path=path!("/join") view=pages::join::Join />

@@ -90,23 +90,17 @@ fn choices(ws: &Workspace, target: Target) -> Vec<String> {
     }
 }
 
-#[component]
-pub fn FieldEditor(
-    kind: Kind,
-    id: Id,
-    target: Target,
-    /// In a table cell: no label shown (the column header names it).
-    #[prop(optional)]
-    compact: bool,
-) -> impl IntoView {
+/// A field's type, label and value as shown, for the views below.
+#[derive(Clone, Copy)]
+struct Shown {
+    ty: Signal<FieldType>,
+    label: Signal<String>,
+    value: Memo<Option<String>>,
+}
+
+fn shown(kind: Kind, id: Id, target: Target) -> Shown {
     let session = use_session();
     let i18n = use_i18n();
-    let editing = RwSignal::new(false);
-    let draft = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let uid = super::unique_id();
-    let field_id = format!("f-{uid}");
-
     // A built-in field's type is fixed by the schema; only a custom field's needs the workspace.
     let ty = match target {
         Target::Field(spec) => Signal::stored(spec.ty),
@@ -123,7 +117,7 @@ pub fn FieldEditor(
         })
         .into(),
     };
-    let shown = Memo::new(move |_| {
+    let value = Memo::new(move |_| {
         session
             .with(|ws| {
                 target
@@ -132,6 +126,78 @@ pub fn FieldEditor(
             })
             .flatten()
     });
+    Shown { ty, label, value }
+}
+
+/// The value as a button that starts editing: "—" when empty, named "label: value".
+fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let (label, value) = (shown.label, shown.value);
+    view! {
+        <button
+            type="button"
+            class="field-value"
+            class:empty=move || value.with(Option::is_none)
+            aria-label=move || {
+                format!(
+                    "{}: {}",
+                    label.get(),
+                    value.get().unwrap_or_else(|| i18n.t(Msg::Empty)),
+                )
+            }
+            on:click=move |_| start()
+        >
+            {move || value.get().unwrap_or_else(|| "—".to_owned())}
+        </button>
+    }
+}
+
+/// One field of one record in a table cell. A list shows hundreds of cells and edits one at a
+/// time, so a cell is only its value until it is used; then it becomes a `FieldEditor`,
+/// already editing.
+#[component]
+pub fn FieldCell(kind: Kind, id: Id, target: Target) -> impl IntoView {
+    let used = RwSignal::new(false);
+    let shown = shown(kind, id, target);
+    let button = value_button(shown, move || used.set(true));
+    let button = StoredValue::new_local(Some(button));
+    view! {
+        <div role="cell" class="cell" data-field=target.name()>
+            {move || {
+                if used.get() {
+                    view! { <FieldEditor kind=kind id=id target=target compact=true editing=true /> }
+                        .into_any()
+                } else {
+                    button.try_update_value(Option::take).flatten().into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+pub fn FieldEditor(
+    kind: Kind,
+    id: Id,
+    target: Target,
+    /// In a table cell: no label shown (the column header names it).
+    #[prop(optional)]
+    compact: bool,
+    /// Start with the editor open and focused (a table cell that was just clicked).
+    #[prop(optional)]
+    editing: bool,
+) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let start_editing = editing;
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let uid = super::unique_id();
+    let field_id = format!("f-{uid}");
+
+    let shown = shown(kind, id, target);
+    let (ty, label) = (shown.ty, shown.label);
 
     let save_value =
         move |value: Option<FieldValue>| match session.apply(target.command(kind, id, value)) {
@@ -178,6 +244,9 @@ pub fn FieldEditor(
             }
         });
     };
+    if start_editing {
+        start();
+    }
     let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" if !ev.shift_key() => {
             ev.prevent_default();
@@ -332,25 +401,7 @@ pub fn FieldEditor(
             {(!compact).then(|| view! { <span class="field-label">{move || label.get()}</span> })}
             <Show
                 when=move || editing.get()
-                fallback=move || {
-                    view! {
-                        <button
-                            type="button"
-                            class="field-value"
-                            class:empty=move || shown.get().is_none()
-                            aria-label=move || {
-                                format!(
-                                    "{}: {}",
-                                    label.get(),
-                                    shown.get().unwrap_or_else(|| i18n.t(Msg::Empty)),
-                                )
-                            }
-                            on:click=move |_| start()
-                        >
-                            {move || shown.get().unwrap_or_else(|| "—".to_owned())}
-                        </button>
-                    }
-                }
+                fallback=move || value_button(shown, start)
             >
                 {editor()}
             </Show>

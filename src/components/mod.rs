@@ -4,6 +4,7 @@ pub mod chart;
 pub mod field;
 pub mod field_editor;
 pub mod icons;
+pub mod keep_alive;
 pub mod menu;
 pub mod page;
 pub mod palette;

@@ -10,8 +10,12 @@ use crate::session::use_session;
 pub fn Page(title: Msg, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    // A kept screen sets the title again each time it is shown.
+    let shown = super::keep_alive::use_shown();
     Effect::new(move |_| {
-        document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
+        if shown.get() {
+            document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
+        }
     });
     // Until the workspace has opened (a moment after the first paint; longer on a slow disk) a
     // page's controls could do nothing: a command would be refused as "still opening", a file

@@ -35,6 +35,8 @@ pub fn Shell(children: Children) -> impl IntoView {
         }
     });
     on_cleanup(move || escape.remove());
+    // Kept screens are children of this owner, so they see the router's context.
+    super::keep_alive::Screens::provide();
 
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::adapters::now_ms;
 use crate::components::icons::Icon;
+use crate::components::keep_alive::screen_memo;
 use crate::components::page::{EmptyState, Page};
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::records::detail::ActivityItem;
@@ -28,7 +29,7 @@ pub fn Activities() -> impl IntoView {
     let period = RwSignal::new(String::new());
     let shown = RwSignal::new(PAGE);
     let log_kind = RwSignal::new("call".to_owned());
-    let feed = Memo::new(move |_| {
+    let feed = screen_memo(move || {
         let days = period.get().parse::<i64>().ok();
         let filter = FeedFilter {
             kinds: Some(kind.get())
@@ -44,7 +45,7 @@ pub fn Activities() -> impl IntoView {
             .with(|ws| ws.activity_feed(&filter))
             .unwrap_or_default()
     });
-    let total = Memo::new(move |_| {
+    let total = screen_memo(move || {
         session
             .with(|ws| ws.live(Kind::Activity).count())
             .unwrap_or(0)

@@ -26,6 +26,7 @@ use super::scorecard::ScorecardCard;
 use crate::adapters::now_ms;
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::chart::{BarChart, ChartData, ChartRow, ColumnChart, LineChart};
+use crate::components::keep_alive::screen_memo;
 use crate::components::page::Page;
 use crate::components::toast::use_toasts;
 use crate::components::value::href;
@@ -209,7 +210,7 @@ pub fn Dashboard() -> impl IntoView {
     let today = now_ms() as f64;
     let now = now_ms();
     let period = last_year(now);
-    let report = Memo::new(move |_| {
+    let report = screen_memo(move || {
         timed("team", || {
             session
                 .with_reads(|ws| {
@@ -260,7 +261,7 @@ fn PipelineCard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let period = last_year(now_ms());
-    let rows = Memo::new(move |_| {
+    let rows = screen_memo(move || {
         timed("pipeline", || {
             let locale = i18n.locale();
             session
@@ -325,7 +326,7 @@ fn WinRateCard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let period = last_year(now_ms());
-    let figures = Memo::new(move |_| {
+    let figures = screen_memo(move || {
         timed("win-rate", || {
             session
                 .with_reads(|ws| {
@@ -377,7 +378,7 @@ fn ForecastCard() -> impl IntoView {
     let session = use_session();
     let now = now_ms();
     let currency = Memo::new(move |_| session.with_reads(|ws| ws.default_currency()));
-    let rows = Memo::new(move |_| {
+    let rows = screen_memo(move || {
         timed("forecast", || {
             let locale = i18n.locale();
             let ms = months(locale, now, 0, 12);
@@ -409,7 +410,7 @@ fn ForecastCard() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let undated = Memo::new(move |_| {
+    let undated = screen_memo(move || {
         timed("forecast-undated", || {
             session
                 .with_reads(|ws| {
@@ -467,7 +468,7 @@ fn WinTrendCard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let now = now_ms();
-    let rows = Memo::new(move |_| {
+    let rows = screen_memo(move || {
         timed("win-trend", || {
             let locale = i18n.locale();
             let ms = months(locale, now, -11, 12);
@@ -535,7 +536,7 @@ fn WinTrendCard() -> impl IntoView {
 fn RevenueCard(report: Memo<TeamReport>, by_territory: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let rows = Memo::new(move |_| {
+    let rows = screen_memo(move || {
         let name = if by_territory {
             "revenue-territory"
         } else {
@@ -624,7 +625,7 @@ fn RevenueCard(report: Memo<TeamReport>, by_territory: bool) -> impl IntoView {
 #[component]
 fn ActivitiesCard(report: Memo<TeamReport>) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = Memo::new(move |_| {
+    let rows = screen_memo(move || {
         timed("activities", || {
             let locale = i18n.locale();
             report.with(|r| {
@@ -688,7 +689,7 @@ fn RfmCard() -> impl IntoView {
     let period = last_year(now_ms());
     let now = Timestamp(now_ms());
     let chosen = RwSignal::new(None::<(u8, u8)>);
-    let grid = Memo::new(move |_| {
+    let grid = screen_memo(move || {
         timed("rfm", || {
             session
                 .with_reads(|ws| {
@@ -878,7 +879,7 @@ pub fn CustomerValue(company: Id) -> impl IntoView {
     let session = use_session();
     let period = last_year(now_ms());
     let now = Timestamp(now_ms());
-    let figures = Memo::new(move |_| {
+    let figures = screen_memo(move || {
         timed("customer-value", || {
             session
                 .with_reads(|ws| {

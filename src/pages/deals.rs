@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::icons::Icon;
+use crate::components::keep_alive::screen_memo;
 use crate::components::page::{EmptyState, Page};
 use crate::components::picker::RecordPicker;
 use crate::components::toast::use_toasts;
@@ -279,7 +280,7 @@ fn Board(pipeline: Id) -> impl IntoView {
     let owner = RwSignal::new(String::new());
     let territory = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let board = Memo::new(move |_| {
+    let board = screen_memo(move || {
         let filter = BoardFilter {
             owner: owner.get().parse().ok(),
             territory: territory.get().parse().ok(),
@@ -451,6 +452,15 @@ fn Board(pipeline: Id) -> impl IntoView {
         }
     });
     on_cleanup(move || steer.remove());
+    // The board is kept while the user is elsewhere (`keep_alive`): leaving it puts down a card
+    // picked up with the keyboard, as Escape would, so no key on another screen steers it.
+    if let Some(screen) = crate::components::keep_alive::use_screen() {
+        // `try_set`: a board of another pipeline shown since has disposed these.
+        screen.on_hide(move || {
+            picked.try_set(None);
+            dragging.try_set(None);
+        });
+    }
 
     let members = Memo::new(move |_| options_of(session, Kind::Member));
     let territories = Memo::new(move |_| options_of(session, Kind::Territory));

@@ -20,6 +20,7 @@ use super::dashboard::timed;
 use super::figure::figure_href;
 use crate::adapters::now_ms;
 use crate::adapters::workspace_store::random_bytes;
+use crate::components::keep_alive::screen_memo;
 use crate::components::page::Page;
 use crate::i18n::intl::{format_money, format_number};
 use crate::i18n::{I18n, Locale, Msg, command_error, field_error, t_key, use_i18n};
@@ -218,7 +219,7 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
     let editing = RwSignal::new(None::<&'static str>);
     let now = now_ms();
     // Measured, then judged: a target edited re-judges the readings without measuring again.
-    let measured = Memo::new(move |_| {
+    let measured = screen_memo(move || {
         timed("scorecard", || {
             let (period, previous) = span.get().periods(now);
             session
@@ -236,7 +237,7 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
                 .flatten()
         })
     });
-    let card = Memo::new(move |_| {
+    let card = screen_memo(move || {
         timed("scorecard-judged", || {
             measured.with(|m| {
                 let m = m.as_ref()?;

@@ -9,6 +9,7 @@ use crm_core::{
 use leptos::prelude::*;
 
 use crate::adapters::now_ms;
+use crate::components::keep_alive::screen_memo;
 use crate::components::page::Page;
 use crate::components::toast::use_toasts;
 use crate::i18n::intl::{format_day, format_day_number, format_month, format_number, today};
@@ -33,7 +34,7 @@ pub fn Tasks() -> impl IntoView {
     let i18n = use_i18n();
     let mine = RwSignal::new(true);
     let calendar = RwSignal::new(false);
-    let buckets = Memo::new(move |_| {
+    let buckets = screen_memo(move || {
         let who = if mine.get() { session.me.get() } else { None };
         session
             .with(|ws| ws.task_buckets(&today(), who))
@@ -213,7 +214,7 @@ fn Calendar(mine: RwSignal<bool>) -> impl IntoView {
         }
     });
     // Everything due in the shown range, by date.
-    let items = Memo::new(move |_| {
+    let items = screen_memo(move || {
         let d = days.get();
         let (Some(first), Some(last)) = (
             d.first().map(|w| w[0].clone()),

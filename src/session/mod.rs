@@ -192,6 +192,7 @@ impl Session {
         self.current.set(Some(id.clone()));
         self.reopened();
         mark("hearth:workspace-ready");
+        warm_when_idle(&live);
         self.resume_sync(&live, &id).await?;
         Ok(())
     }
@@ -554,6 +555,24 @@ async fn compact(live: &Rc<RefCell<Live>>, chunk_store: &ChunkStore) {
                 leptos::logging::warn!("compaction postponed: {e}");
             }
         }
+    }
+}
+
+/// Builds the search and link indexes once the browser is idle after opening, each in its own
+/// task, so the first search keystroke and the first record page do not wait for them (at M each
+/// takes longer than a frame).
+fn warm_when_idle(live: &Rc<RefCell<Live>>) {
+    let warmers: [fn(&Workspace); 2] = [Workspace::warm_search_index, Workspace::warm_link_index];
+    for warm in warmers {
+        let weak = Rc::downgrade(live);
+        let callback = Closure::once_into_js(move || {
+            if let Some(live) = weak.upgrade()
+                && let Ok(l) = live.try_borrow()
+            {
+                warm(&l.ws);
+            }
+        });
+        let _ = window().request_idle_callback(callback.unchecked_ref());
     }
 }
 

@@ -408,6 +408,16 @@ impl Workspace {
 
     pub(crate) fn referrers(&self, target: Id, kind: Kind) -> Vec<Id> {
         self.note_read(kind);
+        self.with_backlinks(|index| index.of(target, kind).collect())
+    }
+
+    /// Builds the index of who links to whom now if it is not built yet (call when the app is
+    /// idle: at M it takes longer than a frame, and the first record page would wait for it).
+    pub fn warm_link_index(&self) {
+        self.with_backlinks(|_| ());
+    }
+
+    fn with_backlinks<R>(&self, f: impl FnOnce(&crate::backlinks::Backlinks) -> R) -> R {
         let mut slot = self.backlinks.borrow_mut();
         let index = slot.get_or_insert_with(|| {
             let mut index = crate::backlinks::Backlinks::default();
@@ -418,7 +428,7 @@ impl Workspace {
             }
             index
         });
-        index.of(target, kind).collect()
+        f(index)
     }
 
     /// Forgets the cached list queries (they are rebuilt on their next use), to free their

@@ -12,7 +12,8 @@ use leptos_router::components::A;
 use crate::adapters::files::download;
 use crate::adapters::prefs;
 use crate::adapters::workspace_store::random_bytes;
-use crate::components::field_editor::{FieldEditor, Target};
+use crate::components::field_editor::{FieldCell, Target};
+use crate::components::keep_alive::screen_memo;
 use crate::components::menu::Menu;
 use crate::components::toast::use_toasts;
 use crate::components::value::href;
@@ -108,32 +109,45 @@ pub fn RecordTable(
         }
         q
     });
-    let groups = Memo::new(move |_| {
+    let groups = screen_memo(move || {
         let q = effective.get();
         session.with(|ws| ws.query(&q)).unwrap_or_default()
     });
     let rows = Memo::new(move |_| {
         let grouped = query.with(|q| q.group_by.is_some());
-        let mut out = Vec::new();
-        for g in groups.get() {
-            if grouped {
-                out.push(Row::Group {
-                    label: g.label.clone(),
-                    count: g.ids.len(),
-                });
-            }
-            out.extend(g.ids.into_iter().map(Row::Record));
-        }
-        out
-    });
-    let visible_ids = Memo::new(move |_| {
         groups.with(|gs| {
+            let mut out = Vec::with_capacity(gs.iter().map(|g| g.ids.len() + 1).sum());
+            for g in gs {
+                if grouped {
+                    out.push(Row::Group {
+                        label: g.label.clone(),
+                        count: g.ids.len(),
+                    });
+                }
+                out.extend(g.ids.iter().copied().map(Row::Record));
+            }
+            out
+        })
+    });
+    // Read when "select all" is used, not on every change: at M it is a sort of 20k ids.
+    let visible_ids = move || {
+        groups.with_untracked(|gs| {
             gs.iter()
                 .flat_map(|g| g.ids.iter().copied())
                 .collect::<BTreeSet<_>>()
         })
+    };
+    // A record is in more than one group when grouped by a field with several values (tags).
+    let count = Memo::new(move |_| {
+        groups.with(|gs| match gs.as_slice() {
+            [one] => one.ids.len(),
+            many => many
+                .iter()
+                .flat_map(|g| g.ids.iter())
+                .collect::<BTreeSet<_>>()
+                .len(),
+        })
     });
-    let count = Memo::new(move |_| visible_ids.with(BTreeSet::len));
 
     let targets = Memo::new(move |_| {
         columns
@@ -190,7 +204,7 @@ pub fn RecordTable(
                         prop:checked={move || count.get() > 0 && selected.with(|s| s.len() == count.get())}
                         on:change=move |ev| {
                             if event_target_checked(&ev) {
-                                selected.set(visible_ids.get_untracked());
+                                selected.set(visible_ids());
                             } else {
                                 selected.set(BTreeSet::new());
                             }
@@ -274,13 +288,7 @@ pub fn RecordTable(
                         targets
                             .get()
                             .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <div role="cell" class="cell">
-                                        <FieldEditor kind=kind id=id target=t compact=true />
-                                    </div>
-                                }
-                            })
+                            .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
                             .collect_view()
                     }}
                 </div>
@@ -438,7 +446,7 @@ pub fn RecordTable(
             >
                 {header}
                 <VirtualList
-                    items=Signal::derive(move || rows.get())
+                    items=rows.into()
                     row_height=ROW_HEIGHT
                     key=|r: &Row| r.key()
                     row=row_view

@@ -501,3 +501,76 @@ test("a page opened while the workspace is still opening shows its controls when
   // The first click a user makes lands as soon as the button is there: it must not be refused.
   await createPipeline(page);
 });
+
+test("a main screen is kept while the user is elsewhere: its search, scroll and picked card, and what changed meanwhile", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  // Enough rows that the list scrolls.
+  const names = Array.from({ length: 30 }, (_, i) => `Person ${String(i).padStart(2, "0")}`);
+  const nameField = page.getByLabel(msg("en", "field-name"), { exact: true });
+  for (const [i, name] of names.entries()) {
+    await nameField.fill(name);
+    await nameField.press("Enter");
+    await expect(page.getByTestId("list-count")).toHaveText(new RegExp(`\\b${i + 1}\\b`));
+  }
+  await addContact(page, "Bob Stone", "bob@example.com");
+
+  // Scrolled down, then to a record and back by the menu: the list is where the user left it.
+  const rows = page.getByTestId("table-rows");
+  await rows.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(rows.locator(".title-cell a", { hasText: "Person 29" })).toBeVisible();
+  await rows.locator(".title-cell a", { hasText: "Person 29" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Person 29" })).toBeVisible();
+  await nav(page, "nav-contacts");
+  await expect(page).toHaveTitle(new RegExp(`^${msg("en", "nav-contacts")} · `));
+  await expect(rows.locator(".title-cell a", { hasText: "Person 29" })).toBeVisible();
+  expect(await rows.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+
+  // A search is kept, and a record renamed on its own page meanwhile shows its new name.
+  await page.getByTestId("list-search").fill("stone");
+  await expect.poll(() => titles(page)).toEqual(["Bob Stone"]);
+  await rows.locator(".title-cell a", { hasText: "Bob Stone" }).click();
+  const name = page.locator('.fields-card [data-field="name"] .field-value');
+  await edit(name);
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Bob Stoneman");
+  await page.keyboard.press("Enter");
+  await expect(name).toHaveText("Bob Stoneman");
+  await nav(page, "nav-companies");
+  await expect(page).toHaveTitle(new RegExp(`^${msg("en", "nav-companies")} · `));
+  // Only the screen on view is in the document: the contacts' search box and table are not.
+  await expect(page.getByTestId("list-search")).toHaveCount(0);
+  await expect(page.getByTestId("contact-table")).toHaveCount(0);
+  await nav(page, "nav-contacts");
+  await expect(page.getByTestId("list-search")).toHaveValue("stone");
+  await expect.poll(() => titles(page)).toEqual(["Bob Stoneman"]);
+
+  // A card picked up with the keyboard is put down when the user leaves the board.
+  await createPipeline(page);
+  await addDeal(page, "Big order", "1200");
+  const card = page.getByTestId("deal-card").filter({ hasText: "Big order" });
+  await card.focus();
+  await page.keyboard.press("Space");
+  await expect(card).toHaveClass(/picked/);
+  await nav(page, "nav-tasks");
+  await page.keyboard.press("ArrowRight");
+  await nav(page, "nav-deals");
+  await expect(card).not.toHaveClass(/picked/);
+  await expect(column(page, msg("en", "stage-lead"))).toContainText("Big order");
+
+  // Another workspace opened meanwhile gets screens of its own, and the first its own back.
+  await nav(page, "nav-contacts");
+  await expect(page.getByTestId("contact-table")).toBeVisible();
+  await nav(page, "nav-settings");
+  await page.getByLabel(msg("en", "workspace-new-name")).fill("Second");
+  await page.getByRole("button", { name: msg("en", "workspace-create") }).click();
+  const workspaces = page.getByTestId("workspace-list").locator("li");
+  await expect(workspaces).toHaveCount(2);
+  await nav(page, "nav-contacts");
+  await expect(page.getByTestId("contact-table")).toHaveCount(0);
+  await nav(page, "nav-settings");
+  await workspaces.nth(0).getByRole("button", { name: msg("en", "workspace-open") }).click();
+  await expect(workspaces.nth(0).getByText(msg("en", "workspace-current"))).toBeVisible();
+  await nav(page, "nav-contacts");
+  await expect(page.getByTestId("list-count")).toHaveText(/\b31\b/);
+});

@@ -1,0 +1,180 @@
+// Where the time of one interaction goes (issue 4): a trace of the browser's main thread (script,
+// style, layout, paint, garbage collection) and a sampled CPU profile of the script, summed over
+// several repetitions. Use a build whose wasm keeps its names (no wasm-opt) to read Rust frames:
+//   sed 's/data-wasm-opt="z"/data-wasm-opt="0"/' index.html > index-prof.html
+//   trunk build --release=true -d /tmp/profdist index-prof.html
+//   node bench/profile.mjs <relay binary> <dist dir> <workspace file> <scenario> [reps]
+// TIMELINE=1 also prints the last input's main-thread events as a tree.
+// scenario: contacts | companies | tasks | activities | deals (open the list from the dashboard),
+//           search (a keystroke in the contacts search), record (open a contact from the list)
+import { importWorkspace, ready, withApp } from "./lib.mjs";
+
+const [relayBin, distDir, file, scenario, repsArg] = process.argv.slice(2);
+const REPS = Number(repsArg ?? 5);
+const LISTS = { contacts: "Contacts", companies: "Companies", tasks: "Tasks", activities: "Activities", deals: "Deals" };
+
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+/** Resolves after the frame that follows everything the last input caused has been produced. */
+const nextFrame = (page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+
+await withApp(relayBin, distDir, async (page, context) => {
+  await importWorkspace(page, file);
+  const nav = (key) => page.getByRole("navigation").getByRole("link", { name: key, exact: true });
+  await page.goto("/dashboard");
+  await ready(page);
+  for (const name of ["Contacts", "Companies", "Deals", "Activities", "Tasks", "Dashboard"]) {
+    await nav(name).click();
+    await settle(page);
+  }
+  await nav("Contacts").click();
+  await page.getByTestId("list-search").fill("a");
+  await page.getByTestId("list-search").fill("");
+  await settle(page);
+
+  const before = async (i) => {
+    if (LISTS[scenario]) {
+      await nav("Dashboard").click();
+      await settle(page);
+    } else if (scenario === "search") {
+      await page.getByTestId("list-search").focus();
+    } else if (scenario === "record" && i > 0) {
+      await page.goBack();
+      await page.getByTestId("table-rows").waitFor();
+      await settle(page);
+    }
+  };
+  const act = async (i) => {
+    if (LISTS[scenario]) await nav(LISTS[scenario]).click();
+    else if (scenario === "search") await page.keyboard.press(["m", "Backspace"][i % 2]);
+    else if (scenario === "record") await page.getByTestId("table-rows").locator(".title-cell a").nth(i % 10).click();
+    else throw new Error(`unknown scenario ${scenario}`);
+    await nextFrame(page);
+  };
+
+  const cdp = await context.newCDPSession(page);
+  // 1. The main thread's trace: what kind of work, summed over the repetitions.
+  const events = [];
+  cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
+  for (let i = 0; i < REPS; i++) {
+    await before(i);
+    const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+    await cdp.send("Tracing.start", {
+      categories: "devtools.timeline,v8,disabled-by-default-v8.cpu_profiler",
+      transferMode: "ReportEvents",
+    });
+    await act(i);
+    await cdp.send("Tracing.end");
+    await done;
+  }
+  // Self time per event name on the renderer's main thread: each event's duration less that of
+  // the events nested in it.
+  const names = events.filter((e) => e.ph === "M" && e.name === "thread_name");
+  const mainTid = names.find((e) => e.args?.name === "CrRendererMain")?.tid;
+  function windowsOf_(all, inputType) {
+  const out = [];
+  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
+    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
+    if (paint) out.push([start.ts, paint.ts + paint.dur]);
+  }
+  return out;
+}
+
+// Only what lies between the input event's dispatch and the end of the next paint after it:
+  // Playwright's own calls into the page before the input are left out.
+  const all = events.filter((e) => e.ph === "X" && e.dur && e.tid === mainTid).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const inputType = LISTS[scenario] || scenario === "record" ? "click" : "keydown";
+  const main = [];
+  let windows = 0;
+  let spanMs = 0;
+  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
+    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
+    if (!paint) continue;
+    const end = paint.ts + paint.dur;
+    windows++;
+    spanMs += (end - start.ts) / 1000;
+    main.push(...all.filter((e) => e.ts >= start.ts && e.ts + e.dur <= end));
+  }
+  if (process.env.TIMELINE) {
+    const [a, b] = windowsOf_(all, inputType).at(-1);
+    const stack = [];
+    for (const e of all.filter((e) => e.ts >= a && e.ts + e.dur <= b && e.dur >= 200)) {
+      while (stack.length && stack.at(-1) <= e.ts) stack.pop();
+      const data = e.args?.data ?? {};
+      const what = (data.functionName || data.url?.split("/").at(-1) || data.type || "") + " " + JSON.stringify(e.args?.beginData ?? e.args?.elementCount ?? "").slice(0, 200);
+      console.log(`${"  ".repeat(stack.length)}${((e.ts - a) / 1000).toFixed(2)} +${(e.dur / 1000).toFixed(2)} ${e.name} ${what}`);
+      stack.push(e.ts + e.dur);
+    }
+  }
+  console.log(`input dispatch to end of next paint: ${(spanMs / Math.max(windows, 1)).toFixed(2)} ms on average over ${windows} inputs`);
+  const self = new Map();
+  const stack = [];
+  for (const e of main) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
+    stack.push(e);
+  }
+  // The script's samples within those windows (the trace's own CPU profile, same clock).
+  const windowsOf = [];
+  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
+    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
+    if (paint) windowsOf.push([start.ts, paint.ts + paint.dur]);
+  }
+  const frames = new Map();
+  const inWindow = new Map();
+  const profiles = new Map();
+  for (const e of events.filter((e) => e.name === "Profile" || e.name === "ProfileChunk")) {
+    const p = profiles.get(e.id) ?? { t: 0, tid: e.tid };
+    if (e.name === "Profile") p.t = e.args.data.startTime;
+    const chunk = e.args?.data?.cpuProfile;
+    if (chunk) {
+      for (const n of chunk.nodes ?? []) frames.set(`${e.id}:${n.id}`, n.callFrame.functionName || `(${n.callFrame.url?.split("/").at(-1) || "program"})`);
+      const deltas = e.args.data.timeDeltas ?? [];
+      (chunk.samples ?? []).forEach((id, k) => {
+        p.t += deltas[k] ?? 0;
+        if (p.tid !== mainTid) return;
+        if (!windowsOf.some(([a, b]) => p.t >= a && p.t <= b)) return;
+        const name = frames.get(`${e.id}:${id}`) ?? "?";
+        inWindow.set(name, (inWindow.get(name) ?? 0) + 1);
+      });
+    }
+    profiles.set(e.id, p);
+  }
+  const sampleCount = [...inWindow.values()].reduce((a, b) => a + b, 0);
+  console.log(`## ${scenario}: samples within the windows, share of ${sampleCount}`);
+  for (const [name, n] of [...inWindow].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+    console.log(`${((100 * n) / sampleCount).toFixed(1).padStart(7)}%  ${name.slice(0, 140)}`);
+  }
+  console.log(`## ${scenario}: main thread, self ms per repetition (${REPS} reps)`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name}`);
+  }
+
+  // 2. The script's sampled profile: self time by function.
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  const sampled = new Map();
+  let total = 0;
+  for (let i = 0; i < REPS; i++) {
+    await before(i + 1);
+    await cdp.send("Profiler.start");
+    await act(i + 1);
+    const { profile } = await cdp.send("Profiler.stop");
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const deltas = profile.timeDeltas;
+    profile.samples.forEach((id, k) => {
+      const n = nodes.get(id);
+      const ms = (deltas[k + 1] ?? 0) / 1000;
+      const name = n.callFrame.functionName || `(${n.callFrame.url.split("/").at(-1) || "anon"})`;
+      if (name === "(idle)") return;
+      sampled.set(name, (sampled.get(name) ?? 0) + ms);
+      total += ms;
+    });
+  }
+  console.log(`\n## ${scenario}: sampled self time, ms per repetition (total ${(total / REPS).toFixed(2)})`);
+  for (const [name, ms] of [...sampled].sort((a, b) => b[1] - a[1]).slice(0, 45)) {
+    console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name.slice(0, 140)}`);
+  }
+});

@@ -1,0 +1,211 @@
+//! Screens built once and kept while another is shown.
+//!
+//! Building a list screen at dataset M means creating about 1,200 DOM nodes and their reactive
+//! graph, and leaving it means tearing them down again: together more than one frame. The main
+//! screens (dashboard, lists, board, feed, tasks) are therefore built on their first visit and,
+//! when the user goes elsewhere, detached from the document rather than dropped. Coming back
+//! re-attaches the same nodes, with the filters, search, selection and scroll position the user
+//! left. A detached screen is out of the document, so it is invisible to assistive technology,
+//! to `getElementById` and to tests, exactly as if it had been dropped.
+//!
+//! While detached a screen's costly derivations (list queries, the board, dashboard figures)
+//! stand still ([`screen_memo`]): a change to the workspace does not recompute them until the
+//! screen is shown again, when they catch up before its first frame.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::tachys::view::{Mountable, Render};
+
+use crate::session::use_session;
+
+/// Whether the screen around a component is the one on view. Outside a kept screen it is
+/// always on view.
+#[derive(Clone, Copy)]
+pub struct Screen {
+    shown: RwSignal<bool>,
+    on_hide: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>,
+    on_show: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>,
+}
+
+impl Screen {
+    pub fn shown(&self) -> Signal<bool> {
+        self.shown.into()
+    }
+
+    /// Runs `f` each time the screen is left (e.g. to put down a card picked up on the board).
+    pub fn on_hide(&self, f: impl Fn() + 'static) {
+        self.on_hide.update_value(|v| v.push(Rc::new(f)));
+    }
+
+    /// Runs `f` each time the screen is back in the document after a visit elsewhere (e.g. to
+    /// scroll a list back to where the user left it: a detached element forgets its scroll).
+    pub fn on_show(&self, f: impl Fn() + 'static) {
+        self.on_show.update_value(|v| v.push(Rc::new(f)));
+    }
+
+    fn run(hooks: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>) {
+        for hook in hooks.with_value(Clone::clone) {
+            hook();
+        }
+    }
+}
+
+/// The screen around the caller, if it is a kept one.
+pub fn use_screen() -> Option<Screen> {
+    use_context::<Screen>()
+}
+
+/// Whether the caller's screen is on view (always, outside a kept screen).
+pub fn use_shown() -> Signal<bool> {
+    use_screen().map_or_else(|| Signal::stored(true), |s| s.shown())
+}
+
+/// A `Memo` that recomputes only while its screen is on view. While the screen is detached it
+/// keeps its last value and subscribes to nothing but the screen's visibility, so changes to
+/// the workspace cost it nothing; shown again, it recomputes once if anything it read changed
+/// since (its sources are tracked again from then on).
+pub fn screen_memo<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Memo<T>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    let shown = use_shown();
+    Memo::new_owning(move |prev: Option<T>| match prev {
+        Some(prev) if !shown.get() => (prev, false),
+        prev => {
+            let next = f();
+            let changed = prev.as_ref() != Some(&next);
+            (next, changed)
+        }
+    })
+}
+
+struct Kept {
+    name: &'static str,
+    root: web_sys::Element,
+    owner: Owner,
+    screen: Screen,
+    /// The workspace it was built for: another one gets a fresh screen.
+    workspace: Option<String>,
+    /// Owns the screen's DOM nodes and their effects.
+    _view: Box<dyn std::any::Any>,
+}
+
+/// The kept screens, provided by the shell inside the router (screens use its context).
+#[derive(Clone, Copy)]
+pub struct Screens {
+    parent: StoredValue<Owner, LocalStorage>,
+    kept: StoredValue<Vec<Kept>, LocalStorage>,
+}
+
+impl Screens {
+    pub fn provide() {
+        let screens = Screens {
+            parent: StoredValue::new_local(Owner::current().unwrap_or_default()),
+            kept: StoredValue::new_local(Vec::new()),
+        };
+        provide_context(screens);
+    }
+
+    /// The root element of screen `name`, built by `page` on its first visit (or when the
+    /// workspace changed since), and marked as on view.
+    fn show(self, name: &'static str, page: fn() -> AnyView) -> Option<(web_sys::Element, Screen)> {
+        let workspace = use_session().current.get_untracked();
+        // A screen built while the workspace was still opening belongs to the one that opened.
+        let stale = self.kept.try_update_value(|kept| {
+            let k = kept.iter_mut().find(|k| k.name == name)?;
+            if k.workspace.is_none() {
+                k.workspace.clone_from(&workspace);
+            }
+            Some(workspace.is_some() && k.workspace != workspace)
+        });
+        if stale.flatten() == Some(true) {
+            self.drop_screen(name);
+        }
+        let existing = self.kept.with_value(|kept| {
+            kept.iter()
+                .find(|k| k.name == name)
+                .map(|k| (k.root.clone(), k.screen))
+        });
+        if let Some((root, screen)) = existing {
+            screen.shown.set(true);
+            return Some((root, screen));
+        }
+        let root = document().create_element("div").ok()?;
+        root.set_class_name("screen");
+        let owner = self.parent.get_value().child();
+        // Everything the screen owns lives in its own owner, not in the route's, which is
+        // disposed when the user leaves.
+        let (screen, view) = owner.with(|| {
+            let screen = Screen {
+                shown: RwSignal::new(true),
+                on_hide: StoredValue::new_local(Vec::new()),
+                on_show: StoredValue::new_local(Vec::new()),
+            };
+            provide_context(screen);
+            let mut state = page().build();
+            state.mount(&root, None);
+            (screen, state)
+        });
+        self.kept.update_value(|kept| {
+            kept.push(Kept {
+                name,
+                root: root.clone(),
+                owner,
+                screen,
+                workspace,
+                _view: Box::new(view),
+            })
+        });
+        Some((root, screen))
+    }
+
+    /// Detaches screen `name` from the document and stops its costly derivations.
+    fn hide(self, name: &'static str) {
+        let found = self.kept.with_value(|kept| {
+            kept.iter()
+                .find(|k| k.name == name)
+                .map(|k| (k.root.clone(), k.screen))
+        });
+        if let Some((root, screen)) = found {
+            root.remove();
+            screen.shown.set(false);
+            Screen::run(screen.on_hide);
+        }
+    }
+
+    fn drop_screen(self, name: &'static str) {
+        let mut gone = None;
+        self.kept.update_value(|kept| {
+            if let Some(i) = kept.iter().position(|k| k.name == name) {
+                gone = Some(kept.remove(i));
+            }
+        });
+        if let Some(k) = gone {
+            k.root.remove();
+            k.owner.cleanup();
+        }
+    }
+}
+
+/// A route's view for a kept screen: shows screen `name` (built by `page` the first time) in
+/// place, and detaches it again when the route is left.
+#[component]
+pub fn KeepAlive(name: &'static str, page: fn() -> AnyView) -> impl IntoView {
+    let screens = expect_context::<Screens>();
+    let Some((root, screen)) = screens.show(name, page) else {
+        // No element to keep it in: an ordinary page, built on every visit.
+        return page();
+    };
+    let slot = NodeRef::<leptos::html::Div>::new();
+    // The slot is created in this build, so the screen's nodes go into the document in the same
+    // task as the route's change: the next frame has them.
+    Effect::new(move |_| {
+        if let Some(slot) = slot.get() {
+            let _ = slot.append_child(&root);
+            Screen::run(screen.on_show);
+        }
+    });
+    on_cleanup(move || screens.hide(name));
+    view! { <div class="screen-slot" node_ref=slot></div> }.into_any()
+}
