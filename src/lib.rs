@@ -13,6 +13,9 @@ pub mod adapters;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
+/// Re-exported for the browser tests of `screen_memo`.
+#[cfg(target_arch = "wasm32")]
+pub use components::keep_alive;
 #[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]

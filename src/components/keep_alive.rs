@@ -29,6 +29,15 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// A screen whose visibility is `shown`; provide it as context to the views it holds.
+    pub fn new(shown: RwSignal<bool>) -> Self {
+        Screen {
+            shown,
+            on_hide: StoredValue::new_local(Vec::new()),
+            on_show: StoredValue::new_local(Vec::new()),
+        }
+    }
+
     pub fn shown(&self) -> Signal<bool> {
         self.shown.into()
     }
@@ -61,17 +70,21 @@ pub fn use_shown() -> Signal<bool> {
     use_screen().map_or_else(|| Signal::stored(true), |s| s.shown())
 }
 
-/// A `Memo` that recomputes only while its screen is on view. While the screen is detached it
-/// keeps its last value and subscribes to nothing but the screen's visibility, so changes to
-/// the workspace cost it nothing; shown again, it recomputes once if anything it read changed
-/// since (its sources are tracked again from then on).
+/// A `Memo` that recomputes only while its screen is on view. The first change to something it
+/// read while its screen is detached leaves it with its last value, subscribed to nothing but
+/// the screen's visibility, so further changes cost it nothing; shown again, it recomputes
+/// once. A screen left and shown again with nothing changed meanwhile costs it nothing either:
+/// it does not read the visibility while it computes.
 pub fn screen_memo<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Memo<T>
 where
     T: PartialEq + Send + Sync + 'static,
 {
     let shown = use_shown();
     Memo::new_owning(move |prev: Option<T>| match prev {
-        Some(prev) if !shown.get() => (prev, false),
+        Some(prev) if !shown.get_untracked() => {
+            shown.track();
+            (prev, false)
+        }
         prev => {
             let next = f();
             let changed = prev.as_ref() != Some(&next);
@@ -137,11 +150,7 @@ impl Screens {
         // Everything the screen owns lives in its own owner, not in the route's, which is
         // disposed when the user leaves.
         let (screen, view) = owner.with(|| {
-            let screen = Screen {
-                shown: RwSignal::new(true),
-                on_hide: StoredValue::new_local(Vec::new()),
-                on_show: StoredValue::new_local(Vec::new()),
-            };
+            let screen = Screen::new(RwSignal::new(true));
             provide_context(screen);
             let mut state = page().build();
             state.mount(&root, None);
