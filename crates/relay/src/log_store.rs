@@ -127,18 +127,25 @@ impl RelayStore for Storage {
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
         let Some(from) = after.checked_add(1) else {
             return Ok(Vec::new());
         };
         reading!(self, LOG, Vec::new(), |table| {
             let mut out = Vec::new();
+            let mut bytes = 0usize;
             for entry in table
                 .range((workspace, doc, from)..=(workspace, doc, u64::MAX))?
                 .take(limit)
             {
+                if bytes >= max_bytes {
+                    break;
+                }
                 let (key, value) = entry?;
-                out.push((key.value().2, value.value().to_vec()));
+                let envelope = value.value().to_vec();
+                bytes = bytes.saturating_add(envelope.len());
+                out.push((key.value().2, envelope));
             }
             Ok(out)
         })
@@ -238,7 +245,7 @@ mod tests {
             "per document"
         );
         assert_eq!(s.append("v", "d", &A, 1, b"y").unwrap(), 1, "per workspace");
-        let log = s.read_after("w", "d", 0, 10).unwrap();
+        let log = s.read_after("w", "d", 0, 10, usize::MAX).unwrap();
         assert_eq!(
             log,
             vec![
@@ -248,11 +255,38 @@ mod tests {
             ]
         );
         assert_eq!(
-            s.read_after("w", "d", 1, 1).unwrap(),
+            s.read_after("w", "d", 1, 1, usize::MAX).unwrap(),
             vec![(2, b"b1".to_vec())]
         );
-        assert_eq!(s.read_after("w", "d", u64::MAX, 10).unwrap(), vec![]);
-        assert_eq!(s.read_after("nope", "d", 0, 10).unwrap(), vec![]);
+        assert_eq!(
+            s.read_after("w", "d", u64::MAX, 10, usize::MAX).unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            s.read_after("nope", "d", 0, 10, usize::MAX).unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_read_stops_at_the_entry_that_reaches_the_byte_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = open(tmp.path());
+        for n in 1..=5 {
+            s.append("w", "d", &A, n, &[n as u8; 10]).unwrap();
+        }
+        let seqs = |after, limit, bytes| -> Vec<u64> {
+            s.read_after("w", "d", after, limit, bytes)
+                .unwrap()
+                .into_iter()
+                .map(|(seq, _)| seq)
+                .collect()
+        };
+        assert_eq!(seqs(0, 10, 25), [1, 2, 3]);
+        assert_eq!(seqs(0, 10, 20), [1, 2]);
+        assert_eq!(seqs(0, 2, 100), [1, 2]);
+        // An entry larger than the limit still comes, alone.
+        assert_eq!(seqs(3, 10, 1), [4]);
     }
 
     /// The log as committed, ignoring any open batch.
@@ -287,7 +321,7 @@ mod tests {
             assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
             assert_eq!(s.last_seq("w", "d").unwrap(), 2);
             assert_eq!(
-                s.read_after("w", "d", 1, 10).unwrap(),
+                s.read_after("w", "d", 1, 10, usize::MAX).unwrap(),
                 vec![(2, b"b1".to_vec())]
             );
             assert_eq!(committed(&s), vec![], "nothing durable before the commit");
@@ -299,7 +333,7 @@ mod tests {
         }
         let s = open(tmp.path());
         assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
-        assert_eq!(s.read_after("w", "d", 0, 10).unwrap().len(), 3);
+        assert_eq!(s.read_after("w", "d", 0, 10, usize::MAX).unwrap().len(), 3);
     }
 
     #[test]
@@ -313,7 +347,7 @@ mod tests {
         let err = s.commit_batch().unwrap_err();
         assert!(err.to_string().contains("the disk is gone"), "{err}");
         assert_eq!(
-            s.read_after("w", "d", 0, 10).unwrap(),
+            s.read_after("w", "d", 0, 10, usize::MAX).unwrap(),
             vec![(1, b"a1".to_vec())]
         );
         // The next write starts clean: B's change is numbered as if it had never been.
@@ -337,7 +371,7 @@ mod tests {
             s.compact("w", "d", 2, b"older").unwrap();
             assert_eq!(s.snapshot("w", "d").unwrap(), Some((3, b"snap3".to_vec())));
             assert_eq!(
-                s.read_after("w", "d", 0, 10).unwrap(),
+                s.read_after("w", "d", 0, 10, usize::MAX).unwrap(),
                 vec![(4, b"c4".to_vec())]
             );
         }

@@ -40,13 +40,16 @@ pub trait RelayStore {
         client_seq: u64,
         envelope: &[u8],
     ) -> Result<u64, Self::Error>;
-    /// Log entries with server_seq > after, in order, at most `limit`.
+    /// Log entries with server_seq > after, in order: at most `limit`, and none after the one
+    /// that brings their envelopes to `max_bytes` or more (so a first entry larger than
+    /// `max_bytes` still comes, alone).
     fn read_after(
         &self,
         workspace: &str,
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error>;
     /// The latest compacted snapshot: (upto_seq, envelope).
     fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error>;
@@ -81,7 +84,7 @@ pub trait RelayStore {
         const PAGE: usize = 256;
         let mut end = self.snapshot(workspace, doc)?.map_or(0, |(upto, _)| upto);
         loop {
-            let page = self.read_after(workspace, doc, end, PAGE)?;
+            let page = self.read_after(workspace, doc, end, PAGE, usize::MAX)?;
             match page.last() {
                 Some((seq, _)) if *seq > end => end = *seq,
                 _ => return Ok(end),
@@ -103,8 +106,19 @@ pub struct RelayConfig {
     /// Messages one connection may send per second on average; up to one second's worth may
     /// come in a burst.
     pub max_messages_per_second: u32,
-    /// Log entries read from the store at a time while answering a `Subscribe`.
+    /// Log entries in one page of a catch-up (the answer to a `Subscribe`).
     pub page_size: usize,
+    /// Envelope bytes in one page of a catch-up: a page ends with the entry that reaches it.
+    /// The next page goes out only once the IO layer reports the previous one sent, so this
+    /// (plus one entry) is what a catching-up connection holds in the relay's memory.
+    pub page_bytes: usize,
+    /// Bytes of other frames (acknowledgements, live deliveries, ...) a connection may have
+    /// queued and not yet reported sent; beyond it the client is not reading and the
+    /// connection is dropped ([`RelayOutput::Abort`]).
+    pub max_backlog_bytes: u64,
+    /// After this many bytes of such frames the relay asks for a report, so the backlog it
+    /// counts is never much above what is really queued.
+    pub report_every_bytes: u64,
 }
 
 impl Default for RelayConfig {
@@ -114,6 +128,9 @@ impl Default for RelayConfig {
             new_workspaces_per_addr_per_hour: 10,
             max_messages_per_second: 200,
             page_size: 256,
+            page_bytes: 256 * 1024,
+            max_backlog_bytes: 8 * 1024 * 1024,
+            report_every_bytes: 64 * 1024,
         }
     }
 }
@@ -126,12 +143,22 @@ pub enum RelayOutput {
     /// Close the connection once the frames before this are sent. `reason` is for the relay's
     /// log (it may name storage failures); the client got its own sentence in an `Error`.
     Close { conn: ConnId, reason: String },
+    /// Close the connection now, dropping the frames still queued for it: the client stopped
+    /// reading, and waiting for them to go out would hold them in memory for good.
+    Abort { conn: ConnId, reason: String },
+    /// Call [`RelayCore::drained`] with `conn` and `mark` once every frame queued for `conn`
+    /// before this has been written to the transport. Until then the relay sends that
+    /// connection no further page of a catch-up.
+    ReportDrained { conn: ConnId, mark: u64 },
 }
 
 impl RelayOutput {
     pub fn conn(&self) -> ConnId {
         match self {
-            RelayOutput::Send { conn, .. } | RelayOutput::Close { conn, .. } => *conn,
+            RelayOutput::Send { conn, .. }
+            | RelayOutput::Close { conn, .. }
+            | RelayOutput::Abort { conn, .. }
+            | RelayOutput::ReportDrained { conn, .. } => *conn,
         }
     }
 }
@@ -163,6 +190,12 @@ pub struct RelayCore<S: RelayStore> {
     ends: BTreeMap<(String, String), u64>,
     /// Welcomed connections per workspace, to forget `ends` of workspaces nobody uses.
     workspace_conns: BTreeMap<String, usize>,
+    /// Connections found not reading (their backlog went over the limit), to be aborted once
+    /// the current input is handled: aborting one announces the peers again, which may find
+    /// the next.
+    slow: Vec<ConnId>,
+    /// The last report mark handed out.
+    next_mark: u64,
     out: VecDeque<RelayOutput>,
 }
 
@@ -170,6 +203,43 @@ struct Conn {
     addr: String,
     state: ConnState,
     bucket: TokenBucket,
+    flow: Flow,
+}
+
+/// What the relay has queued for a connection and what the IO layer reported sent.
+#[derive(Default)]
+struct Flow {
+    /// Bytes queued for the connection so far.
+    queued: u64,
+    /// `queued` at the last report: everything up to there has left the relay.
+    drained: u64,
+    /// A report was asked for, (its mark, `queued` then), and has not come back.
+    asked: Option<(u64, u64)>,
+    /// Catch-up bytes among those not reported sent. They are paced by the reports, so they
+    /// do not count against `max_backlog_bytes` (a snapshot alone may be larger).
+    paced: u64,
+    /// Found not reading; nothing more is queued for it.
+    slow: bool,
+}
+
+impl Flow {
+    fn backlog(&self) -> u64 {
+        self.queued
+            .saturating_sub(self.drained)
+            .saturating_sub(self.paced)
+    }
+}
+
+/// One `Subscribe` being answered, page by page.
+struct CatchUp {
+    doc: String,
+    /// The client has (or was sent) everything up to here.
+    after: u64,
+    /// The snapshot is to be looked at before the next entry: at the start, and when a
+    /// compaction dropped entries the catch-up had not reached yet.
+    check_snapshot: bool,
+    /// `CaughtUp`s owed at the end: one per `Subscribe` of the document merged into this one.
+    owed: u32,
 }
 
 enum ConnState {
@@ -177,7 +247,11 @@ enum ConnState {
     Ready {
         workspace: String,
         client: ClientId,
+        /// Documents whose live `Deliver`s the connection gets.
         docs: BTreeSet<String>,
+        /// Catch-ups in the order they were asked for; only the first advances. A document
+        /// is in `docs` or here, never both.
+        catchups: VecDeque<CatchUp>,
         /// The protocol version from the client's `Hello`.
         version: u8,
     },
@@ -233,6 +307,8 @@ impl<S: RelayStore> RelayCore<S> {
             creations: BTreeMap::new(),
             ends: BTreeMap::new(),
             workspace_conns: BTreeMap::new(),
+            slow: Vec::new(),
+            next_mark: 0,
             out: VecDeque::new(),
         }
     }
@@ -265,6 +341,7 @@ impl<S: RelayStore> RelayCore<S> {
                 addr: addr.to_owned(),
                 state: ConnState::AwaitingHello,
                 bucket: TokenBucket::full(self.config.max_messages_per_second, now_ms),
+                flow: Flow::default(),
             },
         );
     }
@@ -274,6 +351,28 @@ impl<S: RelayStore> RelayCore<S> {
         self.unregister(conn);
         self.conns.remove(&conn);
         self.out.retain(|o| o.conn() != conn);
+        self.abort_slow();
+    }
+
+    /// Everything queued for `conn` before the [`RelayOutput::ReportDrained`] carrying `mark`
+    /// has been written to the transport: the next page of its catch-up may go. A report
+    /// that was not asked for (an old one, or for a connection since gone) is ignored.
+    pub fn drained(&mut self, conn: ConnId, mark: u64) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let Some((asked, queued)) = c.flow.asked else {
+            return;
+        };
+        if asked != mark {
+            return;
+        }
+        c.flow.asked = None;
+        c.flow.drained = queued;
+        // Pages are asked about right after they are queued, so the mark covers them all.
+        c.flow.paced = 0;
+        let _ = self.advance(conn);
+        self.abort_slow();
     }
 
     /// How many connections are open (said Hello or not).
@@ -318,6 +417,7 @@ impl<S: RelayStore> RelayCore<S> {
         };
         // Every early return below has already answered the client.
         let _ = self.handle(conn, message, bytes, now_ms);
+        self.abort_slow();
     }
 
     fn handle(
@@ -382,10 +482,7 @@ impl<S: RelayStore> RelayCore<S> {
                     ));
                 }
                 match self.clients.get(&(workspace, to)) {
-                    Some(&target) => self.out.push_back(RelayOutput::Send {
-                        conn: target,
-                        bytes: bytes.to_vec(),
-                    }),
+                    Some(&target) => self.queue(target, bytes.to_vec()),
                     None => {
                         self.refuse(
                             conn,
@@ -458,6 +555,7 @@ impl<S: RelayStore> RelayCore<S> {
                 workspace: workspace.clone(),
                 client,
                 docs: BTreeSet::new(),
+                catchups: VecDeque::new(),
                 version,
             };
         }
@@ -593,19 +691,18 @@ impl<S: RelayStore> RelayCore<S> {
             },
         );
         if let (Some(bytes), Some(subscribers)) = (deliver, self.subscribers.get(&key)) {
-            for &other in subscribers.iter().filter(|&&c| c != conn) {
-                self.out.push_back(RelayOutput::Send {
-                    conn: other,
-                    bytes: bytes.clone(),
-                });
+            let others: Vec<ConnId> = subscribers.iter().copied().filter(|&c| c != conn).collect();
+            for other in others {
+                self.queue(other, bytes.clone());
             }
         }
         Ok(())
     }
 
-    /// Snapshot if it reaches past `since`, then the log after it, then `CaughtUp`. All in
-    /// one call: nothing can be appended in between, so the live `Deliver`s that follow
-    /// continue exactly where the catch-up ended.
+    /// Snapshot if it reaches past `since`, then the log after it, then `CaughtUp`, in pages
+    /// ([`RelayCore::advance`]). The connection gets no live `Deliver`s of the document until
+    /// its catch-up has reached the log's end: entries appended meanwhile come with the later
+    /// pages, and live ones continue exactly after the last.
     fn subscribe(
         &mut self,
         conn: ConnId,
@@ -613,38 +710,100 @@ impl<S: RelayStore> RelayCore<S> {
         doc: String,
         since: u64,
     ) -> Result<(), Refused> {
-        let snapshot = self
-            .store
-            .snapshot(workspace, &doc)
-            .map_err(|e| self.storage_failed(conn, &e))?;
-        let mut after = since;
-        if let Some((upto, envelope)) = snapshot
-            && upto > since
-        {
-            self.send(
-                conn,
-                &Message::Snapshot {
-                    doc: doc.clone(),
-                    upto_seq: upto,
-                    envelope,
-                },
-            );
-            after = upto;
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get_mut(&conn)
+        else {
+            return Ok(());
+        };
+        // Subscribed again: live deliveries would now race the new catch-up's pages.
+        if docs.remove(&doc) {
+            let key = (workspace.to_owned(), doc.clone());
+            if let Some(set) = self.subscribers.get_mut(&key) {
+                set.remove(&conn);
+                if set.is_empty() {
+                    self.subscribers.remove(&key);
+                }
+            }
         }
-        let page_size = self.config.page_size.max(1);
-        loop {
+        match catchups.iter_mut().find(|c| c.doc == doc) {
+            // One catch-up answers both: from the earlier point, so neither misses anything
+            // (the client ignores what it has), with a `CaughtUp` for each.
+            Some(c) => {
+                c.after = c.after.min(since);
+                c.check_snapshot = true;
+                c.owed = c.owed.saturating_add(1);
+            }
+            None => catchups.push_back(CatchUp {
+                doc,
+                after: since,
+                check_snapshot: true,
+                owed: 1,
+            }),
+        }
+        self.advance(conn)
+    }
+
+    /// Sends the next page of the connection's catch-ups, unless one is still on its way: at
+    /// most `page_size` entries and about `page_bytes`, across as many catch-ups as that
+    /// finishes. A catch-up that reaches the log's end sends `CaughtUp` and joins the live
+    /// subscribers in the same call, so nothing appended can fall in between.
+    fn advance(&mut self, conn: ConnId) -> Result<(), Refused> {
+        let Some(c) = self.conns.get(&conn) else {
+            return Ok(());
+        };
+        if c.flow.asked.is_some() || c.flow.slow {
+            return Ok(());
+        }
+        let ConnState::Ready { workspace, .. } = &c.state else {
+            return Ok(());
+        };
+        let workspace = workspace.clone();
+        let mut entries_left = self.config.page_size.max(1);
+        let mut bytes_left = self.config.page_bytes.max(1);
+        while entries_left > 0 && bytes_left > 0 {
+            let Some((doc, mut after, check_snapshot)) = self.front_catchup(conn) else {
+                break;
+            };
+            if check_snapshot {
+                let snapshot = self
+                    .store
+                    .snapshot(&workspace, &doc)
+                    .map_err(|e| self.storage_failed(conn, &e))?;
+                if let Some((upto, envelope)) = snapshot
+                    && upto > after
+                {
+                    bytes_left = bytes_left.saturating_sub(envelope.len());
+                    self.send_paced(
+                        conn,
+                        &Message::Snapshot {
+                            doc: doc.clone(),
+                            upto_seq: upto,
+                            envelope,
+                        },
+                    );
+                    after = upto;
+                }
+                self.update_front(conn, after, false);
+                if bytes_left == 0 {
+                    break;
+                }
+            }
             let page = self
                 .store
-                .read_after(workspace, &doc, after, page_size)
+                .read_after(&workspace, &doc, after, entries_left, bytes_left)
                 .map_err(|e| self.storage_failed(conn, &e))?;
-            let full = page.len() >= page_size;
+            let got_any = !page.is_empty();
             for (server_seq, envelope) in page {
                 // A store handing back an entry out of order would make the client see a gap.
                 if server_seq <= after {
                     continue;
                 }
                 after = server_seq;
-                self.send(
+                entries_left = entries_left.saturating_sub(1);
+                bytes_left = bytes_left.saturating_sub(envelope.len());
+                self.send_paced(
                     conn,
                     &Message::Deliver {
                         doc: doc.clone(),
@@ -653,30 +812,73 @@ impl<S: RelayStore> RelayCore<S> {
                     },
                 );
             }
-            if !full {
-                break;
+            self.update_front(conn, after, false);
+            let end = self.log_end(conn, &workspace, &doc)?;
+            // An empty page short of the end means the store lost entries: the client is told
+            // where the log ends and asks again, rather than this catch-up spinning.
+            if after < end && got_any {
+                continue;
             }
+            self.finish_front(conn, &workspace, end);
         }
-        let end = self.log_end(conn, workspace, &doc)?;
-        self.send(
-            conn,
-            &Message::CaughtUp {
-                doc: doc.clone(),
-                upto_seq: end,
-            },
-        );
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return Ok(());
+        };
+        let pending = matches!(&c.state, ConnState::Ready { catchups, .. } if !catchups.is_empty());
+        if pending || c.flow.paced > 0 {
+            self.ask_report(conn);
+        }
+        Ok(())
+    }
+
+    /// The connection's current catch-up: (doc, after, check_snapshot).
+    fn front_catchup(&self, conn: ConnId) -> Option<(String, u64, bool)> {
+        match &self.conns.get(&conn)?.state {
+            ConnState::Ready { catchups, .. } => catchups
+                .front()
+                .map(|c| (c.doc.clone(), c.after, c.check_snapshot)),
+            _ => None,
+        }
+    }
+
+    fn update_front(&mut self, conn: ConnId, after: u64, check_snapshot: bool) {
         if let Some(Conn {
-            state: ConnState::Ready { docs, .. },
+            state: ConnState::Ready { catchups, .. },
             ..
         }) = self.conns.get_mut(&conn)
+            && let Some(c) = catchups.front_mut()
         {
-            docs.insert(doc.clone());
+            c.after = after;
+            c.check_snapshot = check_snapshot;
         }
+    }
+
+    /// The current catch-up reached the log's end `end`: `CaughtUp`, and live from now on.
+    fn finish_front(&mut self, conn: ConnId, workspace: &str, end: u64) {
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get_mut(&conn)
+        else {
+            return;
+        };
+        let Some(done) = catchups.pop_front() else {
+            return;
+        };
+        docs.insert(done.doc.clone());
         self.subscribers
-            .entry((workspace.to_owned(), doc))
+            .entry((workspace.to_owned(), done.doc.clone()))
             .or_default()
             .insert(conn);
-        Ok(())
+        for _ in 0..done.owed {
+            self.send_paced(
+                conn,
+                &Message::CaughtUp {
+                    doc: done.doc.clone(),
+                    upto_seq: end,
+                },
+            );
+        }
     }
 
     fn compact(
@@ -697,7 +899,25 @@ impl<S: RelayStore> RelayCore<S> {
         }
         self.store
             .compact(workspace, doc, upto, envelope)
-            .map_err(|e| self.storage_failed(conn, &e))
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        // Catch-ups short of `upto` would next read entries that are gone: they send the
+        // snapshot first and go on after it.
+        for c in self.conns.values_mut() {
+            if let ConnState::Ready {
+                workspace: w,
+                catchups,
+                ..
+            } = &mut c.state
+                && w == workspace
+            {
+                for catchup in catchups.iter_mut() {
+                    if catchup.doc == doc && catchup.after < upto {
+                        catchup.check_snapshot = true;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn log_end(&mut self, conn: ConnId, workspace: &str, doc: &str) -> Result<u64, Refused> {
@@ -714,10 +934,78 @@ impl<S: RelayStore> RelayCore<S> {
     }
 
     fn send(&mut self, conn: ConnId, message: &Message) {
-        self.out.push_back(RelayOutput::Send {
-            conn,
-            bytes: wire::encode(message),
-        });
+        self.queue(conn, wire::encode(message));
+    }
+
+    /// Queues a frame that is not part of a catch-up: unless the connection's backlog is over
+    /// the limit, in which case the client is not reading and the connection is to go.
+    fn queue(&mut self, conn: ConnId, bytes: Vec<u8>) {
+        let max = self.config.max_backlog_bytes;
+        let every = self.config.report_every_bytes;
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if c.flow.slow {
+            return;
+        }
+        if c.flow.backlog() > max {
+            c.flow.slow = true;
+            self.slow.push(conn);
+            return;
+        }
+        c.flow.queued = c.flow.queued.saturating_add(bytes.len() as u64);
+        let ask = c.flow.asked.is_none() && c.flow.backlog() >= every;
+        self.out.push_back(RelayOutput::Send { conn, bytes });
+        if ask {
+            self.ask_report(conn);
+        }
+    }
+
+    /// Queues a frame of a catch-up, which [`RelayCore::advance`] paces by itself.
+    fn send_paced(&mut self, conn: ConnId, message: &Message) {
+        let bytes = wire::encode(message);
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let len = bytes.len() as u64;
+        c.flow.queued = c.flow.queued.saturating_add(len);
+        c.flow.paced = c.flow.paced.saturating_add(len);
+        self.out.push_back(RelayOutput::Send { conn, bytes });
+    }
+
+    fn ask_report(&mut self, conn: ConnId) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if c.flow.asked.is_some() {
+            return;
+        }
+        // Unique across connections, so a late report for a connection number used again
+        // cannot pass for the new connection's.
+        self.next_mark += 1;
+        let mark = self.next_mark;
+        c.flow.asked = Some((mark, c.flow.queued));
+        self.out
+            .push_back(RelayOutput::ReportDrained { conn, mark });
+    }
+
+    /// Drops the connections found not reading. No `Error` for them: it would wait behind
+    /// everything they did not read.
+    fn abort_slow(&mut self) {
+        while let Some(conn) = self.slow.pop() {
+            let backlog = self.conns.get(&conn).map_or(0, |c| c.flow.backlog());
+            self.unregister(conn);
+            if let Some(c) = self.conns.get_mut(&conn) {
+                c.state = ConnState::Closed;
+            }
+            self.out.retain(|o| o.conn() != conn);
+            self.out.push_back(RelayOutput::Abort {
+                conn,
+                reason: format!(
+                    "the client is not reading: {backlog} bytes queued for it were not sent"
+                ),
+            });
+        }
     }
 
     /// Answers with an `Error`; every code but `PeerUnavailable` also closes the connection
@@ -954,6 +1242,7 @@ impl RelayStore for MemoryStore {
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
         self.check()?;
         let Some(d) = self.doc(workspace, doc) else {
@@ -962,9 +1251,15 @@ impl RelayStore for MemoryStore {
         let Some(from) = after.checked_add(1) else {
             return Ok(Vec::new());
         };
+        let mut bytes = 0usize;
         Ok(d.log
             .range(from..)
             .take(limit)
+            .take_while(|(_, e)| {
+                let more = bytes < max_bytes;
+                bytes = bytes.saturating_add(e.len());
+                more
+            })
             .map(|(seq, e)| (*seq, e.clone()))
             .collect())
     }
@@ -1054,7 +1349,8 @@ mod tests {
         RelayCore::new(MemoryStore::new(), RelayConfig::default())
     }
 
-    /// Everything queued, decoded, per connection; `Close` as `None`.
+    /// Everything queued, decoded, per connection; `Close` and `Abort` as `None`. Reports
+    /// are answered at once, as by a transport that sends everything instantly.
     fn drain<S: RelayStore>(relay: &mut RelayCore<S>) -> Vec<(ConnId, Option<Message>)> {
         let mut got = Vec::new();
         while let Some(o) = relay.poll_output() {
@@ -1063,7 +1359,10 @@ mod tests {
                     conn,
                     Some(wire::decode(&bytes, &Limits::default()).unwrap()),
                 )),
-                RelayOutput::Close { conn, .. } => got.push((conn, None)),
+                RelayOutput::Close { conn, .. } | RelayOutput::Abort { conn, .. } => {
+                    got.push((conn, None));
+                }
+                RelayOutput::ReportDrained { conn, mark } => relay.drained(conn, mark),
             }
         }
         got
@@ -1694,9 +1993,15 @@ mod tests {
         assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
         assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old").unwrap(), 1);
         assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc").unwrap(), 1);
-        assert_eq!(s.read_after(&w, "d", 0, 1).unwrap(), [(1, b"a".to_vec())]);
-        assert_eq!(s.read_after(&w, "d", 1, 10).unwrap(), [(2, b"b".to_vec())]);
-        assert_eq!(s.read_after(&w, "d", u64::MAX, 10).unwrap(), []);
+        assert_eq!(
+            s.read_after(&w, "d", 0, 1, usize::MAX).unwrap(),
+            [(1, b"a".to_vec())]
+        );
+        assert_eq!(
+            s.read_after(&w, "d", 1, 10, usize::MAX).unwrap(),
+            [(2, b"b".to_vec())]
+        );
+        assert_eq!(s.read_after(&w, "d", u64::MAX, 10, usize::MAX).unwrap(), []);
         assert!(matches!(
             s.compact(&w, "d", 3, b"s"),
             Err(MemoryStoreError::CompactBeyondEnd { .. })
@@ -1704,7 +2009,7 @@ mod tests {
         s.compact(&w, "d", 2, b"s2").unwrap();
         s.compact(&w, "d", 1, b"s1").unwrap();
         assert_eq!(s.snapshot(&w, "d").unwrap(), Some((2, b"s2".to_vec())));
-        assert_eq!(s.read_after(&w, "d", 0, 10).unwrap(), []);
+        assert_eq!(s.read_after(&w, "d", 0, 10, usize::MAX).unwrap(), []);
         assert_eq!(s.last_seq(&w, "d").unwrap(), 2);
         assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c").unwrap(), 3);
     }
@@ -1739,8 +2044,9 @@ mod tests {
             d: &str,
             a: u64,
             l: usize,
+            b: usize,
         ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l)
+            self.0.read_after(w, d, a, l, b)
         }
         fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
             self.0.snapshot(w, d)
@@ -1780,8 +2086,9 @@ mod tests {
             d: &str,
             a: u64,
             l: usize,
+            b: usize,
         ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l)
+            self.0.read_after(w, d, a, l, b)
         }
         fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
             self.0.snapshot(w, d)
@@ -1850,5 +2157,434 @@ mod tests {
         assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
         s.append(&w, "d", &[1; 16], 601, b"x").unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 601);
+    }
+
+    fn paged(page_size: usize, page_bytes: usize) -> RelayCore<MemoryStore> {
+        RelayCore::new(
+            MemoryStore::new(),
+            RelayConfig {
+                page_size,
+                page_bytes,
+                ..RelayConfig::default()
+            },
+        )
+    }
+
+    /// A relay with clients 1..=n connected and welcomed, and `entries` pushed to `doc` by
+    /// client 1 (envelope `i` is `len` bytes of `i as u8`).
+    fn with_log(
+        mut r: RelayCore<MemoryStore>,
+        n: u8,
+        doc: &str,
+        entries: u64,
+        len: usize,
+    ) -> RelayCore<MemoryStore> {
+        for c in 1..=n {
+            r.connect(c.into(), "10.0.0.1", 0);
+            r.receive(c.into(), &hello(c), 0);
+        }
+        // Paced as the rate limit allows.
+        for i in 1..=entries {
+            r.receive(1, &push(doc, i, &vec![i as u8; len]), i as i64 * 5);
+        }
+        drain(&mut r);
+        r
+    }
+
+    /// What is queued, without answering reports: decoded frames, and each report's mark.
+    fn pending(r: &mut RelayCore<MemoryStore>) -> Vec<(ConnId, Result<Message, u64>)> {
+        let mut got = Vec::new();
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn, bytes } => {
+                    got.push((conn, Ok(wire::decode(&bytes, &Limits::default()).unwrap())))
+                }
+                RelayOutput::ReportDrained { conn, mark } => got.push((conn, Err(mark))),
+                RelayOutput::Close { conn, .. } | RelayOutput::Abort { conn, .. } => {
+                    panic!("connection {conn} closed")
+                }
+            }
+        }
+        got
+    }
+
+    fn deliver(doc: &str, seq: u64, envelope: Vec<u8>) -> Result<Message, u64> {
+        Ok(Message::Deliver {
+            doc: doc.into(),
+            server_seq: seq,
+            envelope,
+        })
+    }
+
+    fn caught_up(doc: &str, upto: u64) -> Result<Message, u64> {
+        Ok(Message::CaughtUp {
+            doc: doc.into(),
+            upto_seq: upto,
+        })
+    }
+
+    /// The mark of the one report asked for `conn` in `got`.
+    fn mark(got: &[(ConnId, Result<Message, u64>)], conn: ConnId) -> u64 {
+        let marks: Vec<u64> = got
+            .iter()
+            .filter(|(c, _)| *c == conn)
+            .filter_map(|(_, m)| m.as_ref().err().copied())
+            .collect();
+        assert_eq!(marks.len(), 1, "{got:?}");
+        marks[0]
+    }
+
+    #[test]
+    fn a_catch_up_sends_its_next_page_only_once_the_last_is_reported_sent() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 1, vec![1])),
+                (2, deliver("d", 2, vec![2])),
+                (2, Err(m))
+            ]
+        );
+        // Nothing more while the page is on its way, whatever else happens.
+        r.receive(2, &enc(Message::Ping { nonce: 1 }), 0);
+        assert_eq!(pending(&mut r), [(2, Ok(Message::Pong { nonce: 1 }))]);
+        r.drained(2, m + 1);
+        r.drained(3, m);
+        assert_eq!(pending(&mut r), []);
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 3, vec![3])),
+                (2, deliver("d", 4, vec![4])),
+                (2, Err(m))
+            ]
+        );
+        // A report answered twice moves nothing.
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let last = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 5, vec![5])),
+                (2, caught_up("d", 5)),
+                (2, Err(last))
+            ]
+        );
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        // Caught up: live from here on.
+        r.receive(1, &push("d", 6, &[6]), 0);
+        assert_eq!(
+            pending(&mut r),
+            [
+                (
+                    1,
+                    Ok(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 6,
+                        server_seq: 6
+                    })
+                ),
+                (2, deliver("d", 6, vec![6]))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_catching_up_connection_holds_at_most_a_page_in_memory() {
+        const LEN: usize = 300;
+        const PAGE_BYTES: usize = 4_000;
+        let mut r = with_log(paged(256, PAGE_BYTES), 2, "d", 1_000, LEN);
+        r.receive(2, &subscribe("d", 0), 0);
+        let mut seqs = Vec::new();
+        let mut caught_up_at = None;
+        let mut pages = 0;
+        loop {
+            let mut bytes = 0;
+            let mut frames = 0;
+            let mut report = None;
+            while let Some(o) = r.poll_output() {
+                match o {
+                    RelayOutput::Send { conn: 2, bytes: b } => {
+                        frames += 1;
+                        match wire::decode(&b, &Limits::default()).unwrap() {
+                            Message::Deliver {
+                                server_seq,
+                                envelope,
+                                ..
+                            } => {
+                                bytes += envelope.len();
+                                seqs.push(server_seq);
+                            }
+                            Message::CaughtUp { upto_seq, .. } => caught_up_at = Some(upto_seq),
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                    RelayOutput::ReportDrained { conn: 2, mark } => report = Some(mark),
+                    other => panic!("{other:?}"),
+                }
+            }
+            // A page stops at the entry that reaches the byte limit.
+            assert!(bytes <= PAGE_BYTES + LEN, "{bytes} bytes in one page");
+            assert!(
+                frames <= PAGE_BYTES / LEN + 2,
+                "{frames} frames in one page"
+            );
+            pages += 1;
+            match (report, caught_up_at) {
+                (Some(m), None) => r.drained(2, m),
+                (_, Some(_)) => break,
+                (None, None) => panic!("a catch-up stopped without asking to go on"),
+            }
+        }
+        assert_eq!(caught_up_at, Some(1_000));
+        assert_eq!(seqs, (1..=1_000).collect::<Vec<u64>>());
+        assert!(pages >= 1_000 / (PAGE_BYTES / LEN + 1), "{pages} pages");
+    }
+
+    /// Conn 2's deliveries and `CaughtUp`s of `doc` in order, answering every report.
+    fn seen_by_2(r: &mut RelayCore<MemoryStore>, doc: &str, seen: &mut Vec<Result<u64, u64>>) {
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn: 2, bytes } => {
+                    match wire::decode(&bytes, &Limits::default()).unwrap() {
+                        Message::Deliver {
+                            doc: d, server_seq, ..
+                        } if d == doc => seen.push(Ok(server_seq)),
+                        Message::CaughtUp { doc: d, upto_seq } if d == doc => {
+                            seen.push(Err(upto_seq))
+                        }
+                        _ => {}
+                    }
+                }
+                RelayOutput::ReportDrained { conn, mark } => r.drained(conn, mark),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn entries_appended_during_a_catch_up_come_with_its_pages_and_live_ones_follow_without_gap() {
+        let mut r = with_log(paged(2, usize::MAX), 3, "d", 3, 1);
+        r.receive(3, &subscribe("d", 0), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        let mut seen = Vec::new();
+        let mut next = 4;
+        // Pushes land between pages: each report is answered only after one more push.
+        for _ in 0..20 {
+            let mut reports = Vec::new();
+            while let Some(o) = r.poll_output() {
+                match o {
+                    RelayOutput::Send { conn: 2, bytes } => {
+                        match wire::decode(&bytes, &Limits::default()).unwrap() {
+                            Message::Deliver { server_seq, .. } => seen.push(Ok(server_seq)),
+                            Message::CaughtUp { upto_seq, .. } => seen.push(Err(upto_seq)),
+                            _ => {}
+                        }
+                    }
+                    RelayOutput::ReportDrained { conn, mark } => reports.push((conn, mark)),
+                    _ => {}
+                }
+            }
+            r.receive(1, &push("d", next, &[next as u8]), 0);
+            next += 1;
+            for (conn, mark) in reports {
+                r.drained(conn, mark);
+            }
+        }
+        seen_by_2(&mut r, "d", &mut seen);
+        let caught: Vec<usize> = (0..seen.len()).filter(|&i| seen[i].is_err()).collect();
+        assert_eq!(caught.len(), 1, "{seen:?}");
+        let seqs: Vec<u64> = seen.iter().filter_map(|s| s.ok()).collect();
+        assert_eq!(seqs, (1..next).collect::<Vec<u64>>(), "{seen:?}");
+        // Every push appended while paging came before CaughtUp; the live ones after it.
+        assert_eq!(seen[caught[0]], Err(seen[caught[0] - 1].unwrap()));
+        assert!(
+            caught[0] < seen.len() - 1,
+            "live deliveries followed: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn a_compaction_during_a_catch_up_sends_the_snapshot_and_goes_on_after_it() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 10, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        r.receive(
+            1,
+            &enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: 7,
+                envelope: b"snap".to_vec(),
+            }),
+            0,
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (
+                    2,
+                    Ok(Message::Snapshot {
+                        doc: "d".into(),
+                        upto_seq: 7,
+                        envelope: b"snap".to_vec()
+                    })
+                ),
+                (2, deliver("d", 8, vec![8])),
+                (2, deliver("d", 9, vec![9])),
+                (2, Err(m))
+            ]
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        assert_eq!(
+            got[..2],
+            [(2, deliver("d", 10, vec![10])), (2, caught_up("d", 10))]
+        );
+    }
+
+    #[test]
+    fn a_connection_gone_during_its_catch_up_is_forgotten() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let m = mark(&pending(&mut r), 2);
+        r.disconnect(2);
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        r.receive(1, &push("d", 6, &[6]), 0);
+        assert_eq!(pending(&mut r).len(), 1, "only the Ack: nobody subscribed");
+        // The number used again, the same frames queued: the old report means nothing to
+        // the new connection's catch-up.
+        r.connect(2, "a", 0);
+        r.receive(2, &hello(2), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let new = mark(&got, 2);
+        assert_ne!(new, m);
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        r.drained(2, new);
+        assert_eq!(pending(&mut r)[0], (2, deliver("d", 3, vec![3])));
+    }
+
+    #[test]
+    fn several_documents_catch_up_in_turn_while_finished_ones_are_live() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "a", 3, 1);
+        for i in 1..=3u8 {
+            r.receive(1, &push("b", u64::from(i) + 3, &[i]), 0);
+        }
+        drain(&mut r);
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("a", 1, vec![1])),
+                (2, deliver("a", 2, vec![2])),
+                (2, Err(m))
+            ]
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("a", 3, vec![3])),
+                (2, caught_up("a", 3)),
+                (2, deliver("b", 1, vec![1])),
+                (2, Err(m))
+            ]
+        );
+        // `a` is live while `b` still catches up.
+        r.receive(1, &push("a", 7, &[9]), 0);
+        assert_eq!(pending(&mut r)[1], (2, deliver("a", 4, vec![9])));
+        r.drained(2, m);
+        let got = pending(&mut r);
+        assert_eq!(
+            got[..3],
+            [
+                (2, deliver("b", 2, vec![2])),
+                (2, deliver("b", 3, vec![3])),
+                (2, caught_up("b", 3))
+            ]
+        );
+    }
+
+    #[test]
+    fn subscribing_again_restarts_the_catch_up_with_a_caught_up_for_each_subscribe() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        // While the first page is on its way: merged, from the earlier of the two points.
+        r.receive(2, &subscribe("d", 1), 0);
+        let mut seen = Vec::new();
+        seen_by_2(&mut r, "d", &mut seen);
+        assert_eq!(
+            seen,
+            [Ok(1), Ok(2), Ok(2), Ok(3), Ok(4), Ok(5), Err(5), Err(5)]
+        );
+        // Subscribing a live document again: no live delivery races the new catch-up.
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 5), 0);
+        drain(&mut r);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        r.receive(1, &push("d", 6, &[6]), 0);
+        r.drained(2, m);
+        let mut seen = Vec::new();
+        seen_by_2(&mut r, "d", &mut seen);
+        assert_eq!(seen, [Ok(3), Ok(4), Ok(5), Ok(6), Err(6)]);
+    }
+
+    #[test]
+    fn a_client_that_stops_reading_is_dropped_and_one_that_reads_is_not() {
+        let config = RelayConfig {
+            max_backlog_bytes: 2_000,
+            report_every_bytes: 500,
+            ..RelayConfig::default()
+        };
+        let mut r = with_log(RelayCore::new(MemoryStore::new(), config), 3, "d", 0, 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        r.receive(3, &subscribe("d", 0), 0);
+        drain(&mut r);
+        let mut aborted = Vec::new();
+        for i in 1..=40u64 {
+            r.receive(1, &push("d", i, &[0; 200]), 0);
+            while let Some(o) = r.poll_output() {
+                match o {
+                    // Conn 2 reads; conn 3 never does.
+                    RelayOutput::ReportDrained { conn, mark } if conn != 3 => r.drained(conn, mark),
+                    RelayOutput::Abort { conn, .. } => aborted.push((i, conn)),
+                    RelayOutput::Close { conn, .. } => panic!("{conn} closed"),
+                    _ => {}
+                }
+            }
+        }
+        // A delivery of 200 bytes is a 219-byte frame: ten of them are over 2,000 bytes.
+        assert_eq!(aborted, [(11, 3)]);
+        assert_eq!(
+            r.connections(),
+            3,
+            "aborted, and gone once the IO layer says so"
+        );
+        r.disconnect(3);
+        r.receive(1, &push("d", 41, b"x"), 0);
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1].0, 2);
     }
 }
