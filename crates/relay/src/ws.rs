@@ -160,6 +160,10 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                 None
             };
         }
+        // In the batch's commit, like the messages' writes.
+        if let Err(e) = relay.maintain(now_ms()) {
+            tracing::error!(error = %e, "forgetting idle clients failed");
+        }
         if let Err(e) = relay.store_mut().commit_batch() {
             // Nothing of the batch may go out: its acknowledgements would promise changes
             // that are not on disk. The core counted appends that did not happen, so it
@@ -361,8 +365,18 @@ mod tests {
             c: &crm_sync::ClientId,
             seq: u64,
             e: &[u8],
+            now: i64,
         ) -> Result<u64, StorageError> {
-            self.inner.append(w, d, c, seq, e)
+            self.inner.append(w, d, c, seq, e, now)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            before: i64,
+            now: i64,
+            max: usize,
+            connected: &dyn Fn(&str, &crm_sync::ClientId) -> bool,
+        ) -> Result<usize, StorageError> {
+            self.inner.forget_idle_clients(before, now, max, connected)
         }
         fn read_after(
             &self,

@@ -31,7 +31,8 @@ pub trait RelayStore {
     /// Appends an envelope to the document's log and returns its server sequence number
     /// (1, 2, 3... per workspace+doc, never reused, also not after compaction). Idempotent per
     /// client: if `client_seq` is not greater than the last one stored for this client and
-    /// doc, nothing is appended and the server_seq of that last one is returned.
+    /// doc, nothing is appended and the server_seq of that last one is returned. An append
+    /// marks that client's row as used at `now_ms` (see [`RelayStore::forget_idle_clients`]).
     fn append(
         &mut self,
         workspace: &str,
@@ -39,7 +40,20 @@ pub trait RelayStore {
         client: &ClientId,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<u64, Self::Error>;
+
+    /// Looks at up to `max` of the per-client rows `append` deduplicates with that were last
+    /// used before `before_ms`, oldest first: forgets each, unless `connected` says its
+    /// client is connected to the workspace, in which case it counts as used at `now_ms`.
+    /// Returns how many rows it looked at.
+    fn forget_idle_clients(
+        &mut self,
+        before_ms: i64,
+        now_ms: i64,
+        max: usize,
+        connected: &dyn Fn(&str, &ClientId) -> bool,
+    ) -> Result<usize, Self::Error>;
     /// Log entries with server_seq > after, in order: at most `limit`, and none after the one
     /// that brings their envelopes to `max_bytes` or more (so a first entry larger than
     /// `max_bytes` still comes, alone).
@@ -119,6 +133,13 @@ pub struct RelayConfig {
     /// After this many bytes of such frames the relay asks for a report, so the backlog it
     /// counts is never much above what is really queued.
     pub report_every_bytes: u64,
+    /// A client's deduplication row (its last `client_seq` per document) is forgotten once
+    /// unused this long while the client is not connected. Client ids come and go (a new one
+    /// per session), so without this the rows only grow; forgetting one only risks a late
+    /// resend being stored twice, which clients ignore (PROTOCOL.md).
+    pub forget_clients_after_ms: i64,
+    /// Rows [`RelayCore::maintain`] looks at per call, so forgetting never stalls the relay.
+    pub forget_per_call: usize,
 }
 
 impl Default for RelayConfig {
@@ -131,6 +152,8 @@ impl Default for RelayConfig {
             page_bytes: 256 * 1024,
             max_backlog_bytes: 8 * 1024 * 1024,
             report_every_bytes: 64 * 1024,
+            forget_clients_after_ms: 30 * DAY_MS,
+            forget_per_call: 64,
         }
     }
 }
@@ -164,6 +187,9 @@ impl RelayOutput {
 }
 
 const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+/// How long [`RelayCore::maintain`] waits after finding nothing more to forget.
+const MAINTAIN_EVERY_MS: i64 = 60_000;
 
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
@@ -196,6 +222,8 @@ pub struct RelayCore<S: RelayStore> {
     slow: Vec<ConnId>,
     /// The last report mark handed out.
     next_mark: u64,
+    /// When [`RelayCore::maintain`] is to look for idle clients again.
+    maintain_at: i64,
     out: VecDeque<RelayOutput>,
 }
 
@@ -309,6 +337,7 @@ impl<S: RelayStore> RelayCore<S> {
             workspace_conns: BTreeMap::new(),
             slow: Vec::new(),
             next_mark: 0,
+            maintain_at: i64::MIN,
             out: VecDeque::new(),
         }
     }
@@ -352,6 +381,40 @@ impl<S: RelayStore> RelayCore<S> {
         self.conns.remove(&conn);
         self.out.retain(|o| o.conn() != conn);
         self.abort_slow();
+    }
+
+    /// Housekeeping, to be called now and then (the IO layer calls it with every batch, inside
+    /// the batch's commit): forgets at most `forget_per_call` deduplication rows of clients
+    /// idle longer than `forget_clients_after_ms` and not connected. Between calls that find
+    /// nothing more to do it waits a minute. Returns how many rows it looked at; a store
+    /// error is for the relay's log (no connection is to blame).
+    pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
+        if now_ms < self.maintain_at {
+            return Ok(0);
+        }
+        let clients = &self.clients;
+        let connected = |workspace: &str, client: &ClientId| {
+            clients.contains_key(&(workspace.to_owned(), *client))
+        };
+        let max = self.config.forget_per_call.max(1);
+        let before = now_ms.saturating_sub(self.config.forget_clients_after_ms);
+        let looked = match self
+            .store
+            .forget_idle_clients(before, now_ms, max, &connected)
+        {
+            Ok(n) => n,
+            Err(e) => {
+                self.maintain_at = now_ms.saturating_add(MAINTAIN_EVERY_MS);
+                return Err(e);
+            }
+        };
+        // A full call may have left more: go on with the next batch.
+        self.maintain_at = if looked >= max {
+            now_ms
+        } else {
+            now_ms.saturating_add(MAINTAIN_EVERY_MS)
+        };
+        Ok(looked)
     }
 
     /// Everything queued for `conn` before the [`RelayOutput::ReportDrained`] carrying `mark`
@@ -466,7 +529,14 @@ impl<S: RelayStore> RelayCore<S> {
                 doc,
                 client_seq,
                 envelope,
-            } => self.push(conn, &workspace, &client, doc, client_seq, &envelope),
+            } => self.push(
+                conn,
+                (&workspace, &client),
+                doc,
+                client_seq,
+                &envelope,
+                now_ms,
+            ),
             Message::Subscribe { doc, since } => self.subscribe(conn, &workspace, doc, since),
             Message::Compact {
                 doc,
@@ -647,14 +717,15 @@ impl<S: RelayStore> RelayCore<S> {
         used < self.config.new_workspaces_per_addr_per_hour as usize
     }
 
+    /// `from`: the connection's workspace and client id.
     fn push(
         &mut self,
         conn: ConnId,
-        workspace: &str,
-        client: &ClientId,
+        (workspace, client): (&str, &ClientId),
         doc: String,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<(), Refused> {
         if client_seq == 0 {
             // The store's "not greater than the last one" rule would swallow it unstored.
@@ -667,7 +738,7 @@ impl<S: RelayStore> RelayCore<S> {
         let end = self.log_end(conn, workspace, &doc)?;
         let server_seq = self
             .store
-            .append(workspace, &doc, client, client_seq, envelope)
+            .append(workspace, &doc, client, client_seq, envelope, now_ms)
             .map_err(|e| self.storage_failed(conn, &e))?;
         let is_new = server_seq > end;
         if is_new {
@@ -1129,8 +1200,8 @@ struct MemoryDoc {
     log: BTreeMap<u64, Vec<u8>>,
     last_seq: u64,
     snapshot: Option<(u64, Vec<u8>)>,
-    /// Per client: the last client_seq stored and its server_seq.
-    clients: BTreeMap<ClientId, (u64, u64)>,
+    /// Per client: the last client_seq stored, its server_seq, and when it was last used.
+    clients: BTreeMap<ClientId, (u64, u64, i64)>,
 }
 
 impl MemoryStore {
@@ -1222,18 +1293,54 @@ impl RelayStore for MemoryStore {
         client: &ClientId,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<u64, Self::Error> {
         self.check()?;
         let d = self.doc_mut(workspace, doc)?;
-        let (last_client_seq, last_server_seq) = d.clients.get(client).copied().unwrap_or((0, 0));
+        let (last_client_seq, last_server_seq, _) =
+            d.clients.get(client).copied().unwrap_or((0, 0, 0));
         if client_seq <= last_client_seq {
             return Ok(last_server_seq);
         }
         d.last_seq += 1;
         let seq = d.last_seq;
         d.log.insert(seq, envelope.to_vec());
-        d.clients.insert(*client, (client_seq, seq));
+        d.clients.insert(*client, (client_seq, seq, now_ms));
         Ok(seq)
+    }
+
+    fn forget_idle_clients(
+        &mut self,
+        before_ms: i64,
+        now_ms: i64,
+        max: usize,
+        connected: &dyn Fn(&str, &ClientId) -> bool,
+    ) -> Result<usize, Self::Error> {
+        self.check()?;
+        let mut idle: Vec<(i64, String, String, ClientId)> = Vec::new();
+        for (w, ws) in &self.workspaces {
+            for (d, doc) in &ws.docs {
+                for (c, (_, _, used)) in &doc.clients {
+                    if *used < before_ms {
+                        idle.push((*used, w.clone(), d.clone(), *c));
+                    }
+                }
+            }
+        }
+        idle.sort();
+        idle.truncate(max);
+        for (_, w, d, c) in &idle {
+            let renew = connected(w, c);
+            let rows = &mut self.doc_mut(w, d)?.clients;
+            if renew {
+                if let Some(row) = rows.get_mut(c) {
+                    row.2 = now_ms;
+                }
+            } else {
+                rows.remove(c);
+            }
+        }
+        Ok(idle.len())
     }
 
     fn read_after(
@@ -1984,15 +2091,15 @@ mod tests {
         let mut s = MemoryStore::new();
         let w = ws();
         assert!(matches!(
-            s.append(&w, "d", &[1; 16], 1, b"x"),
+            s.append(&w, "d", &[1; 16], 1, b"x", 0),
             Err(MemoryStoreError::UnknownWorkspace(_))
         ));
         s.create_workspace(&w, &token().hash(), 0).unwrap();
-        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
-        assert_eq!(s.append(&w, "d", &[2; 16], 1, b"b").unwrap(), 2);
-        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
-        assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old").unwrap(), 1);
-        assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc").unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[2; 16], 1, b"b", 0).unwrap(), 2);
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc", 0).unwrap(), 1);
         assert_eq!(
             s.read_after(&w, "d", 0, 1, usize::MAX).unwrap(),
             [(1, b"a".to_vec())]
@@ -2011,7 +2118,7 @@ mod tests {
         assert_eq!(s.snapshot(&w, "d").unwrap(), Some((2, b"s2".to_vec())));
         assert_eq!(s.read_after(&w, "d", 0, 10, usize::MAX).unwrap(), []);
         assert_eq!(s.last_seq(&w, "d").unwrap(), 2);
-        assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c").unwrap(), 3);
+        assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c", 0).unwrap(), 3);
     }
 
     /// The trait's own `last_seq`, as a store without the override gets it.
@@ -2035,8 +2142,18 @@ mod tests {
             c: &ClientId,
             s: u64,
             e: &[u8],
+            n: i64,
         ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e)
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
             &self,
@@ -2077,8 +2194,18 @@ mod tests {
             c: &ClientId,
             s: u64,
             e: &[u8],
+            n: i64,
         ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e)
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
             &self,
@@ -2150,12 +2277,12 @@ mod tests {
         s.create_workspace(&w, &token().hash(), 0).unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 0);
         for i in 1..=600 {
-            s.append(&w, "d", &[1; 16], i, b"x").unwrap();
+            s.append(&w, "d", &[1; 16], i, b"x", 0).unwrap();
         }
         assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
         s.compact(&w, "d", 600, b"s").unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
-        s.append(&w, "d", &[1; 16], 601, b"x").unwrap();
+        s.append(&w, "d", &[1; 16], 601, b"x", 0).unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 601);
     }
 
@@ -2586,5 +2713,102 @@ mod tests {
         let got = drain(&mut r);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[1].0, 2);
+    }
+
+    #[test]
+    fn idle_clients_are_forgotten_a_few_at_a_time_unless_connected() {
+        let config = RelayConfig {
+            forget_clients_after_ms: 1_000,
+            forget_per_call: 2,
+            ..RelayConfig::default()
+        };
+        let mut r = RelayCore::new(MemoryStore::new(), config);
+        for c in 1..=4u8 {
+            r.connect(c.into(), "a", 0);
+            r.receive(c.into(), &hello(c), 0);
+            r.receive(c.into(), &push("d", 1, &[c]), 0);
+        }
+        for c in 2..=4 {
+            r.disconnect(c);
+        }
+        drain(&mut r);
+        // Whether the store still knows `client`'s push 1 (as its entry `seq`); asking again
+        // stores nothing when it does.
+        let known = |r: &mut RelayCore<MemoryStore>, client: u8, seq: u64| {
+            r.store_mut()
+                .append(&ws(), "d", &[client; 16], 1, b"again", 0)
+                .unwrap()
+                == seq
+        };
+        assert_eq!(r.maintain(500).unwrap(), 0, "nobody idle long enough yet");
+        assert_eq!(
+            r.maintain(59_000).unwrap(),
+            0,
+            "and no new look within a minute"
+        );
+        // Oldest first: client 1 is connected, so it is kept (and counts as used now).
+        assert_eq!(r.maintain(61_000).unwrap(), 2);
+        assert!(known(&mut r, 1, 1));
+        assert!(
+            known(&mut r, 3, 3),
+            "more than one call's worth: left for the next"
+        );
+        assert!(known(&mut r, 4, 4));
+        assert_eq!(
+            r.maintain(61_000).unwrap(),
+            2,
+            "a full call goes on at once"
+        );
+        assert_eq!(r.maintain(61_000).unwrap(), 0);
+        assert!(known(&mut r, 1, 1));
+        // Forgotten: the same push is now a new entry.
+        assert!(!known(&mut r, 2, 2));
+        assert!(!known(&mut r, 3, 3));
+        assert!(!known(&mut r, 4, 4));
+        assert_eq!(r.store().log_len(&ws(), "d"), 7);
+    }
+
+    #[test]
+    fn a_push_resent_after_its_client_was_forgotten_is_stored_and_delivered_again() {
+        let config = RelayConfig {
+            forget_clients_after_ms: 1_000,
+            ..RelayConfig::default()
+        };
+        let mut r = RelayCore::new(MemoryStore::new(), config);
+        for c in 1..=2u8 {
+            r.connect(c.into(), "a", 0);
+            r.receive(c.into(), &hello(c), 0);
+            r.receive(c.into(), &subscribe("d", 0), 0);
+        }
+        r.receive(1, &push("d", 1, b"a"), 0);
+        // The Ack never reaches client 1.
+        r.disconnect(1);
+        drain(&mut r);
+        r.maintain(100_000).unwrap();
+        r.connect(3, "a", 100_000);
+        r.receive(3, &hello(1), 100_000);
+        r.receive(3, &push("d", 1, b"a"), 100_000);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (3, welcome(100_000)),
+                (
+                    3,
+                    Some(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 1,
+                        server_seq: 2
+                    })
+                ),
+                (
+                    2,
+                    Some(Message::Deliver {
+                        doc: "d".into(),
+                        server_seq: 2,
+                        envelope: b"a".to_vec()
+                    })
+                )
+            ]
+        );
     }
 }

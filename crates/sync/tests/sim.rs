@@ -7,7 +7,9 @@
 //! persisted, the relay restarts, its storage fails for a while, and (as a faulty relay might)
 //! it loses a `Deliver` now and then. The relay pages catch-ups in pages of a few entries and
 //! bytes, each sent once the connection reports the last one through (when the client has
-//! taken every frame before the report), and drops a connection whose backlog grows too large.
+//! taken every frame before the report), drops a connection whose backlog grows too large, and
+//! forgets the deduplication rows of clients idle for a few seconds (so resent pushes are
+//! stored twice).
 //! Clients create and rename contacts and now and then compact. Then the network heals and everything settles; every replica must be identical and
 //! hold every change any client ever made.
 //!
@@ -131,6 +133,7 @@ struct Stats {
     internal_errors: u64,
     reports: u64,
     aborts: u64,
+    forgotten: u64,
 }
 
 struct Sim {
@@ -165,6 +168,9 @@ impl Sim {
             page_bytes: rng.range(300, 3_000) as usize,
             max_backlog_bytes: rng.range(2_000, 40_000) as u64,
             report_every_bytes: rng.range(200, 2_000) as u64,
+            // Short enough that clients cut off for a while are forgotten and resend.
+            forget_clients_after_ms: rng.range(100, 3_000),
+            forget_per_call: rng.range(1, 4) as usize,
             ..RelayConfig::default()
         };
         let mut sim = Sim {
@@ -486,6 +492,10 @@ impl Sim {
         }
         self.open_links();
         self.deliver();
+        // A failing store fails this too; the relay tries again later.
+        if let Ok(looked) = self.relay.maintain(self.now) {
+            self.stats.forgotten += looked as u64;
+        }
     }
 
     fn open_links(&mut self) {
@@ -739,6 +749,7 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
         total.internal_errors += s.internal_errors;
         total.reports += s.reports;
         total.aborts += s.aborts;
+        total.forgotten += s.forgotten;
     }
     println!("{total:?}");
     // The faults the simulation is about did happen.
@@ -746,7 +757,7 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
     assert!(total.reloads > 0 && total.drops > 0 && total.zombies > 0);
     assert!(total.restarts > 0 && total.compactions > 0 && total.partitions > 0);
     assert!(total.lost_deliveries > 0 && total.internal_errors > 0);
-    assert!(total.reports > 0 && total.aborts > 0);
+    assert!(total.reports > 0 && total.aborts > 0 && total.forgotten > 0);
 }
 
 #[test]
