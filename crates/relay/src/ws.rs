@@ -43,6 +43,8 @@ enum Command {
         conn: ConnId,
         mark: u64,
     },
+    /// A second passed: lets the core's housekeeping run while no message arrives.
+    Tick,
 }
 
 enum Outgoing {
@@ -123,6 +125,10 @@ impl BatchStore for crate::Storage {
 /// for all the others.
 const MAX_BATCH: usize = 256;
 
+/// How often the core's housekeeping runs while no message arrives (it holds back `Peers`
+/// lists for up to a second).
+const TICK: Duration = Duration::from_secs(1);
+
 /// Starts the relay thread over `store`. It runs until every handle is dropped.
 pub fn start<S>(store: S, config: RelayConfig) -> RelayHandle
 where
@@ -135,6 +141,23 @@ where
         .spawn(move || run(store, config, rx))
         .map_or_else(
             |e| tracing::error!(error = %e, "cannot start the relay thread"),
+            |_| (),
+        );
+    // Weak, so the relay thread still stops once the last handle is dropped.
+    let ticks = tx.downgrade();
+    std::thread::Builder::new()
+        .name("relay-tick".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(TICK);
+                match ticks.upgrade() {
+                    Some(tx) if tx.send(Command::Tick).is_ok() => {}
+                    _ => return,
+                }
+            }
+        })
+        .map_or_else(
+            |e| tracing::error!(error = %e, "cannot start the relay's timer thread"),
             |_| (),
         );
     RelayHandle {
@@ -241,6 +264,8 @@ fn handle<S: BatchStore>(
             core.disconnect(conn);
         }
         Command::Drained { conn, mark } => core.drained(conn, mark),
+        // `run` calls the housekeeping after every batch.
+        Command::Tick => {}
     }
 }
 
@@ -253,8 +278,16 @@ pub async fn sync(
     let relay = state.relay.clone();
     ws.max_message_size(relay.max_message)
         .max_frame_size(relay.max_message)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| serve_socket(socket, addr, relay))
 }
+
+/// tungstenite's default read buffer is 128 KiB per connection, zero-filled (so resident) on
+/// the first read: 64 MB at 500 connections, most of the relay's memory. Clients' messages are
+/// mostly a few hundred bytes; a larger one grows the buffer for as long as it takes. The
+/// write buffer (default: gather 128 KiB before writing) is moot: every frame is flushed.
+const READ_BUFFER: usize = 4 * 1024;
 
 async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
     let conn = relay.next.fetch_add(1, Ordering::Relaxed);
@@ -641,6 +674,26 @@ mod tests {
             Some(Event::Apply {
                 doc: "main".into(),
                 data: b"live".to_vec()
+            })
+        );
+    }
+
+    #[test]
+    fn a_list_of_peers_held_back_goes_out_on_the_timer_with_no_message_arriving() {
+        let h = harness();
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+        // Bob comes within the second after Ann's list: Ann hears of him only from the timer.
+        let _bob = Client::connect(&h.relay, 2, 2, None);
+        let got = ann.until(
+            &h.relay,
+            |e| matches!(e, Event::Peers { clients } if clients.len() == 1),
+        );
+        assert_eq!(
+            got,
+            Some(Event::Peers {
+                clients: vec![[2; 16]]
             })
         );
     }

@@ -190,6 +190,8 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 /// How long [`RelayCore::maintain`] waits after finding nothing more to forget.
 const MAINTAIN_EVERY_MS: i64 = 60_000;
+/// A workspace's clients get `Peers` at most this often (a newcomer gets its own at once).
+const PEERS_EVERY_MS: i64 = 1_000;
 
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
@@ -224,6 +226,11 @@ pub struct RelayCore<S: RelayStore> {
     next_mark: u64,
     /// When [`RelayCore::maintain`] is to look for idle clients again.
     maintain_at: i64,
+    /// Per workspace with clients: when they were all last sent `Peers`, and whether a
+    /// change since then waits to be announced.
+    peers_sent: BTreeMap<String, (i64, bool)>,
+    /// The latest time an input carried, for inputs that carry none (`disconnect`).
+    clock: i64,
     out: VecDeque<RelayOutput>,
 }
 
@@ -338,6 +345,8 @@ impl<S: RelayStore> RelayCore<S> {
             slow: Vec::new(),
             next_mark: 0,
             maintain_at: i64::MIN,
+            peers_sent: BTreeMap::new(),
+            clock: i64::MIN,
             out: VecDeque::new(),
         }
     }
@@ -361,6 +370,7 @@ impl<S: RelayStore> RelayCore<S> {
     /// A transport opened from `addr` (the client's address, which workspace creation is
     /// counted against). A `conn` already in use is first disconnected.
     pub fn connect(&mut self, conn: ConnId, addr: &str, now_ms: i64) {
+        self.clock = self.clock.max(now_ms);
         if self.conns.contains_key(&conn) {
             self.disconnect(conn);
         }
@@ -383,12 +393,26 @@ impl<S: RelayStore> RelayCore<S> {
         self.abort_slow();
     }
 
-    /// Housekeeping, to be called now and then (the IO layer calls it with every batch, inside
-    /// the batch's commit): forgets at most `forget_per_call` deduplication rows of clients
-    /// idle longer than `forget_clients_after_ms` and not connected. Between calls that find
-    /// nothing more to do it waits a minute. Returns how many rows it looked at; a store
-    /// error is for the relay's log (no connection is to blame).
+    /// Housekeeping, to be called at least once a second (the IO layer calls it with every
+    /// batch, inside the batch's commit, and on a timer): sends the `Peers` lists held back
+    /// (see `peers_changed`), and forgets at most `forget_per_call` deduplication rows of
+    /// clients idle longer than `forget_clients_after_ms` and not connected. Between calls
+    /// that find nothing more to forget it waits a minute. Returns how many rows it looked
+    /// at; a store error is for the relay's log (no connection is to blame).
     pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
+        self.clock = self.clock.max(now_ms);
+        let due: Vec<String> = self
+            .peers_sent
+            .iter()
+            .filter(|(_, (last, pending))| {
+                *pending && now_ms.saturating_sub(*last) >= PEERS_EVERY_MS
+            })
+            .map(|(w, _)| w.clone())
+            .collect();
+        for workspace in due {
+            self.peers_changed(&workspace, None);
+        }
+        self.abort_slow();
         if now_ms < self.maintain_at {
             return Ok(0);
         }
@@ -449,6 +473,7 @@ impl<S: RelayStore> RelayCore<S> {
 
     /// One frame arrived on `conn`.
     pub fn receive(&mut self, conn: ConnId, bytes: &[u8], now_ms: i64) {
+        self.clock = self.clock.max(now_ms);
         let rate = self.config.max_messages_per_second;
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
@@ -637,7 +662,7 @@ impl<S: RelayStore> RelayCore<S> {
                 server_time_ms: now_ms,
             },
         );
-        self.announce_peers(&workspace);
+        self.peers_changed(&workspace, Some(conn));
         Ok(())
     }
 
@@ -679,29 +704,67 @@ impl<S: RelayStore> RelayCore<S> {
         Ok(())
     }
 
+    /// A client of `workspace` came (`newcomer`, its connection) or went. Everyone is told at
+    /// once, unless the workspace's clients were told less than `PEERS_EVERY_MS` ago: then
+    /// only the newcomer gets its list now, and the others one list for all the changes of
+    /// that time, from [`RelayCore::maintain`]. A list goes to every client and grows with
+    /// them, so telling everyone about every arrival would be quadratic: 500 clients joining
+    /// a workspace at once (a relay restart) made ~1 GB of `Peers`, mostly queued at once.
+    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>) {
+        let now = self.clock;
+        let (last, pending) = self
+            .peers_sent
+            .entry(workspace.to_owned())
+            .or_insert((i64::MIN, false));
+        if now.saturating_sub(*last) >= PEERS_EVERY_MS {
+            *last = now;
+            *pending = false;
+            self.announce_peers(workspace);
+        } else {
+            *pending = true;
+            if let Some(conn) = newcomer {
+                self.send_peers(workspace, conn);
+            }
+        }
+    }
+
     /// Tells every client of `workspace` which others are connected (each list without the
     /// recipient), so peers can offer each other direct links.
     fn announce_peers(&mut self, workspace: &str) {
-        let here: Vec<(ClientId, ConnId)> = self
-            .clients
+        let here: Vec<ConnId> = self.clients_of(workspace).map(|(_, conn)| conn).collect();
+        for conn in here {
+            self.send_peers(workspace, conn);
+        }
+    }
+
+    fn clients_of(&self, workspace: &str) -> impl Iterator<Item = (ClientId, ConnId)> + '_ {
+        self.clients
             .range((workspace.to_owned(), [0u8; 16])..=(workspace.to_owned(), [0xff; 16]))
             .map(|((_, client), conn)| (*client, *conn))
-            .collect();
-        for (client, conn) in &here {
-            let speaks_peers = self.conns.get(conn).is_some_and(
-                |c| matches!(c.state, ConnState::Ready { version, .. } if version >= 2),
-            );
-            if !speaks_peers {
-                continue;
-            }
-            let clients = here
-                .iter()
-                .map(|(c, _)| *c)
-                .filter(|c| c != client)
-                .take(wire::MAX_PEERS)
-                .collect();
-            self.send(*conn, &Message::Peers { clients });
+    }
+
+    /// `Peers` for `conn`, if its client speaks version 2: everyone else connected.
+    fn send_peers(&mut self, workspace: &str, conn: ConnId) {
+        let Some(Conn {
+            state: ConnState::Ready {
+                client, version, ..
+            },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return;
+        };
+        if *version < 2 {
+            return;
         }
+        let me = *client;
+        let clients = self
+            .clients_of(workspace)
+            .map(|(c, _)| c)
+            .filter(|c| *c != me)
+            .take(wire::MAX_PEERS)
+            .collect();
+        self.send(conn, &Message::Peers { clients });
     }
 
     /// Whether `addr` may create one more workspace now; forgets creations older than an hour.
@@ -1148,12 +1211,13 @@ impl<S: RelayStore> RelayCore<S> {
         }
         let workspace = workspace.clone();
         if left {
-            self.announce_peers(&workspace);
+            self.peers_changed(&workspace, None);
         }
         if let Some(count) = self.workspace_conns.get_mut(&workspace) {
             *count = count.saturating_sub(1);
             if *count == 0 {
                 self.workspace_conns.remove(&workspace);
+                self.peers_sent.remove(&workspace);
                 let docs: Vec<(String, String)> = self
                     .ends
                     .range((workspace.clone(), String::new())..)
@@ -1919,22 +1983,27 @@ mod tests {
                 clients: clients.iter().map(|c| [*c; 16]).collect(),
             })
         };
+        // A second apart, so every change is announced at once (see the next test).
         r.connect(1, "a", 0);
         r.receive(1, &hello_v(1, 2), 0);
         assert_eq!(drain(&mut r), [(1, welcome(0)), (1, peers(&[]))]);
         // A client of version 1 is admitted and listed, but never sent `Peers`.
-        r.connect(2, "a", 0);
-        r.receive(2, &hello_v(2, 1), 0);
-        assert_eq!(drain(&mut r), [(2, welcome(0)), (1, peers(&[2]))]);
-        r.connect(3, "a", 0);
-        r.receive(3, &hello_v(3, 2), 0);
+        r.connect(2, "a", 1_000);
+        r.receive(2, &hello_v(2, 1), 1_000);
+        assert_eq!(drain(&mut r), [(2, welcome(1_000)), (1, peers(&[2]))]);
+        r.connect(3, "a", 2_000);
+        r.receive(3, &hello_v(3, 2), 2_000);
         assert_eq!(
             drain(&mut r),
-            [(3, welcome(0)), (1, peers(&[2, 3])), (3, peers(&[1, 2]))]
+            [
+                (3, welcome(2_000)),
+                (1, peers(&[2, 3])),
+                (3, peers(&[1, 2]))
+            ]
         );
         // Another workspace's clients are not listed.
         let other = Id::from_bytes([7; 16]).to_string();
-        r.connect(4, "a", 0);
+        r.connect(4, "a", 2_000);
         r.receive(
             4,
             &enc(Message::Hello {
@@ -1943,11 +2012,62 @@ mod tests {
                 token: token(),
                 client: [4; 16],
             }),
-            0,
+            2_000,
         );
-        assert_eq!(drain(&mut r), [(4, welcome(0)), (4, peers(&[]))]);
+        assert_eq!(drain(&mut r), [(4, welcome(2_000)), (4, peers(&[]))]);
+        // Within a second of the last lists: announced by `maintain` once the second is up.
         r.disconnect(1);
+        assert_eq!(drain(&mut r), []);
+        r.maintain(2_999).unwrap();
+        assert_eq!(drain(&mut r), []);
+        r.maintain(3_000).unwrap();
         assert_eq!(drain(&mut r), [(3, peers(&[2]))]);
+    }
+
+    #[test]
+    fn a_crowd_arriving_at_once_gets_one_list_each_a_second_later_and_newcomers_their_own() {
+        let mut r = relay();
+        let mut lists = 0;
+        for c in 1..=10u8 {
+            r.connect(c.into(), "a", c.into());
+            r.receive(
+                c.into(),
+                &enc(Message::Hello {
+                    version: 2,
+                    workspace: ws(),
+                    token: token(),
+                    client: [c; 16],
+                }),
+                c.into(),
+            );
+            let got = drain(&mut r);
+            let peers: Vec<&(ConnId, Option<Message>)> = got
+                .iter()
+                .filter(|(_, m)| matches!(m, Some(Message::Peers { .. })))
+                .collect();
+            // Only the newcomer hears, of everyone there before it.
+            assert_eq!(peers.len(), 1, "{got:?}");
+            assert_eq!(peers[0].0, ConnId::from(c));
+            assert!(matches!(
+                &peers[0].1,
+                Some(Message::Peers { clients }) if clients.len() == usize::from(c) - 1
+            ));
+            lists += 1;
+        }
+        r.maintain(1_000).unwrap();
+        assert_eq!(drain(&mut r), []);
+        r.maintain(1_001).unwrap();
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 10);
+        assert!(
+            got.iter()
+                .all(|(_, m)| matches!(m, Some(Message::Peers { clients }) if clients.len() == 9))
+        );
+        lists += got.len();
+        // Told of every arrival, everyone would have had 1 + 2 + ... + 10 lists.
+        assert_eq!(lists, 20);
+        r.maintain(5_000).unwrap();
+        assert_eq!(drain(&mut r), [], "nothing changed since");
     }
 
     #[test]
