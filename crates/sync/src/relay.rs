@@ -4,7 +4,10 @@
 //! subscriptions with a catch-up and then live deliveries, stores client-made snapshots and
 //! forwards signaling between peers. It never sees a key or a plaintext. The IO layer (crates/relay)
 //! owns the sockets and a [`RelayStore`]; it feeds [`RelayCore`] connection events with the time and
-//! performs what [`RelayCore::poll_output`] returns, in order.
+//! performs what [`RelayCore::poll_output`] returns, in order: frames to send, connections to
+//! close, and requests to report back ([`RelayCore::drained`]) once a connection's frames so far
+//! have been written, which is what paces catch-ups and bounds what each connection holds. It
+//! also calls [`RelayCore::maintain`] at least once a second.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -1127,7 +1130,10 @@ impl<S: RelayStore> RelayCore<S> {
     /// everything they did not read.
     fn abort_slow(&mut self) {
         while let Some(conn) = self.slow.pop() {
-            let backlog = self.conns.get(&conn).map_or(0, |c| c.flow.backlog());
+            // Gone already (the transport closed in the meantime): nothing left to abort.
+            let Some(backlog) = self.conns.get(&conn).map(|c| c.flow.backlog()) else {
+                continue;
+            };
             self.unregister(conn);
             if let Some(c) = self.conns.get_mut(&conn) {
                 c.state = ConnState::Closed;
