@@ -931,7 +931,7 @@ impl<S: RelayStore> RelayCore<S> {
                 .store
                 .read_after(&workspace, &doc, after, entries_left, bytes_left)
                 .map_err(|e| self.storage_failed(conn, &e))?;
-            let got_any = !page.is_empty();
+            let from = after;
             for (server_seq, envelope) in page {
                 // A store handing back an entry out of order would make the client see a gap.
                 if server_seq <= after {
@@ -951,9 +951,10 @@ impl<S: RelayStore> RelayCore<S> {
             }
             self.update_front(conn, after, false);
             let end = self.log_end(conn, &workspace, &doc)?;
-            // An empty page short of the end means the store lost entries: the client is told
-            // where the log ends and asks again, rather than this catch-up spinning.
-            if after < end && got_any {
+            // A page that brings nothing new short of the end means the store lost entries
+            // (or hands them back out of order): the client is told where the log ends and
+            // asks again, rather than this catch-up spinning.
+            if after < end && after > from {
                 continue;
             }
             self.finish_front(conn, &workspace, end);
@@ -2935,6 +2936,83 @@ mod tests {
                     })
                 )
             ]
+        );
+    }
+
+    /// A damaged store: lost every entry after 2, and hands back the start of the log
+    /// whatever is asked.
+    struct Lost(MemoryStore);
+
+    impl RelayStore for Lost {
+        type Error = MemoryStoreError;
+        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
+            self.0.workspace_token(w)
+        }
+        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.replace_token(w, t, n)
+        }
+        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.create_workspace(w, t, n)
+        }
+        fn append(
+            &mut self,
+            w: &str,
+            d: &str,
+            c: &ClientId,
+            s: u64,
+            e: &[u8],
+            n: i64,
+        ) -> Result<u64, Self::Error> {
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
+        }
+        fn read_after(
+            &self,
+            w: &str,
+            d: &str,
+            _: u64,
+            l: usize,
+            b: usize,
+        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
+            let mut page = self.0.read_after(w, d, 0, l, b)?;
+            page.retain(|(seq, _)| *seq <= 2);
+            Ok(page)
+        }
+        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
+            self.0.snapshot(w, d)
+        }
+        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
+            self.0.compact(w, d, u, e)
+        }
+    }
+
+    #[test]
+    fn a_catch_up_over_lost_entries_ends_instead_of_spinning() {
+        let mut r = RelayCore::new(Lost(MemoryStore::new()), RelayConfig::default());
+        r.connect(1, "a", 0);
+        r.receive(1, &hello(1), 0);
+        for i in 1..=5u8 {
+            r.receive(1, &push("d", i.into(), &[i]), 0);
+        }
+        drain(&mut r);
+        r.receive(1, &subscribe("d", 2), 0);
+        assert_eq!(
+            drain(&mut r),
+            [(
+                1,
+                Some(Message::CaughtUp {
+                    doc: "d".into(),
+                    upto_seq: 5
+                })
+            )]
         );
     }
 }
