@@ -8,11 +8,14 @@
 //!                                        on M and on M with 40% of its deals closed (written
 //!                                        to CLOSED_FILE if given)
 //!   crm-bench relay-load URL N SECONDS   N sync clients against a relay; prints a JSON summary
+//!   crm-bench relay-catchup URL ENTRIES SIZE CLIENTS [PAUSE_MS]
+//!                                        fills a log, then CLIENTS catch up on it at once
 //!   crm-bench relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]
 //!                                        starts the relay, N clients spread over W workspaces,
 //!                                        delivery latency and the relay's CPU and memory (Markdown)
 
 mod analytics;
+mod catchup;
 mod dataset;
 mod fanout;
 mod relay_load;
@@ -51,6 +54,9 @@ fn main() -> anyhow::Result<()> {
     }
     if args.first().map(String::as_str) == Some("relay-fanout") {
         return relay_fanout_cmd(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("relay-catchup") {
+        return relay_catchup_cmd(&args[1..]);
     }
     let size_arg = args.get(1).map(String::as_str).unwrap_or("M");
     let size =
@@ -96,6 +102,28 @@ fn write_peers_json(ws: &Workspace, label: &str, out: &str) -> anyhow::Result<()
 
 /// `relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]`: prints one JSON object with the delivery
 /// latencies' percentiles (ms) and the counts, for `bench/compare/relay.mjs`.
+fn relay_catchup_cmd(args: &[String]) -> anyhow::Result<()> {
+    let usage =
+        "usage: crm-bench relay-catchup ws://HOST:PORT/sync ENTRIES SIZE CLIENTS [PAUSE_MS]";
+    let num = |i: usize, default: Option<u64>| -> anyhow::Result<u64> {
+        match args.get(i) {
+            Some(a) => a
+                .parse()
+                .with_context(|| format!("{a}: not a number; {usage}")),
+            None => default.context(usage),
+        }
+    };
+    let cfg = catchup::Config {
+        url: args.first().context(usage)?.clone(),
+        entries: usize::try_from(num(1, None)?)?,
+        size: usize::try_from(num(2, None)?)?,
+        clients: usize::try_from(num(3, None)?)?,
+        pause_ms: num(4, Some(0))?,
+    };
+    println!("{}", catchup::run(&cfg)?);
+    Ok(())
+}
+
 fn relay_load_cmd(args: &[String]) -> anyhow::Result<()> {
     let usage = "usage: crm-bench relay-load ws://HOST:PORT/sync CLIENTS SECONDS [GROUP] [WARMUP]";
     let num = |i: usize, default: Option<u64>| -> anyhow::Result<u64> {

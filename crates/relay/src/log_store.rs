@@ -7,7 +7,7 @@
 
 use crm_sync::relay::RelayStore;
 use crm_sync::{ClientId, TokenHash};
-use redb::{ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 /// Binds `$t` to table `$def` and evaluates `$body`: in the open batch's transaction if there
 /// is one (so reads see the batch's writes), else in a read transaction, where a table never
@@ -45,6 +45,31 @@ const SNAPSHOT_UPTO: TableDefinition<(&str, &str), u64> = TableDefinition::new("
 const SNAPSHOT: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("snapshot");
 /// (workspace, doc, client id) → (client_seq, server_seq) of the client's last stored push.
 const CLIENTS: TableDefinition<(&str, &str, &[u8]), (u64, u64)> = TableDefinition::new("clients");
+/// (workspace, doc, client id) → when that row was last used (Unix ms): since schema 2.
+const CLIENT_USED: TableDefinition<(&str, &str, &[u8]), i64> = TableDefinition::new("client_used");
+/// (last used, workspace, doc, client id): the rows of `CLIENTS` oldest first, so forgetting
+/// idle ones reads only those.
+const CLIENTS_BY_USE: TableDefinition<(i64, &str, &str, &[u8]), ()> =
+    TableDefinition::new("clients_by_use");
+
+/// Schema 1 → 2: every deduplication row counts as used now. Rows of schema 1 carry no time;
+/// this gives them the whole horizon before they are forgotten.
+pub(crate) fn stamp_client_rows(tx: &WriteTransaction, now_ms: i64) -> Result<u64, StorageError> {
+    let clients = tx.open_table(CLIENTS)?;
+    let mut used = tx.open_table(CLIENT_USED)?;
+    let mut by_use = tx.open_table(CLIENTS_BY_USE)?;
+    let mut stamped = 0;
+    for row in clients.iter()? {
+        let (key, _) = row?;
+        let (w, d, c) = key.value();
+        if used.get((w, d, c))?.is_none() {
+            used.insert((w, d, c), now_ms)?;
+            by_use.insert((now_ms, w, d, c), ())?;
+            stamped += 1;
+        }
+    }
+    Ok(stamped)
+}
 
 impl RelayStore for Storage {
     type Error = StorageError;
@@ -98,6 +123,7 @@ impl RelayStore for Storage {
         client: &ClientId,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<u64, StorageError> {
         self.write(|tx| {
             let mut clients = tx.open_table(CLIENTS)?;
@@ -116,8 +142,58 @@ impl RelayStore for Storage {
             last_seq.insert((workspace, doc), seq)?;
             tx.open_table(LOG)?
                 .insert((workspace, doc, seq), envelope)?;
-            clients.insert((workspace, doc, client.as_slice()), (client_seq, seq))?;
+            let key = (workspace, doc, client.as_slice());
+            clients.insert(key, (client_seq, seq))?;
+            let mut used = tx.open_table(CLIENT_USED)?;
+            let mut by_use = tx.open_table(CLIENTS_BY_USE)?;
+            if let Some(before) = used.insert(key, now_ms)?.map(|v| v.value()) {
+                by_use.remove((before, workspace, doc, client.as_slice()))?;
+            }
+            by_use.insert((now_ms, workspace, doc, client.as_slice()), ())?;
             Ok(seq)
+        })
+    }
+
+    fn forget_idle_clients(
+        &mut self,
+        before_ms: i64,
+        now_ms: i64,
+        max: usize,
+        connected: &dyn Fn(&str, &ClientId) -> bool,
+    ) -> Result<usize, StorageError> {
+        // Read first: most calls find nothing, and must not cost a write transaction.
+        let due = reading!(self, CLIENTS_BY_USE, Vec::new(), |table| {
+            let mut due = Vec::new();
+            for row in table.iter()?.take(max) {
+                let (key, _) = row?;
+                let (used, w, d, c) = key.value();
+                if used >= before_ms {
+                    break;
+                }
+                due.push((used, w.to_owned(), d.to_owned(), c.to_vec()));
+            }
+            Ok(due)
+        })?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            let mut clients = tx.open_table(CLIENTS)?;
+            let mut used = tx.open_table(CLIENT_USED)?;
+            let mut by_use = tx.open_table(CLIENTS_BY_USE)?;
+            for (at, w, d, c) in &due {
+                let (w, d, c) = (w.as_str(), d.as_str(), c.as_slice());
+                by_use.remove((*at, w, d, c))?;
+                let id: Option<ClientId> = c.try_into().ok();
+                if id.is_some_and(|id| connected(w, &id)) {
+                    used.insert((w, d, c), now_ms)?;
+                    by_use.insert((now_ms, w, d, c), ())?;
+                } else {
+                    used.remove((w, d, c))?;
+                    clients.remove((w, d, c))?;
+                }
+            }
+            Ok(due.len())
         })
     }
 
@@ -127,18 +203,25 @@ impl RelayStore for Storage {
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
         let Some(from) = after.checked_add(1) else {
             return Ok(Vec::new());
         };
         reading!(self, LOG, Vec::new(), |table| {
             let mut out = Vec::new();
+            let mut bytes = 0usize;
             for entry in table
                 .range((workspace, doc, from)..=(workspace, doc, u64::MAX))?
                 .take(limit)
             {
+                if bytes >= max_bytes {
+                    break;
+                }
                 let (key, value) = entry?;
-                out.push((key.value().2, value.value().to_vec()));
+                let envelope = value.value().to_vec();
+                bytes = bytes.saturating_add(envelope.len());
+                out.push((key.value().2, envelope));
             }
             Ok(out)
         })
@@ -224,21 +307,25 @@ mod tests {
     fn appends_number_per_document_and_a_retried_push_is_stored_once() {
         let tmp = tempfile::tempdir().unwrap();
         let mut s = open(tmp.path());
-        assert_eq!(s.append("w", "d", &A, 1, b"a1").unwrap(), 1);
-        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
+        assert_eq!(s.append("w", "d", &A, 1, b"a1", 0).unwrap(), 1);
+        assert_eq!(s.append("w", "d", &B, 1, b"b1", 0).unwrap(), 2);
         assert_eq!(
-            s.append("w", "d", &A, 1, b"a1 again").unwrap(),
+            s.append("w", "d", &A, 1, b"a1 again", 0).unwrap(),
             1,
             "a retry"
         );
-        assert_eq!(s.append("w", "d", &A, 2, b"a2").unwrap(), 3);
+        assert_eq!(s.append("w", "d", &A, 2, b"a2", 0).unwrap(), 3);
         assert_eq!(
-            s.append("w", "other", &A, 1, b"x").unwrap(),
+            s.append("w", "other", &A, 1, b"x", 0).unwrap(),
             1,
             "per document"
         );
-        assert_eq!(s.append("v", "d", &A, 1, b"y").unwrap(), 1, "per workspace");
-        let log = s.read_after("w", "d", 0, 10).unwrap();
+        assert_eq!(
+            s.append("v", "d", &A, 1, b"y", 0).unwrap(),
+            1,
+            "per workspace"
+        );
+        let log = s.read_after("w", "d", 0, 10, usize::MAX).unwrap();
         assert_eq!(
             log,
             vec![
@@ -248,11 +335,38 @@ mod tests {
             ]
         );
         assert_eq!(
-            s.read_after("w", "d", 1, 1).unwrap(),
+            s.read_after("w", "d", 1, 1, usize::MAX).unwrap(),
             vec![(2, b"b1".to_vec())]
         );
-        assert_eq!(s.read_after("w", "d", u64::MAX, 10).unwrap(), vec![]);
-        assert_eq!(s.read_after("nope", "d", 0, 10).unwrap(), vec![]);
+        assert_eq!(
+            s.read_after("w", "d", u64::MAX, 10, usize::MAX).unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            s.read_after("nope", "d", 0, 10, usize::MAX).unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_read_stops_at_the_entry_that_reaches_the_byte_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = open(tmp.path());
+        for n in 1..=5 {
+            s.append("w", "d", &A, n, &[n as u8; 10], 0).unwrap();
+        }
+        let seqs = |after, limit, bytes| -> Vec<u64> {
+            s.read_after("w", "d", after, limit, bytes)
+                .unwrap()
+                .into_iter()
+                .map(|(seq, _)| seq)
+                .collect()
+        };
+        assert_eq!(seqs(0, 10, 25), [1, 2, 3]);
+        assert_eq!(seqs(0, 10, 20), [1, 2]);
+        assert_eq!(seqs(0, 2, 100), [1, 2]);
+        // An entry larger than the limit still comes, alone.
+        assert_eq!(seqs(3, 10, 1), [4]);
     }
 
     /// The log as committed, ignoring any open batch.
@@ -280,44 +394,48 @@ mod tests {
             let mut s = open(tmp.path());
             s.begin_batch();
             s.create_workspace("w", &hash, 5).unwrap();
-            assert_eq!(s.append("w", "d", &A, 1, b"a1").unwrap(), 1);
-            assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
-            assert_eq!(s.append("w", "d", &A, 1, b"again").unwrap(), 1, "a retry");
+            assert_eq!(s.append("w", "d", &A, 1, b"a1", 0).unwrap(), 1);
+            assert_eq!(s.append("w", "d", &B, 1, b"b1", 0).unwrap(), 2);
+            assert_eq!(
+                s.append("w", "d", &A, 1, b"again", 0).unwrap(),
+                1,
+                "a retry"
+            );
             assert!(s.compact("w", "d", 9, b"too far").is_err(), "refused");
             assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
             assert_eq!(s.last_seq("w", "d").unwrap(), 2);
             assert_eq!(
-                s.read_after("w", "d", 1, 10).unwrap(),
+                s.read_after("w", "d", 1, 10, usize::MAX).unwrap(),
                 vec![(2, b"b1".to_vec())]
             );
             assert_eq!(committed(&s), vec![], "nothing durable before the commit");
             s.commit_batch().unwrap();
             assert_eq!(committed(&s).len(), 2);
             // Out of a batch, each write commits at once again.
-            s.append("w", "d", &A, 2, b"a2").unwrap();
+            s.append("w", "d", &A, 2, b"a2", 0).unwrap();
             assert_eq!(committed(&s).len(), 3);
         }
         let s = open(tmp.path());
         assert_eq!(s.workspace_token("w").unwrap(), Some(hash));
-        assert_eq!(s.read_after("w", "d", 0, 10).unwrap().len(), 3);
+        assert_eq!(s.read_after("w", "d", 0, 10, usize::MAX).unwrap().len(), 3);
     }
 
     #[test]
     fn a_batch_with_a_failed_write_commits_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let mut s = open(tmp.path());
-        s.append("w", "d", &A, 1, b"a1").unwrap();
+        s.append("w", "d", &A, 1, b"a1", 0).unwrap();
         s.begin_batch();
-        s.append("w", "d", &B, 1, b"b1").unwrap();
+        s.append("w", "d", &B, 1, b"b1", 0).unwrap();
         s.poison("the disk is gone");
         let err = s.commit_batch().unwrap_err();
         assert!(err.to_string().contains("the disk is gone"), "{err}");
         assert_eq!(
-            s.read_after("w", "d", 0, 10).unwrap(),
+            s.read_after("w", "d", 0, 10, usize::MAX).unwrap(),
             vec![(1, b"a1".to_vec())]
         );
         // The next write starts clean: B's change is numbered as if it had never been.
-        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 2);
+        assert_eq!(s.append("w", "d", &B, 1, b"b1", 0).unwrap(), 2);
     }
 
     #[test]
@@ -326,7 +444,7 @@ mod tests {
         {
             let mut s = open(tmp.path());
             for n in 1..=4 {
-                s.append("w", "d", &A, n, format!("c{n}").as_bytes())
+                s.append("w", "d", &A, n, format!("c{n}").as_bytes(), 0)
                     .unwrap();
             }
             assert!(
@@ -337,7 +455,7 @@ mod tests {
             s.compact("w", "d", 2, b"older").unwrap();
             assert_eq!(s.snapshot("w", "d").unwrap(), Some((3, b"snap3".to_vec())));
             assert_eq!(
-                s.read_after("w", "d", 0, 10).unwrap(),
+                s.read_after("w", "d", 0, 10, usize::MAX).unwrap(),
                 vec![(4, b"c4".to_vec())]
             );
         }
@@ -345,7 +463,125 @@ mod tests {
         assert_eq!(s.snapshot("w", "d").unwrap(), Some((3, b"snap3".to_vec())));
         assert_eq!(s.last_seq("w", "d").unwrap(), 4);
         assert_eq!(s.last_seq("w", "none").unwrap(), 0);
-        assert_eq!(s.append("w", "d", &B, 1, b"b1").unwrap(), 5);
+        assert_eq!(s.append("w", "d", &B, 1, b"b1", 0).unwrap(), 5);
         assert_eq!(s.snapshot("w", "x").unwrap(), None);
+    }
+
+    /// Every deduplication row as (first byte of the client id, last used), checking that the
+    /// three tables agree.
+    fn client_rows(s: &Storage) -> Vec<(u8, i64)> {
+        let tx = s.db().begin_read().unwrap();
+        let clients: Vec<u8> = tx
+            .open_table(CLIENTS)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|r| r.unwrap().0.value().2[0])
+            .collect();
+        let mut used: Vec<(u8, i64)> = tx
+            .open_table(CLIENT_USED)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|r| {
+                let (k, v) = r.unwrap();
+                (k.value().2[0], v.value())
+            })
+            .collect();
+        let mut by_use: Vec<(u8, i64)> = tx
+            .open_table(CLIENTS_BY_USE)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|r| {
+                let row = r.unwrap();
+                let k = row.0.value();
+                (k.3[0], k.0)
+            })
+            .collect();
+        used.sort();
+        by_use.sort();
+        assert_eq!(used, by_use);
+        assert_eq!(clients, used.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+        used
+    }
+
+    const C: ClientId = [3; 16];
+
+    #[test]
+    fn idle_clients_are_forgotten_oldest_first_a_few_at_a_time_and_stay_forgotten() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let mut s = open(tmp.path());
+            s.append("w", "d", &A, 1, b"a1", 100).unwrap();
+            s.append("w", "d", &B, 1, b"b1", 200).unwrap();
+            s.append("w", "d", &C, 1, b"c1", 300).unwrap();
+            s.append("w", "d", &A, 2, b"a2", 400).unwrap();
+            // A repeat stores nothing, also no new time.
+            s.append("w", "d", &A, 2, b"a2", 500).unwrap();
+            assert_eq!(client_rows(&s), [(1, 400), (2, 200), (3, 300)]);
+            let nobody = |_: &str, _: &ClientId| false;
+            assert_eq!(s.forget_idle_clients(150, 1_000, 10, &nobody).unwrap(), 0);
+            assert_eq!(s.forget_idle_clients(350, 1_000, 1, &nobody).unwrap(), 1);
+            assert_eq!(client_rows(&s), [(1, 400), (3, 300)]);
+            // A connected client's row is kept, as used now.
+            let c_is_here = |w: &str, c: &ClientId| w == "w" && *c == C;
+            assert_eq!(
+                s.forget_idle_clients(350, 1_000, 10, &c_is_here).unwrap(),
+                1
+            );
+            assert_eq!(client_rows(&s), [(1, 400), (3, 1_000)]);
+        }
+        let mut s = open(tmp.path());
+        assert_eq!(client_rows(&s), [(1, 400), (3, 1_000)]);
+        assert_eq!(
+            s.append("w", "d", &A, 2, b"a2", 0).unwrap(),
+            4,
+            "still a repeat"
+        );
+        assert_eq!(
+            s.append("w", "d", &B, 1, b"b1", 2_000).unwrap(),
+            5,
+            "forgotten: stored again"
+        );
+        assert_eq!(client_rows(&s), [(1, 400), (2, 2_000), (3, 1_000)]);
+    }
+
+    #[test]
+    fn forgetting_in_a_batch_sees_the_batch_and_commits_with_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = open(tmp.path());
+        s.begin_batch();
+        s.append("w", "d", &A, 1, b"a1", 100).unwrap();
+        let nobody = |_: &str, _: &ClientId| false;
+        assert_eq!(s.forget_idle_clients(200, 300, 10, &nobody).unwrap(), 1);
+        s.commit_batch().unwrap();
+        assert_eq!(client_rows(&s), []);
+        assert_eq!(committed(&s).len(), 1);
+    }
+
+    #[test]
+    fn rows_of_schema_1_count_as_used_when_the_relay_is_upgraded() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let mut s = open(tmp.path());
+            s.append("w", "d", &A, 1, b"a1", 100).unwrap();
+            // Back to how schema 1 left it: the rows without their times.
+            let tx = s.db().begin_write().unwrap();
+            tx.delete_table(CLIENT_USED).unwrap();
+            tx.delete_table(CLIENTS_BY_USE).unwrap();
+            tx.open_table(crate::storage::META_TABLE)
+                .unwrap()
+                .insert("schema_version", 1)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let mut s = Storage::open(tmp.path(), 5_000).unwrap();
+        assert_eq!(s.meta("schema_version").unwrap(), Some(2));
+        assert_eq!(client_rows(&s), [(1, 5_000)]);
+        let nobody = |_: &str, _: &ClientId| false;
+        assert_eq!(s.forget_idle_clients(5_000, 6_000, 10, &nobody).unwrap(), 0);
+        assert_eq!(s.forget_idle_clients(5_001, 6_000, 10, &nobody).unwrap(), 1);
+        assert_eq!(client_rows(&s), []);
     }
 }

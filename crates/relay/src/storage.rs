@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+#[cfg(test)]
+pub(crate) const META_TABLE: TableDefinition<&str, u64> = META;
 /// Bumped whenever the layout of the tables changes; a relay refuses a newer layout than it knows.
-pub const SCHEMA_VERSION: u64 = 1;
+/// 2: deduplication rows carry when they were last used (`log_store`).
+pub const SCHEMA_VERSION: u64 = 2;
 const FILE_NAME: &str = "relay.redb";
 
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +84,7 @@ impl Storage {
         })?;
 
         let tx = db.begin_write()?;
-        let (schema_version, created_at_ms) = {
+        let (schema_version, created_at_ms, migrate) = {
             let mut meta = tx.open_table(META)?;
             let found = meta.get("schema_version")?.map(|v| v.value());
             let created = meta.get("created_at_ms")?.map(|v| v.value());
@@ -99,8 +102,12 @@ impl Storage {
                 }
             };
             meta.insert("schema_version", SCHEMA_VERSION)?;
-            (SCHEMA_VERSION, created)
+            (SCHEMA_VERSION, created, found.unwrap_or(0) < 2)
         };
+        if migrate {
+            let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+            crate::log_store::stamp_client_rows(&tx, now)?;
+        }
         tx.commit()?;
         Ok(Self {
             pending: None,

@@ -3,11 +3,17 @@
 //! thread takes the messages waiting for it as one batch, commits the batch's writes once, and
 //! only then hands out what the batch produced, so an acknowledged (or delivered) change is on
 //! disk whatever happens to the process afterwards.
+//!
+//! Each socket has a bounded queue of frames. The core keeps what a connection holds in it
+//! small: it pages catch-ups, sending the next page only once the socket task reports the last
+//! one written (a report marker travels through the queue behind it), and has a connection
+//! that stops reading dropped. A queue that fills up all the same drops its connection too.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
@@ -15,7 +21,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use crm_sync::relay::{ConnId, RelayConfig, RelayCore, RelayOutput, RelayStore};
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::AppState;
 
@@ -23,7 +29,7 @@ enum Command {
     Connect {
         conn: ConnId,
         addr: String,
-        out: mpsc::UnboundedSender<Outgoing>,
+        out: Socket,
     },
     Receive {
         conn: ConnId,
@@ -32,11 +38,54 @@ enum Command {
     Disconnect {
         conn: ConnId,
     },
+    /// The socket task wrote every frame queued before the report marker `mark`.
+    Drained {
+        conn: ConnId,
+        mark: u64,
+    },
+    /// A second passed: lets the core's housekeeping run while no message arrives.
+    Tick,
 }
 
 enum Outgoing {
     Frame(Vec<u8>),
+    /// Tell the relay thread that everything before this has been written.
+    Report(u64),
     Close,
+}
+
+/// Frames one connection's queue holds at most. The core's paging and backlog limit keep
+/// it far below; reaching it means the client stopped reading.
+const QUEUE_FRAMES: usize = 4096;
+
+/// The relay thread's end of a socket task.
+struct Socket {
+    out: mpsc::Sender<Outgoing>,
+    /// Wakes the task to drop the connection at once, even in the middle of a write.
+    abort: Arc<Notify>,
+}
+
+impl Socket {
+    fn new() -> (Socket, mpsc::Receiver<Outgoing>, Arc<Notify>) {
+        let (out, rx) = mpsc::channel(QUEUE_FRAMES);
+        let abort = Arc::new(Notify::new());
+        (
+            Socket {
+                out,
+                abort: abort.clone(),
+            },
+            rx,
+            abort,
+        )
+    }
+
+    /// Queues `item`; false if the queue is full (the task is gone: its `Disconnect` follows).
+    fn queue(&self, item: Outgoing) -> bool {
+        !matches!(
+            self.out.try_send(item),
+            Err(mpsc::error::TrySendError::Full(_))
+        )
+    }
 }
 
 /// A cheap handle to the relay thread, shared by every socket task.
@@ -76,6 +125,10 @@ impl BatchStore for crate::Storage {
 /// for all the others.
 const MAX_BATCH: usize = 256;
 
+/// How often the core's housekeeping runs while no message arrives (it holds back `Peers`
+/// lists for up to a second).
+const TICK: Duration = Duration::from_secs(1);
+
 /// Starts the relay thread over `store`. It runs until every handle is dropped.
 pub fn start<S>(store: S, config: RelayConfig) -> RelayHandle
 where
@@ -90,6 +143,23 @@ where
             |e| tracing::error!(error = %e, "cannot start the relay thread"),
             |_| (),
         );
+    // Weak, so the relay thread still stops once the last handle is dropped.
+    let ticks = tx.downgrade();
+    std::thread::Builder::new()
+        .name("relay-tick".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(TICK);
+                match ticks.upgrade() {
+                    Some(tx) if tx.send(Command::Tick).is_ok() => {}
+                    _ => return,
+                }
+            }
+        })
+        .map_or_else(
+            |e| tracing::error!(error = %e, "cannot start the relay's timer thread"),
+            |_| (),
+        );
     RelayHandle {
         tx,
         next: Arc::new(AtomicU64::new(1)),
@@ -99,7 +169,7 @@ where
 
 fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedReceiver<Command>) {
     let mut relay = RelayCore::new(store, config.clone());
-    let mut sockets: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
+    let mut sockets: HashMap<ConnId, Socket> = HashMap::new();
     while let Some(first) = rx.blocking_recv() {
         relay.store_mut().begin_batch();
         let mut next = Some(first);
@@ -113,6 +183,10 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                 None
             };
         }
+        // In the batch's commit, like the messages' writes.
+        if let Err(e) = relay.maintain(now_ms()) {
+            tracing::error!(error = %e, "forgetting idle clients failed");
+        }
         if let Err(e) = relay.store_mut().commit_batch() {
             // Nothing of the batch may go out: its acknowledgements would promise changes
             // that are not on disk. The core counted appends that did not happen, so it
@@ -120,34 +194,63 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
             // its outbox.
             tracing::error!(error = %e, taken, "a batch could not be committed; closing every sync connection");
             for (_, socket) in sockets.drain() {
-                let _ = socket.send(Outgoing::Close);
+                if !socket.queue(Outgoing::Close) {
+                    socket.abort.notify_one();
+                }
             }
             relay = RelayCore::new(relay.into_store(), config.clone());
             continue;
         }
         while let Some(out) = relay.poll_output() {
-            match out {
-                RelayOutput::Send { conn, bytes } => {
-                    if let Some(s) = sockets.get(&conn) {
-                        let _ = s.send(Outgoing::Frame(bytes));
-                    }
-                }
+            let (conn, item) = match out {
+                RelayOutput::Send { conn, bytes } => (conn, Outgoing::Frame(bytes)),
+                RelayOutput::ReportDrained { conn, mark } => (conn, Outgoing::Report(mark)),
                 RelayOutput::Close { conn, reason } => {
                     tracing::info!(conn, %reason, "closing a sync connection");
-                    if let Some(s) = sockets.remove(&conn) {
-                        let _ = s.send(Outgoing::Close);
+                    if let Some(s) = sockets.remove(&conn)
+                        && !s.queue(Outgoing::Close)
+                    {
+                        s.abort.notify_one();
                     }
                     relay.disconnect(conn);
+                    continue;
                 }
+                RelayOutput::Abort { conn, reason } => {
+                    abort(&mut relay, &mut sockets, conn, &reason);
+                    continue;
+                }
+            };
+            let full = sockets.get(&conn).is_some_and(|s| !s.queue(item));
+            if full {
+                abort(
+                    &mut relay,
+                    &mut sockets,
+                    conn,
+                    &format!("its queue holds {QUEUE_FRAMES} frames the client did not read"),
+                );
             }
         }
     }
     tracing::info!("relay thread stopped");
 }
 
+/// Drops a connection whose client does not read, without sending what is queued for it.
+fn abort<S: BatchStore>(
+    relay: &mut RelayCore<S>,
+    sockets: &mut HashMap<ConnId, Socket>,
+    conn: ConnId,
+    reason: &str,
+) {
+    tracing::warn!(conn, %reason, "dropping a sync connection");
+    if let Some(s) = sockets.remove(&conn) {
+        s.abort.notify_one();
+    }
+    relay.disconnect(conn);
+}
+
 fn handle<S: BatchStore>(
     core: &mut RelayCore<S>,
-    sockets: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    sockets: &mut HashMap<ConnId, Socket>,
     cmd: Command,
 ) {
     match cmd {
@@ -160,6 +263,9 @@ fn handle<S: BatchStore>(
             sockets.remove(&conn);
             core.disconnect(conn);
         }
+        Command::Drained { conn, mark } => core.drained(conn, mark),
+        // `run` calls the housekeeping after every batch.
+        Command::Tick => {}
     }
 }
 
@@ -172,18 +278,26 @@ pub async fn sync(
     let relay = state.relay.clone();
     ws.max_message_size(relay.max_message)
         .max_frame_size(relay.max_message)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| serve_socket(socket, addr, relay))
 }
 
+/// tungstenite's default read buffer is 128 KiB per connection, zero-filled (so resident) on
+/// the first read: 64 MB at 500 connections, most of the relay's memory. Clients' messages are
+/// mostly a few hundred bytes; a larger one grows the buffer for as long as it takes. The
+/// write buffer (default: gather 128 KiB before writing) is moot: every frame is flushed.
+const READ_BUFFER: usize = 4 * 1024;
+
 async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
     let conn = relay.next.fetch_add(1, Ordering::Relaxed);
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel();
+    let (out, mut out_rx, abort) = Socket::new();
     if relay
         .tx
         .send(Command::Connect {
             conn,
             addr: addr.ip().to_string(),
-            out: out_tx,
+            out,
         })
         .is_err()
     {
@@ -210,19 +324,33 @@ async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
             },
             outgoing = out_rx.recv() => match outgoing {
                 Some(Outgoing::Frame(bytes)) => {
-                    if sink.send(WsMessage::Binary(bytes.into())).await.is_err() {
+                    // A client that stopped reading never lets this write finish.
+                    let written = tokio::select! {
+                        r = sink.send(WsMessage::Binary(bytes.into())) => r.is_ok(),
+                        () = abort.notified() => false,
+                    };
+                    if !written {
+                        break;
+                    }
+                }
+                Some(Outgoing::Report(mark)) => {
+                    if relay.tx.send(Command::Drained { conn, mark }).is_err() {
                         break;
                     }
                 }
                 Some(Outgoing::Close) | None => {
-                    let _ = sink.send(WsMessage::Close(None)).await;
+                    let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(WsMessage::Close(None))).await;
                     break;
                 }
             },
+            () = abort.notified() => break,
         }
     }
     let _ = relay.tx.send(Command::Disconnect { conn });
 }
+
+/// How long a closing connection may take to accept its Close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {
@@ -270,8 +398,18 @@ mod tests {
             c: &crm_sync::ClientId,
             seq: u64,
             e: &[u8],
+            now: i64,
         ) -> Result<u64, StorageError> {
-            self.inner.append(w, d, c, seq, e)
+            self.inner.append(w, d, c, seq, e, now)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            before: i64,
+            now: i64,
+            max: usize,
+            connected: &dyn Fn(&str, &crm_sync::ClientId) -> bool,
+        ) -> Result<usize, StorageError> {
+            self.inner.forget_idle_clients(before, now, max, connected)
         }
         fn read_after(
             &self,
@@ -279,8 +417,9 @@ mod tests {
             d: &str,
             after: u64,
             limit: usize,
+            max_bytes: usize,
         ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
-            self.inner.read_after(w, d, after, limit)
+            self.inner.read_after(w, d, after, limit, max_bytes)
         }
         fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
             self.inner.snapshot(w, d)
@@ -319,6 +458,10 @@ mod tests {
     }
 
     fn harness() -> Harness {
+        harness_with(RelayConfig::default())
+    }
+
+    fn harness_with(config: RelayConfig) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let (committing_tx, committing) = std_mpsc::channel();
         let (go, go_rx) = std_mpsc::channel();
@@ -332,7 +475,7 @@ mod tests {
             go: go_rx,
         };
         Harness {
-            relay: start(store, RelayConfig::default()),
+            relay: start(store, config),
             hold,
             fail,
             committing,
@@ -345,7 +488,7 @@ mod tests {
     struct Client {
         conn: ConnId,
         session: ClientSession,
-        out: mpsc::UnboundedReceiver<Outgoing>,
+        out: mpsc::Receiver<Outgoing>,
     }
 
     impl Client {
@@ -356,13 +499,13 @@ mod tests {
             id: u8,
             session: Option<ClientSession>,
         ) -> Client {
-            let (tx, out) = mpsc::unbounded_channel();
+            let (socket, out, _abort) = Socket::new();
             relay
                 .tx
                 .send(Command::Connect {
                     conn,
                     addr: "127.0.0.1".into(),
-                    out: tx,
+                    out: socket,
                 })
                 .unwrap();
             let mut session = session.unwrap_or_else(|| {
@@ -407,6 +550,13 @@ mod tests {
                 }
                 match self.out.try_recv() {
                     Ok(Outgoing::Frame(bytes)) => self.session.received(&bytes, 2),
+                    Ok(Outgoing::Report(mark)) => relay
+                        .tx
+                        .send(Command::Drained {
+                            conn: self.conn,
+                            mark,
+                        })
+                        .unwrap(),
                     Ok(Outgoing::Close) => return None,
                     Err(_) => {
                         assert!(Instant::now() < deadline, "nothing from the relay");
@@ -487,6 +637,63 @@ mod tests {
             Some(Event::Apply {
                 doc: "main".into(),
                 data: b"next".to_vec()
+            })
+        );
+    }
+
+    #[test]
+    fn a_catch_up_longer_than_a_page_goes_on_as_the_socket_reports_pages_written() {
+        let h = harness_with(RelayConfig {
+            page_size: 2,
+            ..RelayConfig::default()
+        });
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+        for i in 0..9u8 {
+            ann.session.push("main", &[i], [i; 24]);
+        }
+        ann.flush(&h.relay);
+        for _ in 0..9 {
+            ann.until(&h.relay, acked).unwrap();
+        }
+        let mut bob = Client::connect(&h.relay, 2, 2, None);
+        let mut applied = Vec::new();
+        while applied.len() < 9 {
+            match bob.until(&h.relay, |e| matches!(e, Event::Apply { .. })) {
+                Some(Event::Apply { data, .. }) => applied.push(data),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(applied, (0..9u8).map(|i| vec![i]).collect::<Vec<_>>());
+        // Caught up, and live from there.
+        ann.session.push("main", b"live", [9; 24]);
+        ann.flush(&h.relay);
+        assert_eq!(
+            bob.until(&h.relay, |e| matches!(e, Event::Apply { .. })),
+            Some(Event::Apply {
+                doc: "main".into(),
+                data: b"live".to_vec()
+            })
+        );
+    }
+
+    #[test]
+    fn a_list_of_peers_held_back_goes_out_on_the_timer_with_no_message_arriving() {
+        let h = harness();
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .unwrap();
+        // Bob comes within the second after Ann's list: Ann hears of him only from the timer.
+        let _bob = Client::connect(&h.relay, 2, 2, None);
+        let got = ann.until(
+            &h.relay,
+            |e| matches!(e, Event::Peers { clients } if clients.len() == 1),
+        );
+        assert_eq!(
+            got,
+            Some(Event::Peers {
+                clients: vec![[2; 16]]
             })
         );
     }

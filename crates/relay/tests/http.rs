@@ -66,7 +66,7 @@ async fn healthz_reports_ok_and_is_never_cached() {
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     let text = String::from_utf8(body).unwrap();
     assert!(text.contains(r#""status":"ok""#), "{text}");
-    assert!(text.contains(r#""schema_version":1"#), "{text}");
+    assert!(text.contains(r#""schema_version":2"#), "{text}");
 }
 
 #[tokio::test]

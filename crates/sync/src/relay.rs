@@ -4,7 +4,10 @@
 //! subscriptions with a catch-up and then live deliveries, stores client-made snapshots and
 //! forwards signaling between peers. It never sees a key or a plaintext. The IO layer (crates/relay)
 //! owns the sockets and a [`RelayStore`]; it feeds [`RelayCore`] connection events with the time and
-//! performs what [`RelayCore::poll_output`] returns, in order.
+//! performs what [`RelayCore::poll_output`] returns, in order: frames to send, connections to
+//! close, and requests to report back ([`RelayCore::drained`]) once a connection's frames so far
+//! have been written, which is what paces catch-ups and bounds what each connection holds. It
+//! also calls [`RelayCore::maintain`] at least once a second.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -31,7 +34,8 @@ pub trait RelayStore {
     /// Appends an envelope to the document's log and returns its server sequence number
     /// (1, 2, 3... per workspace+doc, never reused, also not after compaction). Idempotent per
     /// client: if `client_seq` is not greater than the last one stored for this client and
-    /// doc, nothing is appended and the server_seq of that last one is returned.
+    /// doc, nothing is appended and the server_seq of that last one is returned. An append
+    /// marks that client's row as used at `now_ms` (see [`RelayStore::forget_idle_clients`]).
     fn append(
         &mut self,
         workspace: &str,
@@ -39,14 +43,30 @@ pub trait RelayStore {
         client: &ClientId,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<u64, Self::Error>;
-    /// Log entries with server_seq > after, in order, at most `limit`.
+
+    /// Looks at up to `max` of the per-client rows `append` deduplicates with that were last
+    /// used before `before_ms`, oldest first: forgets each, unless `connected` says its
+    /// client is connected to the workspace, in which case it counts as used at `now_ms`.
+    /// Returns how many rows it looked at.
+    fn forget_idle_clients(
+        &mut self,
+        before_ms: i64,
+        now_ms: i64,
+        max: usize,
+        connected: &dyn Fn(&str, &ClientId) -> bool,
+    ) -> Result<usize, Self::Error>;
+    /// Log entries with server_seq > after, in order: at most `limit`, and none after the one
+    /// that brings their envelopes to `max_bytes` or more (so a first entry larger than
+    /// `max_bytes` still comes, alone).
     fn read_after(
         &self,
         workspace: &str,
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error>;
     /// The latest compacted snapshot: (upto_seq, envelope).
     fn snapshot(&self, workspace: &str, doc: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error>;
@@ -81,7 +101,7 @@ pub trait RelayStore {
         const PAGE: usize = 256;
         let mut end = self.snapshot(workspace, doc)?.map_or(0, |(upto, _)| upto);
         loop {
-            let page = self.read_after(workspace, doc, end, PAGE)?;
+            let page = self.read_after(workspace, doc, end, PAGE, usize::MAX)?;
             match page.last() {
                 Some((seq, _)) if *seq > end => end = *seq,
                 _ => return Ok(end),
@@ -103,8 +123,26 @@ pub struct RelayConfig {
     /// Messages one connection may send per second on average; up to one second's worth may
     /// come in a burst.
     pub max_messages_per_second: u32,
-    /// Log entries read from the store at a time while answering a `Subscribe`.
+    /// Log entries in one page of a catch-up (the answer to a `Subscribe`).
     pub page_size: usize,
+    /// Envelope bytes in one page of a catch-up: a page ends with the entry that reaches it.
+    /// The next page goes out only once the IO layer reports the previous one sent, so this
+    /// (plus one entry) is what a catching-up connection holds in the relay's memory.
+    pub page_bytes: usize,
+    /// Bytes of other frames (acknowledgements, live deliveries, ...) a connection may have
+    /// queued and not yet reported sent; beyond it the client is not reading and the
+    /// connection is dropped ([`RelayOutput::Abort`]).
+    pub max_backlog_bytes: u64,
+    /// After this many bytes of such frames the relay asks for a report, so the backlog it
+    /// counts is never much above what is really queued.
+    pub report_every_bytes: u64,
+    /// A client's deduplication row (its last `client_seq` per document) is forgotten once
+    /// unused this long while the client is not connected. Client ids come and go (a new one
+    /// per session), so without this the rows only grow; forgetting one only risks a late
+    /// resend being stored twice, which clients ignore (PROTOCOL.md).
+    pub forget_clients_after_ms: i64,
+    /// Rows [`RelayCore::maintain`] looks at per call, so forgetting never stalls the relay.
+    pub forget_per_call: usize,
 }
 
 impl Default for RelayConfig {
@@ -114,6 +152,11 @@ impl Default for RelayConfig {
             new_workspaces_per_addr_per_hour: 10,
             max_messages_per_second: 200,
             page_size: 256,
+            page_bytes: 256 * 1024,
+            max_backlog_bytes: 8 * 1024 * 1024,
+            report_every_bytes: 64 * 1024,
+            forget_clients_after_ms: 30 * DAY_MS,
+            forget_per_call: 64,
         }
     }
 }
@@ -126,17 +169,32 @@ pub enum RelayOutput {
     /// Close the connection once the frames before this are sent. `reason` is for the relay's
     /// log (it may name storage failures); the client got its own sentence in an `Error`.
     Close { conn: ConnId, reason: String },
+    /// Close the connection now, dropping the frames still queued for it: the client stopped
+    /// reading, and waiting for them to go out would hold them in memory for good.
+    Abort { conn: ConnId, reason: String },
+    /// Call [`RelayCore::drained`] with `conn` and `mark` once every frame queued for `conn`
+    /// before this has been written to the transport. Until then the relay sends that
+    /// connection no further page of a catch-up.
+    ReportDrained { conn: ConnId, mark: u64 },
 }
 
 impl RelayOutput {
     pub fn conn(&self) -> ConnId {
         match self {
-            RelayOutput::Send { conn, .. } | RelayOutput::Close { conn, .. } => *conn,
+            RelayOutput::Send { conn, .. }
+            | RelayOutput::Close { conn, .. }
+            | RelayOutput::Abort { conn, .. }
+            | RelayOutput::ReportDrained { conn, .. } => *conn,
         }
     }
 }
 
 const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+/// How long [`RelayCore::maintain`] waits after finding nothing more to forget.
+const MAINTAIN_EVERY_MS: i64 = 60_000;
+/// A workspace's clients get `Peers` at most this often (a newcomer gets its own at once).
+const PEERS_EVERY_MS: i64 = 1_000;
 
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
@@ -163,6 +221,19 @@ pub struct RelayCore<S: RelayStore> {
     ends: BTreeMap<(String, String), u64>,
     /// Welcomed connections per workspace, to forget `ends` of workspaces nobody uses.
     workspace_conns: BTreeMap<String, usize>,
+    /// Connections found not reading (their backlog went over the limit), to be aborted once
+    /// the current input is handled: aborting one announces the peers again, which may find
+    /// the next.
+    slow: Vec<ConnId>,
+    /// The last report mark handed out.
+    next_mark: u64,
+    /// When [`RelayCore::maintain`] is to look for idle clients again.
+    maintain_at: i64,
+    /// Per workspace with clients: when they were all last sent `Peers`, and whether a
+    /// change since then waits to be announced.
+    peers_sent: BTreeMap<String, (i64, bool)>,
+    /// The latest time an input carried, for inputs that carry none (`disconnect`).
+    clock: i64,
     out: VecDeque<RelayOutput>,
 }
 
@@ -170,6 +241,43 @@ struct Conn {
     addr: String,
     state: ConnState,
     bucket: TokenBucket,
+    flow: Flow,
+}
+
+/// What the relay has queued for a connection and what the IO layer reported sent.
+#[derive(Default)]
+struct Flow {
+    /// Bytes queued for the connection so far.
+    queued: u64,
+    /// `queued` at the last report: everything up to there has left the relay.
+    drained: u64,
+    /// A report was asked for, (its mark, `queued` then), and has not come back.
+    asked: Option<(u64, u64)>,
+    /// Catch-up bytes among those not reported sent. They are paced by the reports, so they
+    /// do not count against `max_backlog_bytes` (a snapshot alone may be larger).
+    paced: u64,
+    /// Found not reading; nothing more is queued for it.
+    slow: bool,
+}
+
+impl Flow {
+    fn backlog(&self) -> u64 {
+        self.queued
+            .saturating_sub(self.drained)
+            .saturating_sub(self.paced)
+    }
+}
+
+/// One `Subscribe` being answered, page by page.
+struct CatchUp {
+    doc: String,
+    /// The client has (or was sent) everything up to here.
+    after: u64,
+    /// The snapshot is to be looked at before the next entry: at the start, and when a
+    /// compaction dropped entries the catch-up had not reached yet.
+    check_snapshot: bool,
+    /// `CaughtUp`s owed at the end: one per `Subscribe` of the document merged into this one.
+    owed: u32,
 }
 
 enum ConnState {
@@ -177,7 +285,11 @@ enum ConnState {
     Ready {
         workspace: String,
         client: ClientId,
+        /// Documents whose live `Deliver`s the connection gets.
         docs: BTreeSet<String>,
+        /// Catch-ups in the order they were asked for; only the first advances. A document
+        /// is in `docs` or here, never both.
+        catchups: VecDeque<CatchUp>,
         /// The protocol version from the client's `Hello`.
         version: u8,
     },
@@ -233,6 +345,11 @@ impl<S: RelayStore> RelayCore<S> {
             creations: BTreeMap::new(),
             ends: BTreeMap::new(),
             workspace_conns: BTreeMap::new(),
+            slow: Vec::new(),
+            next_mark: 0,
+            maintain_at: i64::MIN,
+            peers_sent: BTreeMap::new(),
+            clock: i64::MIN,
             out: VecDeque::new(),
         }
     }
@@ -256,6 +373,7 @@ impl<S: RelayStore> RelayCore<S> {
     /// A transport opened from `addr` (the client's address, which workspace creation is
     /// counted against). A `conn` already in use is first disconnected.
     pub fn connect(&mut self, conn: ConnId, addr: &str, now_ms: i64) {
+        self.clock = self.clock.max(now_ms);
         if self.conns.contains_key(&conn) {
             self.disconnect(conn);
         }
@@ -265,6 +383,7 @@ impl<S: RelayStore> RelayCore<S> {
                 addr: addr.to_owned(),
                 state: ConnState::AwaitingHello,
                 bucket: TokenBucket::full(self.config.max_messages_per_second, now_ms),
+                flow: Flow::default(),
             },
         );
     }
@@ -274,6 +393,76 @@ impl<S: RelayStore> RelayCore<S> {
         self.unregister(conn);
         self.conns.remove(&conn);
         self.out.retain(|o| o.conn() != conn);
+        self.abort_slow();
+    }
+
+    /// Housekeeping, to be called at least once a second (the IO layer calls it with every
+    /// batch, inside the batch's commit, and on a timer): sends the `Peers` lists held back
+    /// (see `peers_changed`), and forgets at most `forget_per_call` deduplication rows of
+    /// clients idle longer than `forget_clients_after_ms` and not connected. Between calls
+    /// that find nothing more to forget it waits a minute. Returns how many rows it looked
+    /// at; a store error is for the relay's log (no connection is to blame).
+    pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
+        self.clock = self.clock.max(now_ms);
+        let due: Vec<String> = self
+            .peers_sent
+            .iter()
+            .filter(|(_, (last, pending))| {
+                *pending && now_ms.saturating_sub(*last) >= PEERS_EVERY_MS
+            })
+            .map(|(w, _)| w.clone())
+            .collect();
+        for workspace in due {
+            self.peers_changed(&workspace, None);
+        }
+        self.abort_slow();
+        if now_ms < self.maintain_at {
+            return Ok(0);
+        }
+        let clients = &self.clients;
+        let connected = |workspace: &str, client: &ClientId| {
+            clients.contains_key(&(workspace.to_owned(), *client))
+        };
+        let max = self.config.forget_per_call.max(1);
+        let before = now_ms.saturating_sub(self.config.forget_clients_after_ms);
+        let looked = match self
+            .store
+            .forget_idle_clients(before, now_ms, max, &connected)
+        {
+            Ok(n) => n,
+            Err(e) => {
+                self.maintain_at = now_ms.saturating_add(MAINTAIN_EVERY_MS);
+                return Err(e);
+            }
+        };
+        // A full call may have left more: go on with the next batch.
+        self.maintain_at = if looked >= max {
+            now_ms
+        } else {
+            now_ms.saturating_add(MAINTAIN_EVERY_MS)
+        };
+        Ok(looked)
+    }
+
+    /// Everything queued for `conn` before the [`RelayOutput::ReportDrained`] carrying `mark`
+    /// has been written to the transport: the next page of its catch-up may go. A report
+    /// that was not asked for (an old one, or for a connection since gone) is ignored.
+    pub fn drained(&mut self, conn: ConnId, mark: u64) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let Some((asked, queued)) = c.flow.asked else {
+            return;
+        };
+        if asked != mark {
+            return;
+        }
+        c.flow.asked = None;
+        c.flow.drained = queued;
+        // Pages are asked about right after they are queued, so the mark covers them all.
+        c.flow.paced = 0;
+        let _ = self.advance(conn);
+        self.abort_slow();
     }
 
     /// How many connections are open (said Hello or not).
@@ -287,6 +476,7 @@ impl<S: RelayStore> RelayCore<S> {
 
     /// One frame arrived on `conn`.
     pub fn receive(&mut self, conn: ConnId, bytes: &[u8], now_ms: i64) {
+        self.clock = self.clock.max(now_ms);
         let rate = self.config.max_messages_per_second;
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
@@ -318,6 +508,7 @@ impl<S: RelayStore> RelayCore<S> {
         };
         // Every early return below has already answered the client.
         let _ = self.handle(conn, message, bytes, now_ms);
+        self.abort_slow();
     }
 
     fn handle(
@@ -366,7 +557,14 @@ impl<S: RelayStore> RelayCore<S> {
                 doc,
                 client_seq,
                 envelope,
-            } => self.push(conn, &workspace, &client, doc, client_seq, &envelope),
+            } => self.push(
+                conn,
+                (&workspace, &client),
+                doc,
+                client_seq,
+                &envelope,
+                now_ms,
+            ),
             Message::Subscribe { doc, since } => self.subscribe(conn, &workspace, doc, since),
             Message::Compact {
                 doc,
@@ -382,10 +580,7 @@ impl<S: RelayStore> RelayCore<S> {
                     ));
                 }
                 match self.clients.get(&(workspace, to)) {
-                    Some(&target) => self.out.push_back(RelayOutput::Send {
-                        conn: target,
-                        bytes: bytes.to_vec(),
-                    }),
+                    Some(&target) => self.queue(target, bytes.to_vec()),
                     None => {
                         self.refuse(
                             conn,
@@ -458,6 +653,7 @@ impl<S: RelayStore> RelayCore<S> {
                 workspace: workspace.clone(),
                 client,
                 docs: BTreeSet::new(),
+                catchups: VecDeque::new(),
                 version,
             };
         }
@@ -469,7 +665,7 @@ impl<S: RelayStore> RelayCore<S> {
                 server_time_ms: now_ms,
             },
         );
-        self.announce_peers(&workspace);
+        self.peers_changed(&workspace, Some(conn));
         Ok(())
     }
 
@@ -511,29 +707,67 @@ impl<S: RelayStore> RelayCore<S> {
         Ok(())
     }
 
+    /// A client of `workspace` came (`newcomer`, its connection) or went. Everyone is told at
+    /// once, unless the workspace's clients were told less than `PEERS_EVERY_MS` ago: then
+    /// only the newcomer gets its list now, and the others one list for all the changes of
+    /// that time, from [`RelayCore::maintain`]. A list goes to every client and grows with
+    /// them, so telling everyone about every arrival would be quadratic: 500 clients joining
+    /// a workspace at once (a relay restart) made ~1 GB of `Peers`, mostly queued at once.
+    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>) {
+        let now = self.clock;
+        let (last, pending) = self
+            .peers_sent
+            .entry(workspace.to_owned())
+            .or_insert((i64::MIN, false));
+        if now.saturating_sub(*last) >= PEERS_EVERY_MS {
+            *last = now;
+            *pending = false;
+            self.announce_peers(workspace);
+        } else {
+            *pending = true;
+            if let Some(conn) = newcomer {
+                self.send_peers(workspace, conn);
+            }
+        }
+    }
+
     /// Tells every client of `workspace` which others are connected (each list without the
     /// recipient), so peers can offer each other direct links.
     fn announce_peers(&mut self, workspace: &str) {
-        let here: Vec<(ClientId, ConnId)> = self
-            .clients
+        let here: Vec<ConnId> = self.clients_of(workspace).map(|(_, conn)| conn).collect();
+        for conn in here {
+            self.send_peers(workspace, conn);
+        }
+    }
+
+    fn clients_of(&self, workspace: &str) -> impl Iterator<Item = (ClientId, ConnId)> + '_ {
+        self.clients
             .range((workspace.to_owned(), [0u8; 16])..=(workspace.to_owned(), [0xff; 16]))
             .map(|((_, client), conn)| (*client, *conn))
-            .collect();
-        for (client, conn) in &here {
-            let speaks_peers = self.conns.get(conn).is_some_and(
-                |c| matches!(c.state, ConnState::Ready { version, .. } if version >= 2),
-            );
-            if !speaks_peers {
-                continue;
-            }
-            let clients = here
-                .iter()
-                .map(|(c, _)| *c)
-                .filter(|c| c != client)
-                .take(wire::MAX_PEERS)
-                .collect();
-            self.send(*conn, &Message::Peers { clients });
+    }
+
+    /// `Peers` for `conn`, if its client speaks version 2: everyone else connected.
+    fn send_peers(&mut self, workspace: &str, conn: ConnId) {
+        let Some(Conn {
+            state: ConnState::Ready {
+                client, version, ..
+            },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return;
+        };
+        if *version < 2 {
+            return;
         }
+        let me = *client;
+        let clients = self
+            .clients_of(workspace)
+            .map(|(c, _)| c)
+            .filter(|c| *c != me)
+            .take(wire::MAX_PEERS)
+            .collect();
+        self.send(conn, &Message::Peers { clients });
     }
 
     /// Whether `addr` may create one more workspace now; forgets creations older than an hour.
@@ -549,14 +783,15 @@ impl<S: RelayStore> RelayCore<S> {
         used < self.config.new_workspaces_per_addr_per_hour as usize
     }
 
+    /// `from`: the connection's workspace and client id.
     fn push(
         &mut self,
         conn: ConnId,
-        workspace: &str,
-        client: &ClientId,
+        (workspace, client): (&str, &ClientId),
         doc: String,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<(), Refused> {
         if client_seq == 0 {
             // The store's "not greater than the last one" rule would swallow it unstored.
@@ -569,7 +804,7 @@ impl<S: RelayStore> RelayCore<S> {
         let end = self.log_end(conn, workspace, &doc)?;
         let server_seq = self
             .store
-            .append(workspace, &doc, client, client_seq, envelope)
+            .append(workspace, &doc, client, client_seq, envelope, now_ms)
             .map_err(|e| self.storage_failed(conn, &e))?;
         let is_new = server_seq > end;
         if is_new {
@@ -593,19 +828,18 @@ impl<S: RelayStore> RelayCore<S> {
             },
         );
         if let (Some(bytes), Some(subscribers)) = (deliver, self.subscribers.get(&key)) {
-            for &other in subscribers.iter().filter(|&&c| c != conn) {
-                self.out.push_back(RelayOutput::Send {
-                    conn: other,
-                    bytes: bytes.clone(),
-                });
+            let others: Vec<ConnId> = subscribers.iter().copied().filter(|&c| c != conn).collect();
+            for other in others {
+                self.queue(other, bytes.clone());
             }
         }
         Ok(())
     }
 
-    /// Snapshot if it reaches past `since`, then the log after it, then `CaughtUp`. All in
-    /// one call: nothing can be appended in between, so the live `Deliver`s that follow
-    /// continue exactly where the catch-up ended.
+    /// Snapshot if it reaches past `since`, then the log after it, then `CaughtUp`, in pages
+    /// ([`RelayCore::advance`]). The connection gets no live `Deliver`s of the document until
+    /// its catch-up has reached the log's end: entries appended meanwhile come with the later
+    /// pages, and live ones continue exactly after the last.
     fn subscribe(
         &mut self,
         conn: ConnId,
@@ -613,38 +847,100 @@ impl<S: RelayStore> RelayCore<S> {
         doc: String,
         since: u64,
     ) -> Result<(), Refused> {
-        let snapshot = self
-            .store
-            .snapshot(workspace, &doc)
-            .map_err(|e| self.storage_failed(conn, &e))?;
-        let mut after = since;
-        if let Some((upto, envelope)) = snapshot
-            && upto > since
-        {
-            self.send(
-                conn,
-                &Message::Snapshot {
-                    doc: doc.clone(),
-                    upto_seq: upto,
-                    envelope,
-                },
-            );
-            after = upto;
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get_mut(&conn)
+        else {
+            return Ok(());
+        };
+        // Subscribed again: live deliveries would now race the new catch-up's pages.
+        if docs.remove(&doc) {
+            let key = (workspace.to_owned(), doc.clone());
+            if let Some(set) = self.subscribers.get_mut(&key) {
+                set.remove(&conn);
+                if set.is_empty() {
+                    self.subscribers.remove(&key);
+                }
+            }
         }
-        let page_size = self.config.page_size.max(1);
-        loop {
+        match catchups.iter_mut().find(|c| c.doc == doc) {
+            // One catch-up answers both: from the earlier point, so neither misses anything
+            // (the client ignores what it has), with a `CaughtUp` for each.
+            Some(c) => {
+                c.after = c.after.min(since);
+                c.check_snapshot = true;
+                c.owed = c.owed.saturating_add(1);
+            }
+            None => catchups.push_back(CatchUp {
+                doc,
+                after: since,
+                check_snapshot: true,
+                owed: 1,
+            }),
+        }
+        self.advance(conn)
+    }
+
+    /// Sends the next page of the connection's catch-ups, unless one is still on its way: at
+    /// most `page_size` entries and about `page_bytes`, across as many catch-ups as that
+    /// finishes. A catch-up that reaches the log's end sends `CaughtUp` and joins the live
+    /// subscribers in the same call, so nothing appended can fall in between.
+    fn advance(&mut self, conn: ConnId) -> Result<(), Refused> {
+        let Some(c) = self.conns.get(&conn) else {
+            return Ok(());
+        };
+        if c.flow.asked.is_some() || c.flow.slow {
+            return Ok(());
+        }
+        let ConnState::Ready { workspace, .. } = &c.state else {
+            return Ok(());
+        };
+        let workspace = workspace.clone();
+        let mut entries_left = self.config.page_size.max(1);
+        let mut bytes_left = self.config.page_bytes.max(1);
+        while entries_left > 0 && bytes_left > 0 {
+            let Some((doc, mut after, check_snapshot)) = self.front_catchup(conn) else {
+                break;
+            };
+            if check_snapshot {
+                let snapshot = self
+                    .store
+                    .snapshot(&workspace, &doc)
+                    .map_err(|e| self.storage_failed(conn, &e))?;
+                if let Some((upto, envelope)) = snapshot
+                    && upto > after
+                {
+                    bytes_left = bytes_left.saturating_sub(envelope.len());
+                    self.send_paced(
+                        conn,
+                        &Message::Snapshot {
+                            doc: doc.clone(),
+                            upto_seq: upto,
+                            envelope,
+                        },
+                    );
+                    after = upto;
+                }
+                self.update_front(conn, after, false);
+                if bytes_left == 0 {
+                    break;
+                }
+            }
             let page = self
                 .store
-                .read_after(workspace, &doc, after, page_size)
+                .read_after(&workspace, &doc, after, entries_left, bytes_left)
                 .map_err(|e| self.storage_failed(conn, &e))?;
-            let full = page.len() >= page_size;
+            let from = after;
             for (server_seq, envelope) in page {
                 // A store handing back an entry out of order would make the client see a gap.
                 if server_seq <= after {
                     continue;
                 }
                 after = server_seq;
-                self.send(
+                entries_left = entries_left.saturating_sub(1);
+                bytes_left = bytes_left.saturating_sub(envelope.len());
+                self.send_paced(
                     conn,
                     &Message::Deliver {
                         doc: doc.clone(),
@@ -653,30 +949,74 @@ impl<S: RelayStore> RelayCore<S> {
                     },
                 );
             }
-            if !full {
-                break;
+            self.update_front(conn, after, false);
+            let end = self.log_end(conn, &workspace, &doc)?;
+            // A page that brings nothing new short of the end means the store lost entries
+            // (or hands them back out of order): the client is told where the log ends and
+            // asks again, rather than this catch-up spinning.
+            if after < end && after > from {
+                continue;
             }
+            self.finish_front(conn, &workspace, end);
         }
-        let end = self.log_end(conn, workspace, &doc)?;
-        self.send(
-            conn,
-            &Message::CaughtUp {
-                doc: doc.clone(),
-                upto_seq: end,
-            },
-        );
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return Ok(());
+        };
+        let pending = matches!(&c.state, ConnState::Ready { catchups, .. } if !catchups.is_empty());
+        if pending || c.flow.paced > 0 {
+            self.ask_report(conn);
+        }
+        Ok(())
+    }
+
+    /// The connection's current catch-up: (doc, after, check_snapshot).
+    fn front_catchup(&self, conn: ConnId) -> Option<(String, u64, bool)> {
+        match &self.conns.get(&conn)?.state {
+            ConnState::Ready { catchups, .. } => catchups
+                .front()
+                .map(|c| (c.doc.clone(), c.after, c.check_snapshot)),
+            _ => None,
+        }
+    }
+
+    fn update_front(&mut self, conn: ConnId, after: u64, check_snapshot: bool) {
         if let Some(Conn {
-            state: ConnState::Ready { docs, .. },
+            state: ConnState::Ready { catchups, .. },
             ..
         }) = self.conns.get_mut(&conn)
+            && let Some(c) = catchups.front_mut()
         {
-            docs.insert(doc.clone());
+            c.after = after;
+            c.check_snapshot = check_snapshot;
         }
+    }
+
+    /// The current catch-up reached the log's end `end`: `CaughtUp`, and live from now on.
+    fn finish_front(&mut self, conn: ConnId, workspace: &str, end: u64) {
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get_mut(&conn)
+        else {
+            return;
+        };
+        let Some(done) = catchups.pop_front() else {
+            return;
+        };
+        docs.insert(done.doc.clone());
         self.subscribers
-            .entry((workspace.to_owned(), doc))
+            .entry((workspace.to_owned(), done.doc.clone()))
             .or_default()
             .insert(conn);
-        Ok(())
+        for _ in 0..done.owed {
+            self.send_paced(
+                conn,
+                &Message::CaughtUp {
+                    doc: done.doc.clone(),
+                    upto_seq: end,
+                },
+            );
+        }
     }
 
     fn compact(
@@ -697,7 +1037,25 @@ impl<S: RelayStore> RelayCore<S> {
         }
         self.store
             .compact(workspace, doc, upto, envelope)
-            .map_err(|e| self.storage_failed(conn, &e))
+            .map_err(|e| self.storage_failed(conn, &e))?;
+        // Catch-ups short of `upto` would next read entries that are gone: they send the
+        // snapshot first and go on after it.
+        for c in self.conns.values_mut() {
+            if let ConnState::Ready {
+                workspace: w,
+                catchups,
+                ..
+            } = &mut c.state
+                && w == workspace
+            {
+                for catchup in catchups.iter_mut() {
+                    if catchup.doc == doc && catchup.after < upto {
+                        catchup.check_snapshot = true;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn log_end(&mut self, conn: ConnId, workspace: &str, doc: &str) -> Result<u64, Refused> {
@@ -714,10 +1072,81 @@ impl<S: RelayStore> RelayCore<S> {
     }
 
     fn send(&mut self, conn: ConnId, message: &Message) {
-        self.out.push_back(RelayOutput::Send {
-            conn,
-            bytes: wire::encode(message),
-        });
+        self.queue(conn, wire::encode(message));
+    }
+
+    /// Queues a frame that is not part of a catch-up: unless the connection's backlog is over
+    /// the limit, in which case the client is not reading and the connection is to go.
+    fn queue(&mut self, conn: ConnId, bytes: Vec<u8>) {
+        let max = self.config.max_backlog_bytes;
+        let every = self.config.report_every_bytes;
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if c.flow.slow {
+            return;
+        }
+        if c.flow.backlog() > max {
+            c.flow.slow = true;
+            self.slow.push(conn);
+            return;
+        }
+        c.flow.queued = c.flow.queued.saturating_add(bytes.len() as u64);
+        let ask = c.flow.asked.is_none() && c.flow.backlog() >= every;
+        self.out.push_back(RelayOutput::Send { conn, bytes });
+        if ask {
+            self.ask_report(conn);
+        }
+    }
+
+    /// Queues a frame of a catch-up, which [`RelayCore::advance`] paces by itself.
+    fn send_paced(&mut self, conn: ConnId, message: &Message) {
+        let bytes = wire::encode(message);
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let len = bytes.len() as u64;
+        c.flow.queued = c.flow.queued.saturating_add(len);
+        c.flow.paced = c.flow.paced.saturating_add(len);
+        self.out.push_back(RelayOutput::Send { conn, bytes });
+    }
+
+    fn ask_report(&mut self, conn: ConnId) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if c.flow.asked.is_some() {
+            return;
+        }
+        // Unique across connections, so a late report for a connection number used again
+        // cannot pass for the new connection's.
+        self.next_mark += 1;
+        let mark = self.next_mark;
+        c.flow.asked = Some((mark, c.flow.queued));
+        self.out
+            .push_back(RelayOutput::ReportDrained { conn, mark });
+    }
+
+    /// Drops the connections found not reading. No `Error` for them: it would wait behind
+    /// everything they did not read.
+    fn abort_slow(&mut self) {
+        while let Some(conn) = self.slow.pop() {
+            // Gone already (the transport closed in the meantime): nothing left to abort.
+            let Some(backlog) = self.conns.get(&conn).map(|c| c.flow.backlog()) else {
+                continue;
+            };
+            self.unregister(conn);
+            if let Some(c) = self.conns.get_mut(&conn) {
+                c.state = ConnState::Closed;
+            }
+            self.out.retain(|o| o.conn() != conn);
+            self.out.push_back(RelayOutput::Abort {
+                conn,
+                reason: format!(
+                    "the client is not reading: {backlog} bytes queued for it were not sent"
+                ),
+            });
+        }
     }
 
     /// Answers with an `Error`; every code but `PeerUnavailable` also closes the connection
@@ -789,12 +1218,13 @@ impl<S: RelayStore> RelayCore<S> {
         }
         let workspace = workspace.clone();
         if left {
-            self.announce_peers(&workspace);
+            self.peers_changed(&workspace, None);
         }
         if let Some(count) = self.workspace_conns.get_mut(&workspace) {
             *count = count.saturating_sub(1);
             if *count == 0 {
                 self.workspace_conns.remove(&workspace);
+                self.peers_sent.remove(&workspace);
                 let docs: Vec<(String, String)> = self
                     .ends
                     .range((workspace.clone(), String::new())..)
@@ -841,8 +1271,8 @@ struct MemoryDoc {
     log: BTreeMap<u64, Vec<u8>>,
     last_seq: u64,
     snapshot: Option<(u64, Vec<u8>)>,
-    /// Per client: the last client_seq stored and its server_seq.
-    clients: BTreeMap<ClientId, (u64, u64)>,
+    /// Per client: the last client_seq stored, its server_seq, and when it was last used.
+    clients: BTreeMap<ClientId, (u64, u64, i64)>,
 }
 
 impl MemoryStore {
@@ -934,18 +1364,54 @@ impl RelayStore for MemoryStore {
         client: &ClientId,
         client_seq: u64,
         envelope: &[u8],
+        now_ms: i64,
     ) -> Result<u64, Self::Error> {
         self.check()?;
         let d = self.doc_mut(workspace, doc)?;
-        let (last_client_seq, last_server_seq) = d.clients.get(client).copied().unwrap_or((0, 0));
+        let (last_client_seq, last_server_seq, _) =
+            d.clients.get(client).copied().unwrap_or((0, 0, 0));
         if client_seq <= last_client_seq {
             return Ok(last_server_seq);
         }
         d.last_seq += 1;
         let seq = d.last_seq;
         d.log.insert(seq, envelope.to_vec());
-        d.clients.insert(*client, (client_seq, seq));
+        d.clients.insert(*client, (client_seq, seq, now_ms));
         Ok(seq)
+    }
+
+    fn forget_idle_clients(
+        &mut self,
+        before_ms: i64,
+        now_ms: i64,
+        max: usize,
+        connected: &dyn Fn(&str, &ClientId) -> bool,
+    ) -> Result<usize, Self::Error> {
+        self.check()?;
+        let mut idle: Vec<(i64, String, String, ClientId)> = Vec::new();
+        for (w, ws) in &self.workspaces {
+            for (d, doc) in &ws.docs {
+                for (c, (_, _, used)) in &doc.clients {
+                    if *used < before_ms {
+                        idle.push((*used, w.clone(), d.clone(), *c));
+                    }
+                }
+            }
+        }
+        idle.sort();
+        idle.truncate(max);
+        for (_, w, d, c) in &idle {
+            let renew = connected(w, c);
+            let rows = &mut self.doc_mut(w, d)?.clients;
+            if renew {
+                if let Some(row) = rows.get_mut(c) {
+                    row.2 = now_ms;
+                }
+            } else {
+                rows.remove(c);
+            }
+        }
+        Ok(idle.len())
     }
 
     fn read_after(
@@ -954,6 +1420,7 @@ impl RelayStore for MemoryStore {
         doc: &str,
         after: u64,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
         self.check()?;
         let Some(d) = self.doc(workspace, doc) else {
@@ -962,9 +1429,15 @@ impl RelayStore for MemoryStore {
         let Some(from) = after.checked_add(1) else {
             return Ok(Vec::new());
         };
+        let mut bytes = 0usize;
         Ok(d.log
             .range(from..)
             .take(limit)
+            .take_while(|(_, e)| {
+                let more = bytes < max_bytes;
+                bytes = bytes.saturating_add(e.len());
+                more
+            })
             .map(|(seq, e)| (*seq, e.clone()))
             .collect())
     }
@@ -1054,7 +1527,8 @@ mod tests {
         RelayCore::new(MemoryStore::new(), RelayConfig::default())
     }
 
-    /// Everything queued, decoded, per connection; `Close` as `None`.
+    /// Everything queued, decoded, per connection; `Close` and `Abort` as `None`. Reports
+    /// are answered at once, as by a transport that sends everything instantly.
     fn drain<S: RelayStore>(relay: &mut RelayCore<S>) -> Vec<(ConnId, Option<Message>)> {
         let mut got = Vec::new();
         while let Some(o) = relay.poll_output() {
@@ -1063,7 +1537,10 @@ mod tests {
                     conn,
                     Some(wire::decode(&bytes, &Limits::default()).unwrap()),
                 )),
-                RelayOutput::Close { conn, .. } => got.push((conn, None)),
+                RelayOutput::Close { conn, .. } | RelayOutput::Abort { conn, .. } => {
+                    got.push((conn, None));
+                }
+                RelayOutput::ReportDrained { conn, mark } => relay.drained(conn, mark),
             }
         }
         got
@@ -1513,22 +1990,27 @@ mod tests {
                 clients: clients.iter().map(|c| [*c; 16]).collect(),
             })
         };
+        // A second apart, so every change is announced at once (see the next test).
         r.connect(1, "a", 0);
         r.receive(1, &hello_v(1, 2), 0);
         assert_eq!(drain(&mut r), [(1, welcome(0)), (1, peers(&[]))]);
         // A client of version 1 is admitted and listed, but never sent `Peers`.
-        r.connect(2, "a", 0);
-        r.receive(2, &hello_v(2, 1), 0);
-        assert_eq!(drain(&mut r), [(2, welcome(0)), (1, peers(&[2]))]);
-        r.connect(3, "a", 0);
-        r.receive(3, &hello_v(3, 2), 0);
+        r.connect(2, "a", 1_000);
+        r.receive(2, &hello_v(2, 1), 1_000);
+        assert_eq!(drain(&mut r), [(2, welcome(1_000)), (1, peers(&[2]))]);
+        r.connect(3, "a", 2_000);
+        r.receive(3, &hello_v(3, 2), 2_000);
         assert_eq!(
             drain(&mut r),
-            [(3, welcome(0)), (1, peers(&[2, 3])), (3, peers(&[1, 2]))]
+            [
+                (3, welcome(2_000)),
+                (1, peers(&[2, 3])),
+                (3, peers(&[1, 2]))
+            ]
         );
         // Another workspace's clients are not listed.
         let other = Id::from_bytes([7; 16]).to_string();
-        r.connect(4, "a", 0);
+        r.connect(4, "a", 2_000);
         r.receive(
             4,
             &enc(Message::Hello {
@@ -1537,11 +2019,62 @@ mod tests {
                 token: token(),
                 client: [4; 16],
             }),
-            0,
+            2_000,
         );
-        assert_eq!(drain(&mut r), [(4, welcome(0)), (4, peers(&[]))]);
+        assert_eq!(drain(&mut r), [(4, welcome(2_000)), (4, peers(&[]))]);
+        // Within a second of the last lists: announced by `maintain` once the second is up.
         r.disconnect(1);
+        assert_eq!(drain(&mut r), []);
+        r.maintain(2_999).unwrap();
+        assert_eq!(drain(&mut r), []);
+        r.maintain(3_000).unwrap();
         assert_eq!(drain(&mut r), [(3, peers(&[2]))]);
+    }
+
+    #[test]
+    fn a_crowd_arriving_at_once_gets_one_list_each_a_second_later_and_newcomers_their_own() {
+        let mut r = relay();
+        let mut lists = 0;
+        for c in 1..=10u8 {
+            r.connect(c.into(), "a", c.into());
+            r.receive(
+                c.into(),
+                &enc(Message::Hello {
+                    version: 2,
+                    workspace: ws(),
+                    token: token(),
+                    client: [c; 16],
+                }),
+                c.into(),
+            );
+            let got = drain(&mut r);
+            let peers: Vec<&(ConnId, Option<Message>)> = got
+                .iter()
+                .filter(|(_, m)| matches!(m, Some(Message::Peers { .. })))
+                .collect();
+            // Only the newcomer hears, of everyone there before it.
+            assert_eq!(peers.len(), 1, "{got:?}");
+            assert_eq!(peers[0].0, ConnId::from(c));
+            assert!(matches!(
+                &peers[0].1,
+                Some(Message::Peers { clients }) if clients.len() == usize::from(c) - 1
+            ));
+            lists += 1;
+        }
+        r.maintain(1_000).unwrap();
+        assert_eq!(drain(&mut r), []);
+        r.maintain(1_001).unwrap();
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 10);
+        assert!(
+            got.iter()
+                .all(|(_, m)| matches!(m, Some(Message::Peers { clients }) if clients.len() == 9))
+        );
+        lists += got.len();
+        // Told of every arrival, everyone would have had 1 + 2 + ... + 10 lists.
+        assert_eq!(lists, 20);
+        r.maintain(5_000).unwrap();
+        assert_eq!(drain(&mut r), [], "nothing changed since");
     }
 
     #[test]
@@ -1685,18 +2218,24 @@ mod tests {
         let mut s = MemoryStore::new();
         let w = ws();
         assert!(matches!(
-            s.append(&w, "d", &[1; 16], 1, b"x"),
+            s.append(&w, "d", &[1; 16], 1, b"x", 0),
             Err(MemoryStoreError::UnknownWorkspace(_))
         ));
         s.create_workspace(&w, &token().hash(), 0).unwrap();
-        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
-        assert_eq!(s.append(&w, "d", &[2; 16], 1, b"b").unwrap(), 2);
-        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a").unwrap(), 1);
-        assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old").unwrap(), 1);
-        assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc").unwrap(), 1);
-        assert_eq!(s.read_after(&w, "d", 0, 1).unwrap(), [(1, b"a".to_vec())]);
-        assert_eq!(s.read_after(&w, "d", 1, 10).unwrap(), [(2, b"b".to_vec())]);
-        assert_eq!(s.read_after(&w, "d", u64::MAX, 10).unwrap(), []);
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[2; 16], 1, b"b", 0).unwrap(), 2);
+        assert_eq!(s.append(&w, "d", &[1; 16], 5, b"a", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "d", &[1; 16], 4, b"old", 0).unwrap(), 1);
+        assert_eq!(s.append(&w, "e", &[1; 16], 1, b"other doc", 0).unwrap(), 1);
+        assert_eq!(
+            s.read_after(&w, "d", 0, 1, usize::MAX).unwrap(),
+            [(1, b"a".to_vec())]
+        );
+        assert_eq!(
+            s.read_after(&w, "d", 1, 10, usize::MAX).unwrap(),
+            [(2, b"b".to_vec())]
+        );
+        assert_eq!(s.read_after(&w, "d", u64::MAX, 10, usize::MAX).unwrap(), []);
         assert!(matches!(
             s.compact(&w, "d", 3, b"s"),
             Err(MemoryStoreError::CompactBeyondEnd { .. })
@@ -1704,9 +2243,9 @@ mod tests {
         s.compact(&w, "d", 2, b"s2").unwrap();
         s.compact(&w, "d", 1, b"s1").unwrap();
         assert_eq!(s.snapshot(&w, "d").unwrap(), Some((2, b"s2".to_vec())));
-        assert_eq!(s.read_after(&w, "d", 0, 10).unwrap(), []);
+        assert_eq!(s.read_after(&w, "d", 0, 10, usize::MAX).unwrap(), []);
         assert_eq!(s.last_seq(&w, "d").unwrap(), 2);
-        assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c").unwrap(), 3);
+        assert_eq!(s.append(&w, "d", &[3; 16], 1, b"c", 0).unwrap(), 3);
     }
 
     /// The trait's own `last_seq`, as a store without the override gets it.
@@ -1730,8 +2269,18 @@ mod tests {
             c: &ClientId,
             s: u64,
             e: &[u8],
+            n: i64,
         ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e)
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
             &self,
@@ -1739,8 +2288,9 @@ mod tests {
             d: &str,
             a: u64,
             l: usize,
+            b: usize,
         ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l)
+            self.0.read_after(w, d, a, l, b)
         }
         fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
             self.0.snapshot(w, d)
@@ -1771,8 +2321,18 @@ mod tests {
             c: &ClientId,
             s: u64,
             e: &[u8],
+            n: i64,
         ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e)
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
             &self,
@@ -1780,8 +2340,9 @@ mod tests {
             d: &str,
             a: u64,
             l: usize,
+            b: usize,
         ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l)
+            self.0.read_after(w, d, a, l, b)
         }
         fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
             self.0.snapshot(w, d)
@@ -1843,12 +2404,615 @@ mod tests {
         s.create_workspace(&w, &token().hash(), 0).unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 0);
         for i in 1..=600 {
-            s.append(&w, "d", &[1; 16], i, b"x").unwrap();
+            s.append(&w, "d", &[1; 16], i, b"x", 0).unwrap();
         }
         assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
         s.compact(&w, "d", 600, b"s").unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 600);
-        s.append(&w, "d", &[1; 16], 601, b"x").unwrap();
+        s.append(&w, "d", &[1; 16], 601, b"x", 0).unwrap();
         assert_eq!(s.last_seq(&w, "d").unwrap(), 601);
+    }
+
+    fn paged(page_size: usize, page_bytes: usize) -> RelayCore<MemoryStore> {
+        RelayCore::new(
+            MemoryStore::new(),
+            RelayConfig {
+                page_size,
+                page_bytes,
+                ..RelayConfig::default()
+            },
+        )
+    }
+
+    /// A relay with clients 1..=n connected and welcomed, and `entries` pushed to `doc` by
+    /// client 1 (envelope `i` is `len` bytes of `i as u8`).
+    fn with_log(
+        mut r: RelayCore<MemoryStore>,
+        n: u8,
+        doc: &str,
+        entries: u64,
+        len: usize,
+    ) -> RelayCore<MemoryStore> {
+        for c in 1..=n {
+            r.connect(c.into(), "10.0.0.1", 0);
+            r.receive(c.into(), &hello(c), 0);
+        }
+        // Paced as the rate limit allows.
+        for i in 1..=entries {
+            r.receive(1, &push(doc, i, &vec![i as u8; len]), i as i64 * 5);
+        }
+        drain(&mut r);
+        r
+    }
+
+    /// What is queued, without answering reports: decoded frames, and each report's mark.
+    fn pending(r: &mut RelayCore<MemoryStore>) -> Vec<(ConnId, Result<Message, u64>)> {
+        let mut got = Vec::new();
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn, bytes } => {
+                    got.push((conn, Ok(wire::decode(&bytes, &Limits::default()).unwrap())))
+                }
+                RelayOutput::ReportDrained { conn, mark } => got.push((conn, Err(mark))),
+                RelayOutput::Close { conn, .. } | RelayOutput::Abort { conn, .. } => {
+                    panic!("connection {conn} closed")
+                }
+            }
+        }
+        got
+    }
+
+    fn deliver(doc: &str, seq: u64, envelope: Vec<u8>) -> Result<Message, u64> {
+        Ok(Message::Deliver {
+            doc: doc.into(),
+            server_seq: seq,
+            envelope,
+        })
+    }
+
+    fn caught_up(doc: &str, upto: u64) -> Result<Message, u64> {
+        Ok(Message::CaughtUp {
+            doc: doc.into(),
+            upto_seq: upto,
+        })
+    }
+
+    /// The mark of the one report asked for `conn` in `got`.
+    fn mark(got: &[(ConnId, Result<Message, u64>)], conn: ConnId) -> u64 {
+        let marks: Vec<u64> = got
+            .iter()
+            .filter(|(c, _)| *c == conn)
+            .filter_map(|(_, m)| m.as_ref().err().copied())
+            .collect();
+        assert_eq!(marks.len(), 1, "{got:?}");
+        marks[0]
+    }
+
+    #[test]
+    fn a_catch_up_sends_its_next_page_only_once_the_last_is_reported_sent() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 1, vec![1])),
+                (2, deliver("d", 2, vec![2])),
+                (2, Err(m))
+            ]
+        );
+        // Nothing more while the page is on its way, whatever else happens.
+        r.receive(2, &enc(Message::Ping { nonce: 1 }), 0);
+        assert_eq!(pending(&mut r), [(2, Ok(Message::Pong { nonce: 1 }))]);
+        r.drained(2, m + 1);
+        r.drained(3, m);
+        assert_eq!(pending(&mut r), []);
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 3, vec![3])),
+                (2, deliver("d", 4, vec![4])),
+                (2, Err(m))
+            ]
+        );
+        // A report answered twice moves nothing.
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let last = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("d", 5, vec![5])),
+                (2, caught_up("d", 5)),
+                (2, Err(last))
+            ]
+        );
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        // Caught up: live from here on.
+        r.receive(1, &push("d", 6, &[6]), 0);
+        assert_eq!(
+            pending(&mut r),
+            [
+                (
+                    1,
+                    Ok(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 6,
+                        server_seq: 6
+                    })
+                ),
+                (2, deliver("d", 6, vec![6]))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_catching_up_connection_holds_at_most_a_page_in_memory() {
+        const LEN: usize = 300;
+        const PAGE_BYTES: usize = 4_000;
+        let mut r = with_log(paged(256, PAGE_BYTES), 2, "d", 1_000, LEN);
+        r.receive(2, &subscribe("d", 0), 0);
+        let mut seqs = Vec::new();
+        let mut caught_up_at = None;
+        let mut pages = 0;
+        loop {
+            let mut bytes = 0;
+            let mut frames = 0;
+            let mut report = None;
+            while let Some(o) = r.poll_output() {
+                match o {
+                    RelayOutput::Send { conn: 2, bytes: b } => {
+                        frames += 1;
+                        match wire::decode(&b, &Limits::default()).unwrap() {
+                            Message::Deliver {
+                                server_seq,
+                                envelope,
+                                ..
+                            } => {
+                                bytes += envelope.len();
+                                seqs.push(server_seq);
+                            }
+                            Message::CaughtUp { upto_seq, .. } => caught_up_at = Some(upto_seq),
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                    RelayOutput::ReportDrained { conn: 2, mark } => report = Some(mark),
+                    other => panic!("{other:?}"),
+                }
+            }
+            // A page stops at the entry that reaches the byte limit.
+            assert!(bytes <= PAGE_BYTES + LEN, "{bytes} bytes in one page");
+            assert!(
+                frames <= PAGE_BYTES / LEN + 2,
+                "{frames} frames in one page"
+            );
+            pages += 1;
+            match (report, caught_up_at) {
+                (Some(m), None) => r.drained(2, m),
+                (_, Some(_)) => break,
+                (None, None) => panic!("a catch-up stopped without asking to go on"),
+            }
+        }
+        assert_eq!(caught_up_at, Some(1_000));
+        assert_eq!(seqs, (1..=1_000).collect::<Vec<u64>>());
+        assert!(pages >= 1_000 / (PAGE_BYTES / LEN + 1), "{pages} pages");
+    }
+
+    /// Conn 2's deliveries and `CaughtUp`s of `doc` in order, answering every report.
+    fn seen_by_2(r: &mut RelayCore<MemoryStore>, doc: &str, seen: &mut Vec<Result<u64, u64>>) {
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn: 2, bytes } => {
+                    match wire::decode(&bytes, &Limits::default()).unwrap() {
+                        Message::Deliver {
+                            doc: d, server_seq, ..
+                        } if d == doc => seen.push(Ok(server_seq)),
+                        Message::CaughtUp { doc: d, upto_seq } if d == doc => {
+                            seen.push(Err(upto_seq))
+                        }
+                        _ => {}
+                    }
+                }
+                RelayOutput::ReportDrained { conn, mark } => r.drained(conn, mark),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn entries_appended_during_a_catch_up_come_with_its_pages_and_live_ones_follow_without_gap() {
+        let mut r = with_log(paged(2, usize::MAX), 3, "d", 3, 1);
+        r.receive(3, &subscribe("d", 0), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        let mut seen = Vec::new();
+        let mut next = 4;
+        // Pushes land between pages: each report is answered only after one more push.
+        for _ in 0..20 {
+            let mut reports = Vec::new();
+            while let Some(o) = r.poll_output() {
+                match o {
+                    RelayOutput::Send { conn: 2, bytes } => {
+                        match wire::decode(&bytes, &Limits::default()).unwrap() {
+                            Message::Deliver { server_seq, .. } => seen.push(Ok(server_seq)),
+                            Message::CaughtUp { upto_seq, .. } => seen.push(Err(upto_seq)),
+                            _ => {}
+                        }
+                    }
+                    RelayOutput::ReportDrained { conn, mark } => reports.push((conn, mark)),
+                    _ => {}
+                }
+            }
+            r.receive(1, &push("d", next, &[next as u8]), 0);
+            next += 1;
+            for (conn, mark) in reports {
+                r.drained(conn, mark);
+            }
+        }
+        seen_by_2(&mut r, "d", &mut seen);
+        let caught: Vec<usize> = (0..seen.len()).filter(|&i| seen[i].is_err()).collect();
+        assert_eq!(caught.len(), 1, "{seen:?}");
+        let seqs: Vec<u64> = seen.iter().filter_map(|s| s.ok()).collect();
+        assert_eq!(seqs, (1..next).collect::<Vec<u64>>(), "{seen:?}");
+        // Every push appended while paging came before CaughtUp; the live ones after it.
+        assert_eq!(seen[caught[0]], Err(seen[caught[0] - 1].unwrap()));
+        assert!(
+            caught[0] < seen.len() - 1,
+            "live deliveries followed: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn a_compaction_during_a_catch_up_sends_the_snapshot_and_goes_on_after_it() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 10, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        r.receive(
+            1,
+            &enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: 7,
+                envelope: b"snap".to_vec(),
+            }),
+            0,
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (
+                    2,
+                    Ok(Message::Snapshot {
+                        doc: "d".into(),
+                        upto_seq: 7,
+                        envelope: b"snap".to_vec()
+                    })
+                ),
+                (2, deliver("d", 8, vec![8])),
+                (2, deliver("d", 9, vec![9])),
+                (2, Err(m))
+            ]
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        assert_eq!(
+            got[..2],
+            [(2, deliver("d", 10, vec![10])), (2, caught_up("d", 10))]
+        );
+    }
+
+    #[test]
+    fn a_connection_gone_during_its_catch_up_is_forgotten() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        let m = mark(&pending(&mut r), 2);
+        r.disconnect(2);
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        r.receive(1, &push("d", 6, &[6]), 0);
+        assert_eq!(pending(&mut r).len(), 1, "only the Ack: nobody subscribed");
+        // The number used again, the same frames queued: the old report means nothing to
+        // the new connection's catch-up.
+        r.connect(2, "a", 0);
+        r.receive(2, &hello(2), 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let new = mark(&got, 2);
+        assert_ne!(new, m);
+        r.drained(2, m);
+        assert_eq!(pending(&mut r), []);
+        r.drained(2, new);
+        assert_eq!(pending(&mut r)[0], (2, deliver("d", 3, vec![3])));
+    }
+
+    #[test]
+    fn several_documents_catch_up_in_turn_while_finished_ones_are_live() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "a", 3, 1);
+        for i in 1..=3u8 {
+            r.receive(1, &push("b", u64::from(i) + 3, &[i]), 0);
+        }
+        drain(&mut r);
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("a", 1, vec![1])),
+                (2, deliver("a", 2, vec![2])),
+                (2, Err(m))
+            ]
+        );
+        r.drained(2, m);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        assert_eq!(
+            got,
+            [
+                (2, deliver("a", 3, vec![3])),
+                (2, caught_up("a", 3)),
+                (2, deliver("b", 1, vec![1])),
+                (2, Err(m))
+            ]
+        );
+        // `a` is live while `b` still catches up.
+        r.receive(1, &push("a", 7, &[9]), 0);
+        assert_eq!(pending(&mut r)[1], (2, deliver("a", 4, vec![9])));
+        r.drained(2, m);
+        let got = pending(&mut r);
+        assert_eq!(
+            got[..3],
+            [
+                (2, deliver("b", 2, vec![2])),
+                (2, deliver("b", 3, vec![3])),
+                (2, caught_up("b", 3))
+            ]
+        );
+    }
+
+    #[test]
+    fn subscribing_again_restarts_the_catch_up_with_a_caught_up_for_each_subscribe() {
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 0), 0);
+        // While the first page is on its way: merged, from the earlier of the two points.
+        r.receive(2, &subscribe("d", 1), 0);
+        let mut seen = Vec::new();
+        seen_by_2(&mut r, "d", &mut seen);
+        assert_eq!(
+            seen,
+            [Ok(1), Ok(2), Ok(2), Ok(3), Ok(4), Ok(5), Err(5), Err(5)]
+        );
+        // Subscribing a live document again: no live delivery races the new catch-up.
+        let mut r = with_log(paged(2, usize::MAX), 2, "d", 5, 1);
+        r.receive(2, &subscribe("d", 5), 0);
+        drain(&mut r);
+        r.receive(2, &subscribe("d", 0), 0);
+        let got = pending(&mut r);
+        let m = mark(&got, 2);
+        r.receive(1, &push("d", 6, &[6]), 0);
+        r.drained(2, m);
+        let mut seen = Vec::new();
+        seen_by_2(&mut r, "d", &mut seen);
+        assert_eq!(seen, [Ok(3), Ok(4), Ok(5), Ok(6), Err(6)]);
+    }
+
+    #[test]
+    fn a_client_that_stops_reading_is_dropped_and_one_that_reads_is_not() {
+        let config = RelayConfig {
+            max_backlog_bytes: 2_000,
+            report_every_bytes: 500,
+            ..RelayConfig::default()
+        };
+        let mut r = with_log(RelayCore::new(MemoryStore::new(), config), 3, "d", 0, 0);
+        r.receive(2, &subscribe("d", 0), 0);
+        r.receive(3, &subscribe("d", 0), 0);
+        drain(&mut r);
+        let mut aborted = Vec::new();
+        for i in 1..=40u64 {
+            r.receive(1, &push("d", i, &[0; 200]), 0);
+            while let Some(o) = r.poll_output() {
+                match o {
+                    // Conn 2 reads; conn 3 never does.
+                    RelayOutput::ReportDrained { conn, mark } if conn != 3 => r.drained(conn, mark),
+                    RelayOutput::Abort { conn, .. } => aborted.push((i, conn)),
+                    RelayOutput::Close { conn, .. } => panic!("{conn} closed"),
+                    _ => {}
+                }
+            }
+        }
+        // A delivery of 200 bytes is a 219-byte frame: ten of them are over 2,000 bytes.
+        assert_eq!(aborted, [(11, 3)]);
+        assert_eq!(
+            r.connections(),
+            3,
+            "aborted, and gone once the IO layer says so"
+        );
+        r.disconnect(3);
+        r.receive(1, &push("d", 41, b"x"), 0);
+        let got = drain(&mut r);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1].0, 2);
+    }
+
+    #[test]
+    fn idle_clients_are_forgotten_a_few_at_a_time_unless_connected() {
+        let config = RelayConfig {
+            forget_clients_after_ms: 1_000,
+            forget_per_call: 2,
+            ..RelayConfig::default()
+        };
+        let mut r = RelayCore::new(MemoryStore::new(), config);
+        for c in 1..=4u8 {
+            r.connect(c.into(), "a", 0);
+            r.receive(c.into(), &hello(c), 0);
+            r.receive(c.into(), &push("d", 1, &[c]), 0);
+        }
+        for c in 2..=4 {
+            r.disconnect(c);
+        }
+        drain(&mut r);
+        // Whether the store still knows `client`'s push 1 (as its entry `seq`); asking again
+        // stores nothing when it does.
+        let known = |r: &mut RelayCore<MemoryStore>, client: u8, seq: u64| {
+            r.store_mut()
+                .append(&ws(), "d", &[client; 16], 1, b"again", 0)
+                .unwrap()
+                == seq
+        };
+        assert_eq!(r.maintain(500).unwrap(), 0, "nobody idle long enough yet");
+        assert_eq!(
+            r.maintain(59_000).unwrap(),
+            0,
+            "and no new look within a minute"
+        );
+        // Oldest first: client 1 is connected, so it is kept (and counts as used now).
+        assert_eq!(r.maintain(61_000).unwrap(), 2);
+        assert!(known(&mut r, 1, 1));
+        assert!(
+            known(&mut r, 3, 3),
+            "more than one call's worth: left for the next"
+        );
+        assert!(known(&mut r, 4, 4));
+        assert_eq!(
+            r.maintain(61_000).unwrap(),
+            2,
+            "a full call goes on at once"
+        );
+        assert_eq!(r.maintain(61_000).unwrap(), 0);
+        assert!(known(&mut r, 1, 1));
+        // Forgotten: the same push is now a new entry.
+        assert!(!known(&mut r, 2, 2));
+        assert!(!known(&mut r, 3, 3));
+        assert!(!known(&mut r, 4, 4));
+        assert_eq!(r.store().log_len(&ws(), "d"), 7);
+    }
+
+    #[test]
+    fn a_push_resent_after_its_client_was_forgotten_is_stored_and_delivered_again() {
+        let config = RelayConfig {
+            forget_clients_after_ms: 1_000,
+            ..RelayConfig::default()
+        };
+        let mut r = RelayCore::new(MemoryStore::new(), config);
+        for c in 1..=2u8 {
+            r.connect(c.into(), "a", 0);
+            r.receive(c.into(), &hello(c), 0);
+            r.receive(c.into(), &subscribe("d", 0), 0);
+        }
+        r.receive(1, &push("d", 1, b"a"), 0);
+        // The Ack never reaches client 1.
+        r.disconnect(1);
+        drain(&mut r);
+        r.maintain(100_000).unwrap();
+        r.connect(3, "a", 100_000);
+        r.receive(3, &hello(1), 100_000);
+        r.receive(3, &push("d", 1, b"a"), 100_000);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (3, welcome(100_000)),
+                (
+                    3,
+                    Some(Message::Ack {
+                        doc: "d".into(),
+                        client_seq: 1,
+                        server_seq: 2
+                    })
+                ),
+                (
+                    2,
+                    Some(Message::Deliver {
+                        doc: "d".into(),
+                        server_seq: 2,
+                        envelope: b"a".to_vec()
+                    })
+                )
+            ]
+        );
+    }
+
+    /// A damaged store: lost every entry after 2, and hands back the start of the log
+    /// whatever is asked.
+    struct Lost(MemoryStore);
+
+    impl RelayStore for Lost {
+        type Error = MemoryStoreError;
+        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
+            self.0.workspace_token(w)
+        }
+        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.replace_token(w, t, n)
+        }
+        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
+            self.0.create_workspace(w, t, n)
+        }
+        fn append(
+            &mut self,
+            w: &str,
+            d: &str,
+            c: &ClientId,
+            s: u64,
+            e: &[u8],
+            n: i64,
+        ) -> Result<u64, Self::Error> {
+            self.0.append(w, d, c, s, e, n)
+        }
+        fn forget_idle_clients(
+            &mut self,
+            b: i64,
+            n: i64,
+            m: usize,
+            c: &dyn Fn(&str, &ClientId) -> bool,
+        ) -> Result<usize, Self::Error> {
+            self.0.forget_idle_clients(b, n, m, c)
+        }
+        fn read_after(
+            &self,
+            w: &str,
+            d: &str,
+            _: u64,
+            l: usize,
+            b: usize,
+        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
+            let mut page = self.0.read_after(w, d, 0, l, b)?;
+            page.retain(|(seq, _)| *seq <= 2);
+            Ok(page)
+        }
+        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
+            self.0.snapshot(w, d)
+        }
+        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
+            self.0.compact(w, d, u, e)
+        }
+    }
+
+    #[test]
+    fn a_catch_up_over_lost_entries_ends_instead_of_spinning() {
+        let mut r = RelayCore::new(Lost(MemoryStore::new()), RelayConfig::default());
+        r.connect(1, "a", 0);
+        r.receive(1, &hello(1), 0);
+        for i in 1..=5u8 {
+            r.receive(1, &push("d", i.into(), &[i]), 0);
+        }
+        drain(&mut r);
+        r.receive(1, &subscribe("d", 2), 0);
+        assert_eq!(
+            drain(&mut r),
+            [(
+                1,
+                Some(Message::CaughtUp {
+                    doc: "d".into(),
+                    upto_seq: 5
+                })
+            )]
+        );
     }
 }

@@ -1902,8 +1902,12 @@ mod tests {
                 }
             }
             while let Some(out) = relay.poll_output() {
-                if let RelayOutput::Send { conn, bytes } = out {
-                    sessions[conn as usize].received(&bytes, 0);
+                match out {
+                    RelayOutput::Send { conn, bytes } => {
+                        sessions[conn as usize].received(&bytes, 0);
+                    }
+                    RelayOutput::ReportDrained { conn, mark } => relay.drained(conn, mark),
+                    _ => {}
                 }
             }
         }

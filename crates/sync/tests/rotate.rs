@@ -52,7 +52,8 @@ impl Net {
                 match out {
                     RelayOutput::Send { bytes, .. } if *open => s.received(&bytes, self.now),
                     RelayOutput::Send { .. } => {}
-                    RelayOutput::Close { conn, .. } => {
+                    RelayOutput::ReportDrained { conn, mark } => self.relay.drained(conn, mark),
+                    RelayOutput::Close { conn, .. } | RelayOutput::Abort { conn, .. } => {
                         if *open {
                             *open = false;
                             s.disconnected(self.now, 0);

@@ -5,8 +5,12 @@
 //! (in order within a connection, as WebSocket guarantees, but connections overtake each
 //! other), connections drop, clients are cut off for a while, tabs reload from what they
 //! persisted, the relay restarts, its storage fails for a while, and (as a faulty relay might)
-//! it loses a `Deliver` now and then. Clients create and rename contacts and now and then
-//! compact. Then the network heals and everything settles; every replica must be identical and
+//! it loses a `Deliver` now and then. The relay pages catch-ups in pages of a few entries and
+//! bytes, each sent once the connection reports the last one through (when the client has
+//! taken every frame before the report), drops a connection whose backlog grows too large, and
+//! forgets the deduplication rows of clients idle for a few seconds (so resent pushes are
+//! stored twice).
+//! Clients create and rename contacts and now and then compact. Then the network heals and everything settles; every replica must be identical and
 //! hold every change any client ever made.
 //!
 //! Everything random comes from a seeded xorshift, so a failure names its seed and replays
@@ -72,6 +76,8 @@ enum Frame {
     Data(Vec<u8>),
     /// The relay closed the connection after the frames before it.
     Close,
+    /// The relay asked to hear when the frames before this are through.
+    Report(u64),
 }
 
 struct Link {
@@ -125,6 +131,9 @@ struct Stats {
     lost_deliveries: u64,
     storage_outages: u64,
     internal_errors: u64,
+    reports: u64,
+    aborts: u64,
+    forgotten: u64,
 }
 
 struct Sim {
@@ -133,6 +142,7 @@ struct Sim {
     workspace: String,
     secret: WorkspaceSecret,
     relay: RelayCore<MemoryStore>,
+    config: RelayConfig,
     clients: Vec<Client>,
     zombies: Vec<Zombie>,
     owner: BTreeMap<ConnId, usize>,
@@ -152,12 +162,24 @@ impl Sim {
         let workspace = Id::from_bytes(rng.bytes()).to_string();
         let secret = WorkspaceSecret::new(rng.bytes(), 0);
         let n = rng.range(2, 10) as usize;
+        // Small pages, so catch-ups take many; a backlog limit some runs reach.
+        let config = RelayConfig {
+            page_size: rng.range(1, 4) as usize,
+            page_bytes: rng.range(300, 3_000) as usize,
+            max_backlog_bytes: rng.range(2_000, 40_000) as u64,
+            report_every_bytes: rng.range(200, 2_000) as u64,
+            // Short enough that clients cut off for a while are forgotten and resend.
+            forget_clients_after_ms: rng.range(100, 3_000),
+            forget_per_call: rng.range(1, 4) as usize,
+            ..RelayConfig::default()
+        };
         let mut sim = Sim {
             rng,
             now: 0,
             workspace,
             secret,
-            relay: RelayCore::new(MemoryStore::new(), RelayConfig::default()),
+            relay: RelayCore::new(MemoryStore::new(), config.clone()),
+            config,
             clients: Vec::new(),
             zombies: Vec::new(),
             owner: BTreeMap::new(),
@@ -261,6 +283,19 @@ impl Sim {
                 RelayOutput::Close { conn, .. } => {
                     self.stats.relay_closes += 1;
                     (conn, Frame::Close)
+                }
+                RelayOutput::ReportDrained { conn, mark } => (conn, Frame::Report(mark)),
+                // Whatever was still on its way to the client is dropped with the connection.
+                RelayOutput::Abort { conn, .. } => {
+                    self.stats.aborts += 1;
+                    if let Some(i) = self.owner.remove(&conn) {
+                        self.clients[i].link = None;
+                        self.relay.disconnect(conn);
+                        let jitter = self.rng.next();
+                        self.clients[i].session.disconnected(self.now, jitter);
+                        self.drain_session(i);
+                    }
+                    continue;
                 }
             };
             let Some(&i) = self.owner.get(&conn) else {
@@ -416,7 +451,7 @@ impl Sim {
         }
         self.zombies.clear();
         let store = self.relay.store().clone();
-        self.relay = RelayCore::new(store, RelayConfig::default());
+        self.relay = RelayCore::new(store, self.config.clone());
         self.stats.restarts += 1;
     }
 
@@ -457,6 +492,10 @@ impl Sim {
         }
         self.open_links();
         self.deliver();
+        // A failing store fails this too; the relay tries again later.
+        if let Ok(looked) = self.relay.maintain(self.now) {
+            self.stats.forgotten += looked as u64;
+        }
     }
 
     fn open_links(&mut self) {
@@ -567,6 +606,12 @@ impl Sim {
                     self.relay.disconnect(conn);
                     let jitter = self.rng.next();
                     self.clients[i].session.disconnected(now, jitter);
+                }
+                Frame::Report(mark) => {
+                    let conn = link.conn;
+                    self.stats.reports += 1;
+                    self.relay.drained(conn, mark);
+                    self.drain_relay();
                 }
             }
             self.drain_session(i);
@@ -702,6 +747,9 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
         total.lost_deliveries += s.lost_deliveries;
         total.storage_outages += s.storage_outages;
         total.internal_errors += s.internal_errors;
+        total.reports += s.reports;
+        total.aborts += s.aborts;
+        total.forgotten += s.forgotten;
     }
     println!("{total:?}");
     // The faults the simulation is about did happen.
@@ -709,6 +757,7 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
     assert!(total.reloads > 0 && total.drops > 0 && total.zombies > 0);
     assert!(total.restarts > 0 && total.compactions > 0 && total.partitions > 0);
     assert!(total.lost_deliveries > 0 && total.internal_errors > 0);
+    assert!(total.reports > 0 && total.aborts > 0 && total.forgotten > 0);
 }
 
 #[test]
