@@ -117,9 +117,10 @@ fn shown(kind: Kind, id: Id, target: Target) -> Shown {
         })
         .into(),
     };
-    let value = Memo::new(move |_| {
+    // Per cell of a kept list: one recompute when it is back, not one per change while away.
+    let value = super::keep_alive::screen_memo(move || {
         session
-            .with(|ws| {
+            .with_reads(|ws| {
                 target
                     .value(ws, kind, id)
                     .map(|v| display(ws, &i18n, ty.get(), &v))

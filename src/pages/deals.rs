@@ -641,9 +641,9 @@ fn DealCard(
     let session = use_session();
     let i18n = use_i18n();
     let menu = RwSignal::new(false);
-    let data = Memo::new(move |_| {
+    let data = screen_memo(move || {
         session
-            .with(|ws| {
+            .with_reads(|ws| {
                 ws.get(Kind::Deal, deal).map(|r| {
                     let value = match r.get("value") {
                         Some(FieldValue::Money(m)) => {

@@ -134,9 +134,9 @@ pub fn TaskItem(id: Id) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let toasts = use_toasts();
-    let data = Memo::new(move |_| {
+    let data = screen_memo(move || {
         session
-            .with(|ws| {
+            .with_reads(|ws| {
                 ws.get(Kind::Task, id).map(|t| {
                     let done = matches!(t.get("done"), Some(FieldValue::Bool(true)));
                     let due = t.text("due").map(str::to_owned);

@@ -255,9 +255,9 @@ pub fn RecordTable(
         }
         .into_any(),
         Row::Record(id) => {
-            let title = Memo::new(move |_| {
+            let title = screen_memo(move || {
                 session
-                    .with(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
+                    .with_reads(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
                     .flatten()
                     .unwrap_or_default()
             });
