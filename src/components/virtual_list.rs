@@ -111,6 +111,8 @@ where
                         view! {
                             <div
                                 class="virtual-row"
+                                // A table's row is the grid its cells are laid out in.
+                                class:table-row=table
                                 role=if table { "row" } else { "listitem" }
                                 aria-posinset=(!table).then_some(i + 1)
                                 aria-setsize=(!table).then_some(total)

@@ -157,8 +157,10 @@ pub fn RecordTable(
             .collect::<Vec<_>>()
     });
     let grid = Memo::new(move |_| {
+        // One custom property on the table, read by every row's grid (style.css): rows carry
+        // no inline style to parse, and share their computed style.
         format!(
-            "grid-template-columns: 2.75rem minmax(12rem, 2fr) {}",
+            "--cols: 2.75rem minmax(12rem, 2fr) {}",
             "minmax(9rem, 1fr) ".repeat(targets.with(Vec::len))
         )
     });
@@ -196,7 +198,7 @@ pub fn RecordTable(
         let title_key2 = title_key.clone();
         let title_key3 = title_key.clone();
         view! {
-            <div class="table-row table-head" role="row" aria-rowindex=1 style=move || grid.get()>
+            <div class="table-row table-head" role="row" aria-rowindex=1>
                 <div role="columnheader" class="cell check">
                     <input
                         type="checkbox"
@@ -244,13 +246,12 @@ pub fn RecordTable(
     };
 
     let row_view = move |row: Row| match row {
+        // The row itself (`VirtualList`'s, a `.table-row`) is the grid: its cells go straight in.
         Row::Group { label, count } => view! {
-            <div class="table-row group-row" style=move || grid.get()>
-                <div role="cell" class="cell group-label">
-                    {if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() }}
-                    " · "
-                    {crate::i18n::intl::format_number(i18n.locale(), count as f64)}
-                </div>
+            <div role="cell" class="cell group-label">
+                {if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() }}
+                " · "
+                {crate::i18n::intl::format_number(i18n.locale(), count as f64)}
             </div>
         }
         .into_any(),
@@ -263,35 +264,33 @@ pub fn RecordTable(
             });
             let link = href(kind, id).unwrap_or_default();
             view! {
-                <div class="table-row" style=move || grid.get()>
-                    <div role="cell" class="cell check">
-                        <input
-                            type="checkbox"
-                            aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
-                            prop:checked=move || selected.with(|s| s.contains(&id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                selected.update(|s| {
-                                    if on {
-                                        s.insert(id);
-                                    } else {
-                                        s.remove(&id);
-                                    }
-                                });
-                            }
-                        />
-                    </div>
-                    <div role="cell" class="cell title-cell">
-                        <A href=link>{move || title.get()}</A>
-                    </div>
-                    {move || {
-                        targets
-                            .get()
-                            .into_iter()
-                            .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
-                            .collect_view()
-                    }}
+                <div role="cell" class="cell check">
+                    <input
+                        type="checkbox"
+                        aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
+                        prop:checked=move || selected.with(|s| s.contains(&id))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|s| {
+                                if on {
+                                    s.insert(id);
+                                } else {
+                                    s.remove(&id);
+                                }
+                            });
+                        }
+                    />
                 </div>
+                <div role="cell" class="cell title-cell">
+                    <A href=link>{move || title.get()}</A>
+                </div>
+                {move || {
+                    targets
+                        .get()
+                        .into_iter()
+                        .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
+                        .collect_view()
+                }}
             }
             .into_any()
         }
@@ -441,6 +440,7 @@ pub fn RecordTable(
             <div
                 class="table"
                 role="table"
+                style=move || grid.get()
                 aria-label=move || i18n.t(kind_list_label(kind))
                 aria-rowcount=move || rows.with(Vec::len) + 1
             >
