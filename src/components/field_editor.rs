@@ -135,9 +135,12 @@ fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let (label, value) = (shown.label, shown.value);
     view! {
+        // `dir="auto"`: a value takes its own direction (an email or a Latin name in a Persian
+        // table reads from its start, and is cut at its end), aligned by the stylesheet.
         <button
             type="button"
             class="field-value"
+            dir="auto"
             class:empty=move || value.with(Option::is_none)
             aria-label=move || {
                 format!(

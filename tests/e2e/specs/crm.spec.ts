@@ -574,3 +574,29 @@ test("a main screen is kept while the user is elsewhere: its search, scroll and 
   await nav(page, "nav-contacts");
   await expect(page.getByTestId("list-count")).toHaveText(/\b31\b/);
 });
+
+test("in Persian a long email in the table reads from its start and lines up with the right edge", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await addContact(page, "Ann Lee", "a.very.long.address.for.testing@example.com");
+  await page.evaluate(() => localStorage.setItem("hearth.locale", "fa"));
+  await page.reload();
+  await appReady(page);
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  const email = page.getByTestId("table-rows").locator('[data-field="emails"] .field-value');
+  await expect(email).toHaveText("a.very.long.address.for.testing@example.com");
+  const box = await email.evaluate((el) => {
+    const cell = el.closest("[role=cell]")!.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = range.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return { direction: style.direction, overflows: el.scrollWidth > el.clientWidth, textLeft: text.left, cellLeft: cell.left };
+  });
+  // Its own direction, left to right, so the cut falls at its end ("a.very.long…").
+  expect(box.direction).toBe("ltr");
+  expect(box.overflows).toBe(true);
+  // The text starts at the cell's left edge (plus padding), not cut off before it.
+  expect(box.textLeft).toBeGreaterThanOrEqual(box.cellLeft);
+  await page.screenshot({ path: join(ARTIFACTS, "fa-desktop-contacts-long-email.png") });
+});
