@@ -123,6 +123,8 @@ await withApp(relayBin, distDir, async (page, context) => {
     if (paint) windowsOf.push([start.ts, paint.ts + paint.dur]);
   }
   const frames = new Map();
+  const parents = new Map();
+  const callers = new Map();
   const inWindow = new Map();
   const profiles = new Map();
   for (const e of events.filter((e) => e.name === "Profile" || e.name === "ProfileChunk")) {
@@ -130,7 +132,10 @@ await withApp(relayBin, distDir, async (page, context) => {
     if (e.name === "Profile") p.t = e.args.data.startTime;
     const chunk = e.args?.data?.cpuProfile;
     if (chunk) {
-      for (const n of chunk.nodes ?? []) frames.set(`${e.id}:${n.id}`, n.callFrame.functionName || `(${n.callFrame.url?.split("/").at(-1) || "program"})`);
+      for (const n of chunk.nodes ?? []) {
+        frames.set(`${e.id}:${n.id}`, n.callFrame.functionName || `(${n.callFrame.url?.split("/").at(-1) || "program"})`);
+        if (n.parent) parents.set(`${e.id}:${n.id}`, `${e.id}:${n.parent}`);
+      }
       const deltas = e.args.data.timeDeltas ?? [];
       (chunk.samples ?? []).forEach((id, k) => {
         p.t += deltas[k] ?? 0;
@@ -138,10 +143,18 @@ await withApp(relayBin, distDir, async (page, context) => {
         if (!windowsOf.some(([a, b]) => p.t >= a && p.t <= b)) return;
         const name = frames.get(`${e.id}:${id}`) ?? "?";
         inWindow.set(name, (inWindow.get(name) ?? 0) + 1);
+        // CALLERS=<function>: the stacks above that function's samples.
+        if (name === process.env.CALLERS) {
+          const stack = [];
+          for (let k = parents.get(`${e.id}:${id}`); k && stack.length < 8; k = parents.get(k)) stack.push(frames.get(k)?.slice(0, 60));
+          const key = stack.join(" < ");
+          callers.set(key, (callers.get(key) ?? 0) + 1);
+        }
       });
     }
     profiles.set(e.id, p);
   }
+  for (const [stack, n] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${n} × ${stack}`);
   const sampleCount = [...inWindow.values()].reduce((a, b) => a + b, 0);
   console.log(`## ${scenario}: samples within the windows, share of ${sampleCount}`);
   for (const [name, n] of [...inWindow].sort((a, b) => b[1] - a[1]).slice(0, 40)) {

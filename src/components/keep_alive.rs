@@ -16,6 +16,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::tachys::view::{Mountable, Render};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
 use crate::session::use_session;
 
@@ -118,6 +120,7 @@ impl Screens {
             kept: StoredValue::new_local(Vec::new()),
         };
         provide_context(screens);
+        focus_main_before_navigating();
     }
 
     /// The root element of screen `name`, built by `page` on its first visit (or when the
@@ -195,6 +198,54 @@ impl Screens {
             k.owner.cleanup();
         }
     }
+}
+
+/// Before the router follows a link inside the main region, focus moves from the link to the
+/// region itself. The link is about to leave the document with its screen, and the browser,
+/// taking out a focused element while the new screen's style is still to be computed, computes
+/// it there and then: a full style and layout inside the click, on top of the frame's own
+/// (several milliseconds when a record is opened from a list). The main region stays, so focus
+/// is not lost either: the next Tab goes into the new screen.
+fn focus_main_before_navigating() {
+    let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+        // The router follows plain left clicks on same-origin links (leptos_router's rules).
+        if ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
+            return;
+        }
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        let internal = anchor
+            .get_attribute("href")
+            .is_some_and(|h| h.starts_with('/') && !h.starts_with("//"));
+        if !internal || anchor.has_attribute("target") || anchor.has_attribute("download") {
+            return;
+        }
+        let (Some(main), Some(active)) = (
+            document().get_element_by_id("main"),
+            document().active_element(),
+        ) else {
+            return;
+        };
+        if active != main
+            && main.contains(Some(&active))
+            && let Ok(main) = main.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = main.focus();
+        }
+    });
+    // Capture: before the router's own listener, which swaps the screens there and then.
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        handler.as_ref().unchecked_ref(),
+        true,
+    );
+    // The shell lives as long as the page.
+    handler.forget();
 }
 
 /// A route's view for a kept screen: shows screen `name` (built by `page` the first time) in
