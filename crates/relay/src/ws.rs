@@ -168,7 +168,7 @@ where
 }
 
 fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedReceiver<Command>) {
-    let mut relay = RelayCore::new(store, config.clone());
+    let mut relay = RelayCore::new(store, config);
     let mut sockets: HashMap<ConnId, Socket> = HashMap::new();
     while let Some(first) = rx.blocking_recv() {
         relay.store_mut().begin_batch();
@@ -183,10 +183,6 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                 None
             };
         }
-        // In the batch's commit, like the messages' writes.
-        if let Err(e) = relay.maintain(now_ms()) {
-            tracing::error!(error = %e, "forgetting idle clients failed");
-        }
         if let Err(e) = relay.store_mut().commit_batch() {
             // Nothing of the batch may go out: its acknowledgements would promise changes
             // that are not on disk. The core counted appends that did not happen, so it
@@ -198,40 +194,51 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                     socket.abort.notify_one();
                 }
             }
-            relay = RelayCore::new(relay.into_store(), config.clone());
+            relay = relay.restart();
             continue;
         }
-        while let Some(out) = relay.poll_output() {
-            let (conn, item) = match out {
-                RelayOutput::Send { conn, bytes } => (conn, Outgoing::Frame(bytes)),
-                RelayOutput::ReportDrained { conn, mark } => (conn, Outgoing::Report(mark)),
-                RelayOutput::Close { conn, reason } => {
-                    tracing::info!(conn, %reason, "closing a sync connection");
-                    if let Some(s) = sockets.remove(&conn)
-                        && !s.queue(Outgoing::Close)
-                    {
-                        s.abort.notify_one();
-                    }
-                    relay.disconnect(conn);
-                    continue;
-                }
-                RelayOutput::Abort { conn, reason } => {
-                    abort(&mut relay, &mut sockets, conn, &reason);
-                    continue;
-                }
-            };
-            let full = sockets.get(&conn).is_some_and(|s| !s.queue(item));
-            if full {
-                abort(
-                    &mut relay,
-                    &mut sockets,
-                    conn,
-                    &format!("its queue holds {QUEUE_FRAMES} frames the client did not read"),
-                );
-            }
+        perform(&mut relay, &mut sockets);
+        // After the batch's commit and outside it (its writes commit by themselves), so a
+        // store that fails at forgetting never holds back or spoils the batch's answers.
+        if let Err(e) = relay.maintain(now_ms()) {
+            tracing::error!(error = %e, "forgetting idle clients failed; trying again in a minute");
         }
+        perform(&mut relay, &mut sockets);
     }
     tracing::info!("relay thread stopped");
+}
+
+/// Hands what the core produced to the socket tasks.
+fn perform<S: BatchStore>(relay: &mut RelayCore<S>, sockets: &mut HashMap<ConnId, Socket>) {
+    while let Some(out) = relay.poll_output() {
+        let (conn, item) = match out {
+            RelayOutput::Send { conn, bytes } => (conn, Outgoing::Frame(bytes)),
+            RelayOutput::ReportDrained { conn, mark } => (conn, Outgoing::Report(mark)),
+            RelayOutput::Close { conn, reason } => {
+                tracing::info!(conn, %reason, "closing a sync connection");
+                if let Some(s) = sockets.remove(&conn)
+                    && !s.queue(Outgoing::Close)
+                {
+                    s.abort.notify_one();
+                }
+                relay.disconnect(conn);
+                continue;
+            }
+            RelayOutput::Abort { conn, reason } => {
+                abort(relay, sockets, conn, &reason);
+                continue;
+            }
+        };
+        let full = sockets.get(&conn).is_some_and(|s| !s.queue(item));
+        if full {
+            abort(
+                relay,
+                sockets,
+                conn,
+                &format!("its queue holds {QUEUE_FRAMES} frames the client did not read"),
+            );
+        }
+    }
 }
 
 /// Drops a connection whose client does not read, without sending what is queued for it.
@@ -366,11 +373,13 @@ mod tests {
     const WORKSPACE: &str = "0123456789abcdefghjkmnpqrs";
 
     /// The real store, with a hand on its commits: when `hold` is set, each commit first
-    /// says so on `committing` and waits for `go`; when `fail` is set, the next commit fails.
+    /// says so on `committing` and waits for `go`; when `fail` is set, the next commit fails;
+    /// while `fail_forget` is set, forgetting idle clients fails as a failed write does.
     struct Gated {
         inner: Storage,
         hold: Arc<AtomicBool>,
         fail: Arc<AtomicBool>,
+        fail_forget: Arc<AtomicBool>,
         committing: std_mpsc::Sender<()>,
         go: std_mpsc::Receiver<()>,
     }
@@ -409,6 +418,13 @@ mod tests {
             max: usize,
             connected: &dyn Fn(&str, &crm_sync::ClientId) -> bool,
         ) -> Result<usize, StorageError> {
+            if self.fail_forget.load(Ordering::SeqCst) {
+                // Through `write`, so that inside a batch it spoils the batch as a real
+                // failed write would.
+                return self
+                    .inner
+                    .write(|_| Err(StorageError::Corrupt("the disk is gone".into())));
+            }
             self.inner.forget_idle_clients(before, now, max, connected)
         }
         fn read_after(
@@ -452,6 +468,7 @@ mod tests {
         relay: RelayHandle,
         hold: Arc<AtomicBool>,
         fail: Arc<AtomicBool>,
+        fail_forget: Arc<AtomicBool>,
         committing: std_mpsc::Receiver<()>,
         go: std_mpsc::Sender<()>,
         _dir: tempfile::TempDir,
@@ -467,10 +484,12 @@ mod tests {
         let (go, go_rx) = std_mpsc::channel();
         let hold = Arc::new(AtomicBool::new(false));
         let fail = Arc::new(AtomicBool::new(false));
+        let fail_forget = Arc::new(AtomicBool::new(false));
         let store = Gated {
             inner: Storage::open(dir.path(), 1).unwrap(),
             hold: hold.clone(),
             fail: fail.clone(),
+            fail_forget: fail_forget.clone(),
             committing: committing_tx,
             go: go_rx,
         };
@@ -478,6 +497,7 @@ mod tests {
             relay: start(store, config),
             hold,
             fail,
+            fail_forget,
             committing,
             go,
             _dir: dir,
@@ -639,6 +659,23 @@ mod tests {
                 data: b"next".to_vec()
             })
         );
+    }
+
+    #[test]
+    fn pushes_are_acknowledged_while_forgetting_idle_clients_keeps_failing() {
+        let h = harness();
+        h.fail_forget.store(true, Ordering::SeqCst);
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .expect("still connected");
+        for i in 0..3u8 {
+            ann.session.push("main", &[i], [i; 24]);
+            ann.flush(&h.relay);
+            assert!(
+                ann.until(&h.relay, acked).is_some(),
+                "push {i} acknowledged"
+            );
+        }
     }
 
     #[test]

@@ -354,6 +354,17 @@ impl<S: RelayStore> RelayCore<S> {
         }
     }
 
+    /// The core over the same store, as if just started: every connection forgotten (the IO
+    /// layer closes them) and what was counted read again from the store. Only the time of
+    /// the next look for idle clients is kept: a store that just failed at it would otherwise
+    /// be asked again at once, after every restart.
+    pub fn restart(self) -> Self {
+        let maintain_at = self.maintain_at;
+        let mut core = Self::new(self.store, self.config);
+        core.maintain_at = maintain_at;
+        core
+    }
+
     pub fn config(&self) -> &RelayConfig {
         &self.config
     }
@@ -396,12 +407,16 @@ impl<S: RelayStore> RelayCore<S> {
         self.abort_slow();
     }
 
-    /// Housekeeping, to be called at least once a second (the IO layer calls it with every
-    /// batch, inside the batch's commit, and on a timer): sends the `Peers` lists held back
-    /// (see `peers_changed`), and forgets at most `forget_per_call` deduplication rows of
-    /// clients idle longer than `forget_clients_after_ms` and not connected. Between calls
-    /// that find nothing more to forget it waits a minute. Returns how many rows it looked
-    /// at; a store error is for the relay's log (no connection is to blame).
+    /// Housekeeping, to be called at least once a second (the IO layer calls it after every
+    /// batch and on a timer): sends the `Peers` lists held back (see `peers_changed`), and
+    /// forgets at most `forget_per_call` deduplication rows of clients idle longer than
+    /// `forget_clients_after_ms` and not connected. Between calls that find nothing more to
+    /// forget, or fail, it waits a minute. Returns how many rows it looked at; a store error
+    /// is for the relay's log (no connection is to blame).
+    ///
+    /// Its writes belong in a transaction of their own, not in one with clients' messages: a
+    /// store that cannot forget would otherwise fail their commit too, and no push would be
+    /// acknowledged any more.
     pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
         self.clock = self.clock.max(now_ms);
         let due: Vec<String> = self
@@ -2893,6 +2908,17 @@ mod tests {
         assert!(!known(&mut r, 3, 3));
         assert!(!known(&mut r, 4, 4));
         assert_eq!(r.store().log_len(&ws(), "d"), 7);
+    }
+
+    #[test]
+    fn a_failed_look_for_idle_clients_waits_a_minute_also_across_a_restart() {
+        let mut r = relay();
+        r.store_mut().set_failing(true);
+        assert!(r.maintain(1_000).is_err());
+        // The IO layer starts the core over after a failed commit; the store is no better.
+        let mut r = r.restart();
+        assert_eq!(r.maintain(2_000).unwrap(), 0, "not asked again at once");
+        assert!(r.maintain(61_000).is_err(), "asked again a minute later");
     }
 
     #[test]
