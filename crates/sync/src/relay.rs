@@ -143,6 +143,10 @@ pub struct RelayConfig {
     pub forget_clients_after_ms: i64,
     /// Rows [`RelayCore::maintain`] looks at per call, so forgetting never stalls the relay.
     pub forget_per_call: usize,
+    /// Documents one connection may subscribe to, live or catching up. Each is remembered
+    /// until the connection ends, and catch-ups wait their turn behind a page the client may
+    /// never read, so without a cap a client could make the relay remember any number.
+    pub max_docs_per_connection: usize,
 }
 
 impl Default for RelayConfig {
@@ -157,6 +161,7 @@ impl Default for RelayConfig {
             report_every_bytes: 64 * 1024,
             forget_clients_after_ms: 30 * DAY_MS,
             forget_per_call: 64,
+            max_docs_per_connection: 256,
         }
     }
 }
@@ -862,6 +867,22 @@ impl<S: RelayStore> RelayCore<S> {
         doc: String,
         since: u64,
     ) -> Result<(), Refused> {
+        let max = self.config.max_docs_per_connection;
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return Ok(());
+        };
+        let known = docs.contains(&doc) || catchups.iter().any(|c| c.doc == doc);
+        if !known && docs.len().saturating_add(catchups.len()) >= max {
+            return Err(self.refuse(
+                conn,
+                ErrorCode::TooLarge,
+                format!("a connection may subscribe to at most {max} documents"),
+            ));
+        }
         let Some(Conn {
             state: ConnState::Ready { docs, catchups, .. },
             ..
@@ -2817,6 +2838,42 @@ mod tests {
         let mut seen = Vec::new();
         seen_by_2(&mut r, "d", &mut seen);
         assert_eq!(seen, [Ok(3), Ok(4), Ok(5), Ok(6), Err(6)]);
+    }
+
+    #[test]
+    fn a_connection_subscribes_to_a_limited_number_of_documents() {
+        let config = RelayConfig {
+            max_docs_per_connection: 2,
+            ..RelayConfig::default()
+        };
+        let mut r = with_log(RelayCore::new(MemoryStore::new(), config), 2, "a", 0, 0);
+        // Conn 2 never reports anything sent, so only the first catch-up ends; the others
+        // wait in its queue of catch-ups, which must not grow with every new name.
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        // Subscribing again to a document it has, live or catching up, takes no more room.
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        let got = pending(&mut r);
+        assert!(
+            got.iter()
+                .all(|(_, m)| !matches!(m, Ok(Message::Error { .. }))),
+            "{got:?}"
+        );
+        r.receive(2, &subscribe("c", 0), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    2,
+                    error(
+                        ErrorCode::TooLarge,
+                        "a connection may subscribe to at most 2 documents"
+                    )
+                ),
+                (2, None)
+            ]
+        );
     }
 
     #[test]
