@@ -19,6 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
+use bytes::Bytes;
 use crm_sync::relay::{ConnId, RelayConfig, RelayCore, RelayOutput, RelayStore};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Notify, mpsc};
@@ -48,7 +49,8 @@ enum Command {
 }
 
 enum Outgoing {
-    Frame(Vec<u8>),
+    /// Shared with the other connections the frame goes to.
+    Frame(Bytes),
     /// Tell the relay thread that everything before this has been written.
     Report(u64),
     Close,
@@ -333,7 +335,7 @@ async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
                 Some(Outgoing::Frame(bytes)) => {
                     // A client that stopped reading never lets this write finish.
                     let written = tokio::select! {
-                        r = sink.send(WsMessage::Binary(bytes.into())) => r.is_ok(),
+                        r = sink.send(WsMessage::Binary(bytes)) => r.is_ok(),
                         () = abort.notified() => false,
                     };
                     if !written {

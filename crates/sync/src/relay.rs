@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use bytes::Bytes;
+
 use crate::keys::TokenHash;
 use crate::wire::{self, ClientId, Direction, ErrorCode, Limits, Message, WireError};
 
@@ -127,11 +129,13 @@ pub struct RelayConfig {
     pub page_size: usize,
     /// Envelope bytes in one page of a catch-up: a page ends with the entry that reaches it.
     /// The next page goes out only once the IO layer reports the previous one sent, so this
-    /// (plus one entry) is what a catching-up connection holds in the relay's memory.
+    /// plus one entry (which may be a snapshot of up to `limits.max_envelope`) is what a
+    /// catching-up connection holds in the relay's memory, each its own copy.
     pub page_bytes: usize,
     /// Bytes of other frames (acknowledgements, live deliveries, ...) a connection may have
     /// queued and not yet reported sent; beyond it the client is not reading and the
-    /// connection is dropped ([`RelayOutput::Abort`]).
+    /// connection is dropped ([`RelayOutput::Abort`]). It is checked before a frame is
+    /// queued, so one frame of any size beyond it is still held.
     pub max_backlog_bytes: u64,
     /// After this many bytes of such frames the relay asks for a report, so the backlog it
     /// counts is never much above what is really queued.
@@ -169,8 +173,9 @@ impl Default for RelayConfig {
 /// What the IO layer is to do, in the order returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelayOutput {
-    /// Send `bytes` as one binary frame.
-    Send { conn: ConnId, bytes: Vec<u8> },
+    /// Send `bytes` as one binary frame. A frame for several connections (a live `Deliver`)
+    /// is one buffer they all share.
+    Send { conn: ConnId, bytes: Bytes },
     /// Close the connection once the frames before this are sent. `reason` is for the relay's
     /// log (it may name storage failures); the client got its own sentence in an `Error`.
     Close { conn: ConnId, reason: String },
@@ -600,7 +605,7 @@ impl<S: RelayStore> RelayCore<S> {
                     ));
                 }
                 match self.clients.get(&(workspace, to)) {
-                    Some(&target) => self.queue(target, bytes.to_vec()),
+                    Some(&target) => self.queue(target, Bytes::copy_from_slice(bytes)),
                     None => {
                         self.refuse(
                             conn,
@@ -831,12 +836,14 @@ impl<S: RelayStore> RelayCore<S> {
             self.ends
                 .insert((workspace.to_owned(), doc.clone()), server_seq);
         }
+        // Encoded once: every subscriber's queue holds the same buffer, so an envelope of up
+        // to `max_envelope` bytes is not copied per subscriber.
         let deliver = is_new.then(|| {
-            wire::encode(&Message::Deliver {
+            Bytes::from(wire::encode(&Message::Deliver {
                 doc: doc.clone(),
                 server_seq,
                 envelope: envelope.to_vec(),
-            })
+            }))
         });
         let key = (workspace.to_owned(), doc);
         self.send(
@@ -1108,12 +1115,12 @@ impl<S: RelayStore> RelayCore<S> {
     }
 
     fn send(&mut self, conn: ConnId, message: &Message) {
-        self.queue(conn, wire::encode(message));
+        self.queue(conn, Bytes::from(wire::encode(message)));
     }
 
     /// Queues a frame that is not part of a catch-up: unless the connection's backlog is over
     /// the limit, in which case the client is not reading and the connection is to go.
-    fn queue(&mut self, conn: ConnId, bytes: Vec<u8>) {
+    fn queue(&mut self, conn: ConnId, bytes: Bytes) {
         let max = self.config.max_backlog_bytes;
         let every = self.config.report_every_bytes;
         let Some(c) = self.conns.get_mut(&conn) else {
@@ -1137,7 +1144,7 @@ impl<S: RelayStore> RelayCore<S> {
 
     /// Queues a frame of a catch-up, which [`RelayCore::advance`] paces by itself.
     fn send_paced(&mut self, conn: ConnId, message: &Message) {
-        let bytes = wire::encode(message);
+        let bytes = Bytes::from(wire::encode(message));
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };
@@ -1818,6 +1825,29 @@ mod tests {
     }
 
     #[test]
+    fn a_live_delivery_is_one_frame_in_memory_whatever_the_number_of_subscribers() {
+        let mut r = with_clients(4);
+        for c in 2..=4 {
+            r.receive(c, &subscribe("d", 0), 0);
+        }
+        drain(&mut r);
+        r.receive(1, &push("d", 1, &[7; 1_000]), 1);
+        let mut frames = Vec::new();
+        while let Some(o) = r.poll_output() {
+            if let RelayOutput::Send { conn, bytes } = o
+                && conn != 1
+            {
+                frames.push(bytes);
+            }
+        }
+        assert_eq!(frames.len(), 3);
+        assert!(
+            frames.iter().all(|f| f.as_ptr() == frames[0].as_ptr()),
+            "each subscriber holds its own copy"
+        );
+    }
+
+    #[test]
     fn push_is_acked_and_delivered_to_other_subscribers_only() {
         let mut r = with_clients(3);
         r.receive(1, &subscribe("d", 0), 0);
@@ -2126,7 +2156,7 @@ mod tests {
             r.poll_output(),
             Some(RelayOutput::Send {
                 conn: 2,
-                bytes: signal
+                bytes: signal.into()
             })
         );
         // Not to a client of another workspace, nor to one that left.
@@ -2206,6 +2236,7 @@ mod tests {
                     code: ErrorCode::Internal,
                     message: STORAGE_FAILED.into()
                 })
+                .into()
             })
         );
         assert_eq!(

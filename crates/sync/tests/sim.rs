@@ -73,7 +73,7 @@ impl Rng {
 }
 
 enum Frame {
-    Data(Vec<u8>),
+    Data(bytes::Bytes),
     /// The relay closed the connection after the frames before it.
     Close,
     /// The relay asked to hear when the frames before this are through.
