@@ -206,6 +206,13 @@ const MAINTAIN_EVERY_MS: i64 = 60_000;
 /// A workspace's clients get `Peers` at most this often (a newcomer gets its own at once).
 const PEERS_EVERY_MS: i64 = 1_000;
 
+/// Whether a workspace last sent `Peers` at `last` may be sent them again at `now`. A time
+/// before `last` means the clock stepped back: waiting for it to pass `last` again could hold
+/// the lists back for as long as the clock was ahead.
+fn peers_due(last: i64, now: i64) -> bool {
+    now < last || now.saturating_sub(last) >= PEERS_EVERY_MS
+}
+
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
 const UNAUTHORIZED: &str = "the access token does not admit to this workspace (if a member changed its secret, ask a colleague for a new invite link)";
@@ -242,7 +249,8 @@ pub struct RelayCore<S: RelayStore> {
     /// Per workspace with clients: when they were all last sent `Peers`, and whether a
     /// change since then waits to be announced.
     peers_sent: BTreeMap<String, (i64, bool)>,
-    /// The latest time an input carried, for inputs that carry none (`disconnect`).
+    /// The time the latest input carried, for inputs that carry none (`disconnect`). Not the
+    /// highest ever seen: after the clock steps back, every input then measures time alike.
     clock: i64,
     out: VecDeque<RelayOutput>,
 }
@@ -394,7 +402,7 @@ impl<S: RelayStore> RelayCore<S> {
     /// A transport opened from `addr` (the client's address, which workspace creation is
     /// counted against). A `conn` already in use is first disconnected.
     pub fn connect(&mut self, conn: ConnId, addr: &str, now_ms: i64) {
-        self.clock = self.clock.max(now_ms);
+        self.clock = now_ms;
         if self.conns.contains_key(&conn) {
             self.disconnect(conn);
         }
@@ -428,17 +436,15 @@ impl<S: RelayStore> RelayCore<S> {
     /// store that cannot forget would otherwise fail their commit too, and no push would be
     /// acknowledged any more.
     pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
-        self.clock = self.clock.max(now_ms);
+        self.clock = now_ms;
         let due: Vec<String> = self
             .peers_sent
             .iter()
-            .filter(|(_, (last, pending))| {
-                *pending && now_ms.saturating_sub(*last) >= PEERS_EVERY_MS
-            })
+            .filter(|(_, (last, pending))| *pending && peers_due(*last, now_ms))
             .map(|(w, _)| w.clone())
             .collect();
         for workspace in due {
-            self.peers_changed(&workspace, None);
+            self.peers_changed(&workspace, None, now_ms);
         }
         self.abort_slow();
         if now_ms < self.maintain_at {
@@ -501,7 +507,7 @@ impl<S: RelayStore> RelayCore<S> {
 
     /// One frame arrived on `conn`.
     pub fn receive(&mut self, conn: ConnId, bytes: &[u8], now_ms: i64) {
-        self.clock = self.clock.max(now_ms);
+        self.clock = now_ms;
         let rate = self.config.max_messages_per_second;
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
@@ -690,7 +696,7 @@ impl<S: RelayStore> RelayCore<S> {
                 server_time_ms: now_ms,
             },
         );
-        self.peers_changed(&workspace, Some(conn));
+        self.peers_changed(&workspace, Some(conn), now_ms);
         Ok(())
     }
 
@@ -738,13 +744,12 @@ impl<S: RelayStore> RelayCore<S> {
     /// that time, from [`RelayCore::maintain`]. A list goes to every client and grows with
     /// them, so telling everyone about every arrival would be quadratic: 500 clients joining
     /// a workspace at once (a relay restart) made ~1 GB of `Peers`, mostly queued at once.
-    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>) {
-        let now = self.clock;
+    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>, now: i64) {
         let (last, pending) = self
             .peers_sent
             .entry(workspace.to_owned())
             .or_insert((i64::MIN, false));
-        if now.saturating_sub(*last) >= PEERS_EVERY_MS {
+        if peers_due(*last, now) {
             *last = now;
             *pending = false;
             self.announce_peers(workspace);
@@ -1261,7 +1266,7 @@ impl<S: RelayStore> RelayCore<S> {
         }
         let workspace = workspace.clone();
         if left {
-            self.peers_changed(&workspace, None);
+            self.peers_changed(&workspace, None, self.clock);
         }
         if let Some(count) = self.workspace_conns.get_mut(&workspace) {
             *count = count.saturating_sub(1);
@@ -2141,6 +2146,55 @@ mod tests {
         assert_eq!(lists, 20);
         r.maintain(5_000).unwrap();
         assert_eq!(drain(&mut r), [], "nothing changed since");
+    }
+
+    #[test]
+    fn a_list_held_back_goes_out_also_after_the_clock_stepped_back() {
+        let mut r = relay();
+        for (c, now) in [(1u8, 100_000), (2, 100_100)] {
+            r.connect(c.into(), "a", now);
+            r.receive(
+                c.into(),
+                &enc(Message::Hello {
+                    version: 2,
+                    workspace: ws(),
+                    token: token(),
+                    client: [c; 16],
+                }),
+                now,
+            );
+        }
+        drain(&mut r);
+        // The wall clock was a minute ahead and is set right: client 1 must not wait for it
+        // to pass the time of its last list to hear of client 2.
+        r.maintain(40_000).unwrap();
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    Some(Message::Peers {
+                        clients: vec![[2; 16]]
+                    })
+                ),
+                (
+                    2,
+                    Some(Message::Peers {
+                        clients: vec![[1; 16]]
+                    })
+                )
+            ]
+        );
+        r.maintain(40_001).unwrap();
+        assert_eq!(drain(&mut r), [], "nothing changed since");
+        // And from there lists are held back as usual.
+        r.disconnect(2);
+        assert_eq!(drain(&mut r), []);
+        r.maintain(41_001).unwrap();
+        assert_eq!(
+            drain(&mut r),
+            [(1, Some(Message::Peers { clients: vec![] }))]
+        );
     }
 
     #[test]
