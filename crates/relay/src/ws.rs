@@ -419,7 +419,7 @@ mod tests {
             now: i64,
             max: usize,
             connected: &dyn Fn(&str, &crm_sync::ClientId) -> bool,
-        ) -> Result<usize, StorageError> {
+        ) -> Result<crm_sync::relay::IdleClients, StorageError> {
             if self.fail_forget.load(Ordering::SeqCst) {
                 // Through `write`, so that inside a batch it spoils the batch as a real
                 // failed write would.

@@ -51,14 +51,13 @@ pub trait RelayStore {
     /// Looks at up to `max` of the per-client rows `append` deduplicates with that were last
     /// used before `before_ms`, oldest first: forgets each, unless `connected` says its
     /// client is connected to the workspace, in which case it counts as used at `now_ms`.
-    /// Returns how many rows it looked at.
     fn forget_idle_clients(
         &mut self,
         before_ms: i64,
         now_ms: i64,
         max: usize,
         connected: &dyn Fn(&str, &ClientId) -> bool,
-    ) -> Result<usize, Self::Error>;
+    ) -> Result<IdleClients, Self::Error>;
     /// Log entries with server_seq > after, in order: at most `limit`, and none after the one
     /// that brings their envelopes to `max_bytes` or more (so a first entry larger than
     /// `max_bytes` still comes, alone).
@@ -112,6 +111,23 @@ pub trait RelayStore {
                 return Ok(end);
             }
         }
+    }
+}
+
+/// What one look for idle clients' deduplication rows did
+/// ([`RelayStore::forget_idle_clients`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdleClients {
+    /// Rows dropped: their clients' next pushes are stored as new.
+    pub forgotten: usize,
+    /// Rows of connected clients, kept and counted as used now.
+    pub renewed: usize,
+}
+
+impl IdleClients {
+    /// Rows looked at.
+    pub fn looked(&self) -> usize {
+        self.forgotten.saturating_add(self.renewed)
     }
 }
 
@@ -429,13 +445,13 @@ impl<S: RelayStore> RelayCore<S> {
     /// batch and on a timer): sends the `Peers` lists held back (see `peers_changed`), and
     /// forgets at most `forget_per_call` deduplication rows of clients idle longer than
     /// `forget_clients_after_ms` and not connected. Between calls that find nothing more to
-    /// forget, or fail, it waits a minute. Returns how many rows it looked at; a store error
-    /// is for the relay's log (no connection is to blame).
+    /// forget, or fail, it waits a minute. Returns what it forgot; a store error is for the
+    /// relay's log (no connection is to blame).
     ///
     /// Its writes belong in a transaction of their own, not in one with clients' messages: a
     /// store that cannot forget would otherwise fail their commit too, and no push would be
     /// acknowledged any more.
-    pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
+    pub fn maintain(&mut self, now_ms: i64) -> Result<IdleClients, S::Error> {
         self.clock = now_ms;
         let due: Vec<String> = self
             .peers_sent
@@ -448,7 +464,7 @@ impl<S: RelayStore> RelayCore<S> {
         }
         self.abort_slow();
         if now_ms < self.maintain_at {
-            return Ok(0);
+            return Ok(IdleClients::default());
         }
         let clients = &self.clients;
         let connected = |workspace: &str, client: &ClientId| {
@@ -456,23 +472,23 @@ impl<S: RelayStore> RelayCore<S> {
         };
         let max = self.config.forget_per_call.max(1);
         let before = now_ms.saturating_sub(self.config.forget_clients_after_ms);
-        let looked = match self
+        let done = match self
             .store
             .forget_idle_clients(before, now_ms, max, &connected)
         {
-            Ok(n) => n,
+            Ok(done) => done,
             Err(e) => {
                 self.maintain_at = now_ms.saturating_add(MAINTAIN_EVERY_MS);
                 return Err(e);
             }
         };
         // A full call may have left more: go on with the next batch.
-        self.maintain_at = if looked >= max {
+        self.maintain_at = if done.looked() >= max {
             now_ms
         } else {
             now_ms.saturating_add(MAINTAIN_EVERY_MS)
         };
-        Ok(looked)
+        Ok(done)
     }
 
     /// Everything queued for `conn` before the [`RelayOutput::ReportDrained`] carrying `mark`
@@ -1434,7 +1450,7 @@ impl RelayStore for MemoryStore {
         now_ms: i64,
         max: usize,
         connected: &dyn Fn(&str, &ClientId) -> bool,
-    ) -> Result<usize, Self::Error> {
+    ) -> Result<IdleClients, Self::Error> {
         self.check()?;
         let mut idle: Vec<(i64, String, String, ClientId)> = Vec::new();
         for (w, ws) in &self.workspaces {
@@ -1448,6 +1464,7 @@ impl RelayStore for MemoryStore {
         }
         idle.sort();
         idle.truncate(max);
+        let mut done = IdleClients::default();
         for (_, w, d, c) in &idle {
             let renew = connected(w, c);
             let rows = &mut self.doc_mut(w, d)?.clients;
@@ -1455,11 +1472,13 @@ impl RelayStore for MemoryStore {
                 if let Some(row) = rows.get_mut(c) {
                     row.2 = now_ms;
                 }
+                done.renewed += 1;
             } else {
                 rows.remove(c);
+                done.forgotten += 1;
             }
         }
-        Ok(idle.len())
+        Ok(done)
     }
 
     fn read_after(
@@ -2400,7 +2419,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
@@ -2452,7 +2471,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
@@ -3024,14 +3043,25 @@ mod tests {
                 .unwrap()
                 == seq
         };
-        assert_eq!(r.maintain(500).unwrap(), 0, "nobody idle long enough yet");
+        let none = IdleClients::default();
+        assert_eq!(
+            r.maintain(500).unwrap(),
+            none,
+            "nobody idle long enough yet"
+        );
         assert_eq!(
             r.maintain(59_000).unwrap(),
-            0,
+            none,
             "and no new look within a minute"
         );
         // Oldest first: client 1 is connected, so it is kept (and counts as used now).
-        assert_eq!(r.maintain(61_000).unwrap(), 2);
+        assert_eq!(
+            r.maintain(61_000).unwrap(),
+            IdleClients {
+                forgotten: 1,
+                renewed: 1
+            }
+        );
         assert!(known(&mut r, 1, 1));
         assert!(
             known(&mut r, 3, 3),
@@ -3040,10 +3070,13 @@ mod tests {
         assert!(known(&mut r, 4, 4));
         assert_eq!(
             r.maintain(61_000).unwrap(),
-            2,
+            IdleClients {
+                forgotten: 2,
+                renewed: 0
+            },
             "a full call goes on at once"
         );
-        assert_eq!(r.maintain(61_000).unwrap(), 0);
+        assert_eq!(r.maintain(61_000).unwrap(), none);
         assert!(known(&mut r, 1, 1));
         // Forgotten: the same push is now a new entry.
         assert!(!known(&mut r, 2, 2));
@@ -3059,7 +3092,11 @@ mod tests {
         assert!(r.maintain(1_000).is_err());
         // The IO layer starts the core over after a failed commit; the store is no better.
         let mut r = r.restart();
-        assert_eq!(r.maintain(2_000).unwrap(), 0, "not asked again at once");
+        assert_eq!(
+            r.maintain(2_000).unwrap(),
+            IdleClients::default(),
+            "not asked again at once"
+        );
         assert!(r.maintain(61_000).is_err(), "asked again a minute later");
     }
 
@@ -3139,7 +3176,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(

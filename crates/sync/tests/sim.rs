@@ -493,8 +493,8 @@ impl Sim {
         self.open_links();
         self.deliver();
         // A failing store fails this too; the relay tries again later.
-        if let Ok(looked) = self.relay.maintain(self.now) {
-            self.stats.forgotten += looked as u64;
+        if let Ok(done) = self.relay.maintain(self.now) {
+            self.stats.forgotten += done.forgotten as u64;
         }
     }
 
