@@ -4,10 +4,11 @@
 //! only then hands out what the batch produced, so an acknowledged (or delivered) change is on
 //! disk whatever happens to the process afterwards.
 //!
-//! Each socket has a bounded queue of frames. The core keeps what a connection holds in it
-//! small: it pages catch-ups, sending the next page only once the socket task reports the last
+//! Each socket has a bounded queue of frames. The core bounds the bytes a connection holds in
+//! it: it pages catch-ups, sending the next page only once the socket task reports the last
 //! one written (a report marker travels through the queue behind it), and has a connection
-//! that stops reading dropped. A queue that fills up all the same drops its connection too.
+//! whose backlog passes its limit dropped. A queue that fills up with frames (many small ones
+//! reach its count before the core's byte limit) drops its connection too.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -56,8 +57,11 @@ enum Outgoing {
     Close,
 }
 
-/// Frames one connection's queue holds at most. The core's paging and backlog limit keep
-/// it far below; reaching it means the client stopped reading.
+/// Frames one connection's queue holds at most (report markers included); a connection
+/// whose queue is full is dropped, as the core drops one over its backlog limit. The core
+/// counts bytes, not frames, so this is the limit a client that stops reading meets first
+/// when its frames are small: 8 MiB of `Ack`s is 100,000 frames or more. A catch-up page (at
+/// most 256 entries) stays well below it.
 const QUEUE_FRAMES: usize = 4096;
 
 /// The relay thread's end of a socket task.
