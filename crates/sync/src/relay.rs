@@ -2659,7 +2659,6 @@ mod tests {
                 (2, Err(m))
             ]
         );
-        // A report answered twice moves nothing.
         r.drained(2, m);
         let got = pending(&mut r);
         let last = mark(&got, 2);
@@ -2671,6 +2670,7 @@ mod tests {
                 (2, Err(last))
             ]
         );
+        // A report answered twice moves nothing.
         r.drained(2, m);
         assert_eq!(pending(&mut r), []);
         // Caught up: live from here on.
