@@ -146,7 +146,8 @@ pub struct RelayConfig {
     /// Envelope bytes in one page of a catch-up: a page ends with the entry that reaches it.
     /// The next page goes out only once the IO layer reports the previous one sent, so this
     /// plus one entry (which may be a snapshot of up to `limits.max_envelope`) is what a
-    /// catching-up connection holds in the relay's memory, each its own copy.
+    /// catching-up connection holds in the relay's memory (a large entry or snapshot is
+    /// shared with the other connections catching up on it at the time).
     pub page_bytes: usize,
     /// Bytes of other frames (acknowledgements, live deliveries, ...) a connection may have
     /// queued and not yet reported sent; beyond it the client is not reading and the
@@ -219,6 +220,9 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 /// How long [`RelayCore::maintain`] waits after finding nothing more to forget.
 const MAINTAIN_EVERY_MS: i64 = 60_000;
+/// Catch-up frames of entries and snapshots this large are shared between connections
+/// ([`RelayCore::catch_up_frame`]); smaller ones are not worth the bookkeeping.
+const SHARE_FRAMES_FROM: usize = 64 * 1024;
 /// A workspace's clients get `Peers` at most this often (a newcomer gets its own at once).
 const PEERS_EVERY_MS: i64 = 1_000;
 
@@ -265,6 +269,10 @@ pub struct RelayCore<S: RelayStore> {
     /// Per workspace with clients: when they were all last sent `Peers`, and whether a
     /// change since then waits to be announced.
     peers_sent: BTreeMap<String, (i64, bool)>,
+    /// Encoded frames of large catch-up entries and snapshots, shared by every connection
+    /// sending them while any still does: (workspace, doc, server_seq or upto_seq, whether
+    /// a snapshot) → frame.
+    shared_frames: BTreeMap<(String, String, u64, bool), Bytes>,
     /// The time the latest input carried, for inputs that carry none (`disconnect`). Not the
     /// highest ever seen: after the clock steps back, every input then measures time alike.
     clock: i64,
@@ -384,6 +392,7 @@ impl<S: RelayStore> RelayCore<S> {
             maintain_at: i64::MIN,
             peers_sent: BTreeMap::new(),
             clock: i64::MIN,
+            shared_frames: BTreeMap::new(),
             out: VecDeque::new(),
         }
     }
@@ -442,7 +451,8 @@ impl<S: RelayStore> RelayCore<S> {
     }
 
     /// Housekeeping, to be called at least once a second (the IO layer calls it after every
-    /// batch and on a timer): sends the `Peers` lists held back (see `peers_changed`), and
+    /// batch and on a timer): lets go of shared catch-up frames no queue holds any more, sends
+    /// the `Peers` lists held back (see `peers_changed`), and
     /// forgets at most `forget_per_call` deduplication rows of clients idle longer than
     /// `forget_clients_after_ms` and not connected. Between calls that find nothing more to
     /// forget, or fail, it waits a minute. Returns what it forgot; a store error is for the
@@ -453,6 +463,8 @@ impl<S: RelayStore> RelayCore<S> {
     /// acknowledged any more.
     pub fn maintain(&mut self, now_ms: i64) -> Result<IdleClients, S::Error> {
         self.clock = now_ms;
+        // Only the map still holds these: every queue they went to has let go of them.
+        self.shared_frames.retain(|_, frame| !frame.is_unique());
         let due: Vec<String> = self
             .peers_sent
             .iter()
@@ -976,14 +988,8 @@ impl<S: RelayStore> RelayCore<S> {
                     && upto > after
                 {
                     bytes_left = bytes_left.saturating_sub(envelope.len());
-                    self.send_paced(
-                        conn,
-                        &Message::Snapshot {
-                            doc: doc.clone(),
-                            upto_seq: upto,
-                            envelope,
-                        },
-                    );
+                    let frame = self.catch_up_frame(&workspace, &doc, upto, true, envelope);
+                    self.send_paced(conn, frame);
                     after = upto;
                 }
                 self.update_front(conn, after, false);
@@ -1004,14 +1010,8 @@ impl<S: RelayStore> RelayCore<S> {
                 after = server_seq;
                 entries_left = entries_left.saturating_sub(1);
                 bytes_left = bytes_left.saturating_sub(envelope.len());
-                self.send_paced(
-                    conn,
-                    &Message::Deliver {
-                        doc: doc.clone(),
-                        server_seq,
-                        envelope,
-                    },
-                );
+                let frame = self.catch_up_frame(&workspace, &doc, server_seq, false, envelope);
+                self.send_paced(conn, frame);
             }
             self.update_front(conn, after, false);
             let end = self.log_end(conn, &workspace, &doc)?;
@@ -1072,14 +1072,12 @@ impl<S: RelayStore> RelayCore<S> {
             .entry((workspace.to_owned(), done.doc.clone()))
             .or_default()
             .insert(conn);
+        let frame = Bytes::from(wire::encode(&Message::CaughtUp {
+            doc: done.doc.clone(),
+            upto_seq: end,
+        }));
         for _ in 0..done.owed {
-            self.send_paced(
-                conn,
-                &Message::CaughtUp {
-                    doc: done.doc.clone(),
-                    upto_seq: end,
-                },
-            );
+            self.send_paced(conn, frame.clone());
         }
     }
 
@@ -1163,9 +1161,45 @@ impl<S: RelayStore> RelayCore<S> {
         }
     }
 
+    /// The `Snapshot` (`snapshot`) or `Deliver` of a catch-up, encoded. A large one is
+    /// encoded once and shared by every connection that sends it while any still holds it:
+    /// clients catching up together on a snapshot of up to `max_envelope` would otherwise
+    /// make the relay hold a copy each. Each still reads it from the store, one at a time.
+    fn catch_up_frame(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        seq: u64,
+        snapshot: bool,
+        envelope: Vec<u8>,
+    ) -> Bytes {
+        let key = (envelope.len() >= SHARE_FRAMES_FROM)
+            .then(|| (workspace.to_owned(), doc.to_owned(), seq, snapshot));
+        if let Some(frame) = key.as_ref().and_then(|k| self.shared_frames.get(k)) {
+            return frame.clone();
+        }
+        let doc = doc.to_owned();
+        let frame = Bytes::from(wire::encode(&if snapshot {
+            Message::Snapshot {
+                doc,
+                upto_seq: seq,
+                envelope,
+            }
+        } else {
+            Message::Deliver {
+                doc,
+                server_seq: seq,
+                envelope,
+            }
+        }));
+        if let Some(key) = key {
+            self.shared_frames.insert(key, frame.clone());
+        }
+        frame
+    }
+
     /// Queues a frame of a catch-up, which [`RelayCore::advance`] paces by itself.
-    fn send_paced(&mut self, conn: ConnId, message: &Message) {
-        let bytes = Bytes::from(wire::encode(message));
+    fn send_paced(&mut self, conn: ConnId, bytes: Bytes) {
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };
@@ -2689,6 +2723,61 @@ mod tests {
                 (2, deliver("d", 6, vec![6]))
             ]
         );
+    }
+
+    #[test]
+    fn connections_catching_up_together_share_the_frames_of_large_entries_and_snapshots() {
+        const BIG: usize = 100_000;
+        let mut r = with_log(paged(1, usize::MAX), 4, "d", 2, BIG);
+        r.receive(
+            1,
+            &enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: 1,
+                envelope: vec![9; BIG],
+            }),
+            0,
+        );
+        r.receive(1, &push("d", 3, &[3; 10]), 0);
+        drain(&mut r);
+        for c in 2..=4 {
+            r.receive(c, &subscribe("d", 0), 0);
+        }
+        // Per connection: its frames in order (each report answered at once), and what they
+        // point at.
+        let mut frames: BTreeMap<ConnId, Vec<Bytes>> = BTreeMap::new();
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn, bytes } => frames.entry(conn).or_default().push(bytes),
+                RelayOutput::ReportDrained { conn, mark } => r.drained(conn, mark),
+                other => panic!("{other:?}"),
+            }
+        }
+        let of = |c: ConnId| -> Vec<(Message, *const u8)> {
+            frames[&c]
+                .iter()
+                .map(|b| (wire::decode(b, &Limits::default()).unwrap(), b.as_ptr()))
+                .collect()
+        };
+        let (two, three, four) = (of(2), of(3), of(4));
+        assert_eq!(two.len(), 4, "snapshot, entries 2 and 3, CaughtUp: {two:?}");
+        assert!(matches!(two[0].0, Message::Snapshot { upto_seq: 1, .. }));
+        assert!(matches!(two[1].0, Message::Deliver { server_seq: 2, .. }));
+        for other in [&three, &four] {
+            assert_eq!(
+                other.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+                two.iter().map(|(m, _)| m).collect::<Vec<_>>()
+            );
+            // One buffer for the snapshot and one for the large entry, whoever sends them.
+            assert_eq!(other[0].1, two[0].1, "the snapshot");
+            assert_eq!(other[1].1, two[1].1, "entry 2");
+        }
+        r.maintain(0).unwrap();
+        assert_eq!(r.shared_frames.len(), 2, "still queued");
+        // Once every queue has let go of them, the relay does not keep them either.
+        drop(frames);
+        r.maintain(0).unwrap();
+        assert_eq!(r.shared_frames.len(), 0);
     }
 
     #[test]
