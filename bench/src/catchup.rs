@@ -5,16 +5,21 @@
 //! connections subscribe from 0 together and each reads its catch-up to `CaughtUp`, sleeping
 //! `pause_ms` first, as clients on slow links or busy devices would. Prints a JSON summary;
 //! the relay's peak RSS is read by the caller (`VmHWM`).
+//!
+//! Each run uses a workspace of its own, with a random id: with a fixed one, a second run
+//! against the same data dir would have every push taken for a repeat of the first run's
+//! (same writer ids and sequence numbers) and the readers would catch up on the first run's
+//! log. A relay lets one address create 10 workspaces an hour, so 10 runs an hour per relay.
 
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use crm_core::Id;
 use crm_sync::{Message, WorkspaceSecret, decode, encode};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as WsMessage, WebSocket};
 
-const WORKSPACE: &str = "0benchcatch000000000000000";
 const DOC: &str = "main";
 /// Below the relay's 200 messages a second per connection.
 const PUSHES_PER_SECOND: usize = 180;
@@ -29,12 +34,29 @@ pub struct Config {
 
 type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
-fn hello(client: u64) -> Vec<u8> {
+/// A workspace id no earlier run used: 128 bits from the standard library's per-process
+/// random hash keys (the bench has no other source of randomness, and needs no more).
+fn fresh_workspace() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut bytes = [0u8; 16];
+    for half in bytes.chunks_mut(8) {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        half.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    Id::from_bytes(bytes).to_string()
+}
+
+fn hello(workspace: &str, client: u64) -> Vec<u8> {
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&client.to_le_bytes());
     encode(&Message::Hello {
         version: 2,
-        workspace: WORKSPACE.to_owned(),
+        workspace: workspace.to_owned(),
         token: WorkspaceSecret::new([7; 32], 0).access_token(),
         client: id,
     })
@@ -55,9 +77,9 @@ fn next(socket: &mut Socket) -> anyhow::Result<Message> {
 }
 
 /// One writer: `count` pushes, paced, each answered before the second is over.
-fn write(url: &str, writer: u64, count: usize, size: usize) -> anyhow::Result<()> {
+fn write(url: &str, workspace: &str, writer: u64, count: usize, size: usize) -> anyhow::Result<()> {
     let (mut socket, _) = tungstenite::connect(url)?;
-    send(&mut socket, hello(1_000_000 + writer))?;
+    send(&mut socket, hello(workspace, 1_000_000 + writer))?;
     let mut seq = 0u64;
     while (seq as usize) < count {
         let started = Instant::now();
@@ -90,9 +112,9 @@ fn write(url: &str, writer: u64, count: usize, size: usize) -> anyhow::Result<()
 
 /// One reader: subscribes from the start, waits `pause`, reads to `CaughtUp`; returns the
 /// entries it got.
-fn read(url: &str, reader: u64, pause: Duration) -> anyhow::Result<u64> {
+fn read(url: &str, workspace: &str, reader: u64, pause: Duration) -> anyhow::Result<u64> {
     let (mut socket, _) = tungstenite::connect(url)?;
-    send(&mut socket, hello(reader))?;
+    send(&mut socket, hello(workspace, reader))?;
     send(
         &mut socket,
         encode(&Message::Subscribe {
@@ -113,14 +135,16 @@ fn read(url: &str, reader: u64, pause: Duration) -> anyhow::Result<u64> {
 }
 
 pub fn run(cfg: &Config) -> anyhow::Result<serde_json::Value> {
+    let workspace = fresh_workspace();
     let writers = cfg.entries.div_ceil(PUSHES_PER_SECOND * 5).max(1);
     let started = Instant::now();
     let handles: Vec<_> = (0..writers)
         .map(|w| {
             let url = cfg.url.clone();
+            let workspace = workspace.clone();
             let count = cfg.entries / writers + usize::from(w < cfg.entries % writers);
             let size = cfg.size;
-            std::thread::spawn(move || write(&url, w as u64, count, size))
+            std::thread::spawn(move || write(&url, &workspace, w as u64, count, size))
         })
         .collect();
     for h in handles {
@@ -134,8 +158,9 @@ pub fn run(cfg: &Config) -> anyhow::Result<serde_json::Value> {
     let handles: Vec<_> = (0..cfg.clients)
         .map(|r| {
             let url = cfg.url.clone();
+            let workspace = workspace.clone();
             let pause = Duration::from_millis(cfg.pause_ms);
-            std::thread::spawn(move || read(&url, r as u64 + 1, pause))
+            std::thread::spawn(move || read(&url, &workspace, r as u64 + 1, pause))
         })
         .collect();
     let mut got = Vec::new();
@@ -148,6 +173,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<serde_json::Value> {
     }
     let complete = got.iter().filter(|&&g| g == cfg.entries as u64).count();
     Ok(serde_json::json!({
+        "workspace": workspace,
         "entries": cfg.entries,
         "entry_bytes": cfg.size,
         "log_mb": (cfg.entries * cfg.size) as f64 / 1_048_576.0,

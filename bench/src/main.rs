@@ -87,7 +87,7 @@ fn main() -> anyhow::Result<()> {
         Some("screens") => screens(size_arg, size)?,
         Some("analytics") => analytics::run(size_arg, size, args.get(2).map(String::as_str))?,
         _ => bail!(
-            "usage: crm-bench generate SIZE FILE [JSON_FILE] | generate-json SIZE FILE | native SIZE | screens SIZE | analytics SIZE [CLOSED_FILE] | relay-load URL CLIENTS SECONDS [GROUP] [WARMUP] | relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]"
+            "usage: crm-bench generate SIZE FILE [JSON_FILE] | generate-json SIZE FILE | native SIZE | screens SIZE | analytics SIZE [CLOSED_FILE] | relay-load URL CLIENTS SECONDS [GROUP] [WARMUP] | relay-catchup URL ENTRIES SIZE CLIENTS [PAUSE_MS] | relay-fanout RELAY_BIN DIST_DIR [CLIENTS] [WORKSPACES] [SECONDS] [RUNS]"
         ),
     }
     Ok(())
@@ -100,19 +100,23 @@ fn write_peers_json(ws: &Workspace, label: &str, out: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// `relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]`: prints one JSON object with the delivery
-/// latencies' percentiles (ms) and the counts, for `bench/compare/relay.mjs`.
+/// Argument `i` of a subcommand as a number: `default` if it is missing (None: it must be
+/// there), and `usage` in the error otherwise.
+fn num_arg(args: &[String], i: usize, default: Option<u64>, usage: &str) -> anyhow::Result<u64> {
+    match args.get(i) {
+        Some(a) => a
+            .parse()
+            .with_context(|| format!("{a}: not a number; {usage}")),
+        None => default.context(usage.to_owned()),
+    }
+}
+
+/// `relay-catchup URL ENTRIES SIZE CLIENTS [PAUSE_MS]`: prints one JSON object with how the
+/// clients' catch-ups went (bench/src/catchup.rs).
 fn relay_catchup_cmd(args: &[String]) -> anyhow::Result<()> {
     let usage =
         "usage: crm-bench relay-catchup ws://HOST:PORT/sync ENTRIES SIZE CLIENTS [PAUSE_MS]";
-    let num = |i: usize, default: Option<u64>| -> anyhow::Result<u64> {
-        match args.get(i) {
-            Some(a) => a
-                .parse()
-                .with_context(|| format!("{a}: not a number; {usage}")),
-            None => default.context(usage),
-        }
-    };
+    let num = |i: usize, default: Option<u64>| num_arg(args, i, default, usage);
     let cfg = catchup::Config {
         url: args.first().context(usage)?.clone(),
         entries: usize::try_from(num(1, None)?)?,
@@ -124,16 +128,11 @@ fn relay_catchup_cmd(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `relay-load URL CLIENTS SECONDS [GROUP] [WARMUP]`: prints one JSON object with the delivery
+/// latencies' percentiles (ms) and the counts, for `bench/compare/relay.mjs`.
 fn relay_load_cmd(args: &[String]) -> anyhow::Result<()> {
     let usage = "usage: crm-bench relay-load ws://HOST:PORT/sync CLIENTS SECONDS [GROUP] [WARMUP]";
-    let num = |i: usize, default: Option<u64>| -> anyhow::Result<u64> {
-        match args.get(i) {
-            Some(a) => a
-                .parse()
-                .with_context(|| format!("{a}: not a number; {usage}")),
-            None => default.context(usage),
-        }
-    };
+    let num = |i: usize, default: Option<u64>| num_arg(args, i, default, usage);
     let cfg = relay_load::Config {
         url: args.first().context(usage)?.clone(),
         clients: usize::try_from(num(1, None)?)?,

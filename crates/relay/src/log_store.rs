@@ -5,7 +5,7 @@
 //! or, in a batch ([`Storage::begin_batch`]), together before anything of the batch is
 //! acknowledged, so an acknowledged change survives `kill -9` and power loss.
 
-use crm_sync::relay::RelayStore;
+use crm_sync::relay::{IdleClients, RelayStore};
 use crm_sync::{ClientId, TokenHash};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
@@ -160,7 +160,7 @@ impl RelayStore for Storage {
         now_ms: i64,
         max: usize,
         connected: &dyn Fn(&str, &ClientId) -> bool,
-    ) -> Result<usize, StorageError> {
+    ) -> Result<IdleClients, StorageError> {
         // Read first: most calls find nothing, and must not cost a write transaction.
         let due = reading!(self, CLIENTS_BY_USE, Vec::new(), |table| {
             let mut due = Vec::new();
@@ -175,12 +175,13 @@ impl RelayStore for Storage {
             Ok(due)
         })?;
         if due.is_empty() {
-            return Ok(0);
+            return Ok(IdleClients::default());
         }
         self.write(|tx| {
             let mut clients = tx.open_table(CLIENTS)?;
             let mut used = tx.open_table(CLIENT_USED)?;
             let mut by_use = tx.open_table(CLIENTS_BY_USE)?;
+            let mut done = IdleClients::default();
             for (at, w, d, c) in &due {
                 let (w, d, c) = (w.as_str(), d.as_str(), c.as_slice());
                 by_use.remove((*at, w, d, c))?;
@@ -188,12 +189,14 @@ impl RelayStore for Storage {
                 if id.is_some_and(|id| connected(w, &id)) {
                     used.insert((w, d, c), now_ms)?;
                     by_use.insert((now_ms, w, d, c), ())?;
+                    done.renewed += 1;
                 } else {
                     used.remove((w, d, c))?;
                     clients.remove((w, d, c))?;
+                    done.forgotten += 1;
                 }
             }
-            Ok(due.len())
+            Ok(done)
         })
     }
 
@@ -521,14 +524,21 @@ mod tests {
             s.append("w", "d", &A, 2, b"a2", 500).unwrap();
             assert_eq!(client_rows(&s), [(1, 400), (2, 200), (3, 300)]);
             let nobody = |_: &str, _: &ClientId| false;
-            assert_eq!(s.forget_idle_clients(150, 1_000, 10, &nobody).unwrap(), 0);
-            assert_eq!(s.forget_idle_clients(350, 1_000, 1, &nobody).unwrap(), 1);
+            let did = |forgotten, renewed| IdleClients { forgotten, renewed };
+            assert_eq!(
+                s.forget_idle_clients(150, 1_000, 10, &nobody).unwrap(),
+                did(0, 0)
+            );
+            assert_eq!(
+                s.forget_idle_clients(350, 1_000, 1, &nobody).unwrap(),
+                did(1, 0)
+            );
             assert_eq!(client_rows(&s), [(1, 400), (3, 300)]);
             // A connected client's row is kept, as used now.
             let c_is_here = |w: &str, c: &ClientId| w == "w" && *c == C;
             assert_eq!(
                 s.forget_idle_clients(350, 1_000, 10, &c_is_here).unwrap(),
-                1
+                did(0, 1)
             );
             assert_eq!(client_rows(&s), [(1, 400), (3, 1_000)]);
         }
@@ -554,7 +564,12 @@ mod tests {
         s.begin_batch();
         s.append("w", "d", &A, 1, b"a1", 100).unwrap();
         let nobody = |_: &str, _: &ClientId| false;
-        assert_eq!(s.forget_idle_clients(200, 300, 10, &nobody).unwrap(), 1);
+        assert_eq!(
+            s.forget_idle_clients(200, 300, 10, &nobody)
+                .unwrap()
+                .forgotten,
+            1
+        );
         s.commit_batch().unwrap();
         assert_eq!(client_rows(&s), []);
         assert_eq!(committed(&s).len(), 1);
@@ -580,8 +595,13 @@ mod tests {
         assert_eq!(s.meta("schema_version").unwrap(), Some(2));
         assert_eq!(client_rows(&s), [(1, 5_000)]);
         let nobody = |_: &str, _: &ClientId| false;
-        assert_eq!(s.forget_idle_clients(5_000, 6_000, 10, &nobody).unwrap(), 0);
-        assert_eq!(s.forget_idle_clients(5_001, 6_000, 10, &nobody).unwrap(), 1);
+        let forgotten = |s: &mut Storage, before| {
+            s.forget_idle_clients(before, 6_000, 10, &nobody)
+                .unwrap()
+                .forgotten
+        };
+        assert_eq!(forgotten(&mut s, 5_000), 0);
+        assert_eq!(forgotten(&mut s, 5_001), 1);
         assert_eq!(client_rows(&s), []);
     }
 }

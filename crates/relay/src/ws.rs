@@ -4,10 +4,11 @@
 //! only then hands out what the batch produced, so an acknowledged (or delivered) change is on
 //! disk whatever happens to the process afterwards.
 //!
-//! Each socket has a bounded queue of frames. The core keeps what a connection holds in it
-//! small: it pages catch-ups, sending the next page only once the socket task reports the last
+//! Each socket has a bounded queue of frames. The core bounds the bytes a connection holds in
+//! it: it pages catch-ups, sending the next page only once the socket task reports the last
 //! one written (a report marker travels through the queue behind it), and has a connection
-//! that stops reading dropped. A queue that fills up all the same drops its connection too.
+//! whose backlog passes its limit dropped. A queue that fills up with frames (many small ones
+//! reach its count before the core's byte limit) drops its connection too.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
+use bytes::Bytes;
 use crm_sync::relay::{ConnId, RelayConfig, RelayCore, RelayOutput, RelayStore};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Notify, mpsc};
@@ -48,14 +50,18 @@ enum Command {
 }
 
 enum Outgoing {
-    Frame(Vec<u8>),
+    /// Shared with the other connections the frame goes to.
+    Frame(Bytes),
     /// Tell the relay thread that everything before this has been written.
     Report(u64),
     Close,
 }
 
-/// Frames one connection's queue holds at most. The core's paging and backlog limit keep
-/// it far below; reaching it means the client stopped reading.
+/// Frames one connection's queue holds at most (report markers included); a connection
+/// whose queue is full is dropped, as the core drops one over its backlog limit. The core
+/// counts bytes, not frames, so this is the limit a client that stops reading meets first
+/// when its frames are small: 8 MiB of `Ack`s is 100,000 frames or more. A catch-up page (at
+/// most 256 entries) stays well below it.
 const QUEUE_FRAMES: usize = 4096;
 
 /// The relay thread's end of a socket task.
@@ -168,7 +174,7 @@ where
 }
 
 fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedReceiver<Command>) {
-    let mut relay = RelayCore::new(store, config.clone());
+    let mut relay = RelayCore::new(store, config);
     let mut sockets: HashMap<ConnId, Socket> = HashMap::new();
     while let Some(first) = rx.blocking_recv() {
         relay.store_mut().begin_batch();
@@ -183,10 +189,6 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                 None
             };
         }
-        // In the batch's commit, like the messages' writes.
-        if let Err(e) = relay.maintain(now_ms()) {
-            tracing::error!(error = %e, "forgetting idle clients failed");
-        }
         if let Err(e) = relay.store_mut().commit_batch() {
             // Nothing of the batch may go out: its acknowledgements would promise changes
             // that are not on disk. The core counted appends that did not happen, so it
@@ -198,40 +200,51 @@ fn run<S: BatchStore>(store: S, config: RelayConfig, mut rx: mpsc::UnboundedRece
                     socket.abort.notify_one();
                 }
             }
-            relay = RelayCore::new(relay.into_store(), config.clone());
+            relay = relay.restart();
             continue;
         }
-        while let Some(out) = relay.poll_output() {
-            let (conn, item) = match out {
-                RelayOutput::Send { conn, bytes } => (conn, Outgoing::Frame(bytes)),
-                RelayOutput::ReportDrained { conn, mark } => (conn, Outgoing::Report(mark)),
-                RelayOutput::Close { conn, reason } => {
-                    tracing::info!(conn, %reason, "closing a sync connection");
-                    if let Some(s) = sockets.remove(&conn)
-                        && !s.queue(Outgoing::Close)
-                    {
-                        s.abort.notify_one();
-                    }
-                    relay.disconnect(conn);
-                    continue;
-                }
-                RelayOutput::Abort { conn, reason } => {
-                    abort(&mut relay, &mut sockets, conn, &reason);
-                    continue;
-                }
-            };
-            let full = sockets.get(&conn).is_some_and(|s| !s.queue(item));
-            if full {
-                abort(
-                    &mut relay,
-                    &mut sockets,
-                    conn,
-                    &format!("its queue holds {QUEUE_FRAMES} frames the client did not read"),
-                );
-            }
+        perform(&mut relay, &mut sockets);
+        // After the batch's commit and outside it (its writes commit by themselves), so a
+        // store that fails at forgetting never holds back or spoils the batch's answers.
+        if let Err(e) = relay.maintain(now_ms()) {
+            tracing::error!(error = %e, "forgetting idle clients failed; trying again in a minute");
         }
+        perform(&mut relay, &mut sockets);
     }
     tracing::info!("relay thread stopped");
+}
+
+/// Hands what the core produced to the socket tasks.
+fn perform<S: BatchStore>(relay: &mut RelayCore<S>, sockets: &mut HashMap<ConnId, Socket>) {
+    while let Some(out) = relay.poll_output() {
+        let (conn, item) = match out {
+            RelayOutput::Send { conn, bytes } => (conn, Outgoing::Frame(bytes)),
+            RelayOutput::ReportDrained { conn, mark } => (conn, Outgoing::Report(mark)),
+            RelayOutput::Close { conn, reason } => {
+                tracing::info!(conn, %reason, "closing a sync connection");
+                if let Some(s) = sockets.remove(&conn)
+                    && !s.queue(Outgoing::Close)
+                {
+                    s.abort.notify_one();
+                }
+                relay.disconnect(conn);
+                continue;
+            }
+            RelayOutput::Abort { conn, reason } => {
+                abort(relay, sockets, conn, &reason);
+                continue;
+            }
+        };
+        let full = sockets.get(&conn).is_some_and(|s| !s.queue(item));
+        if full {
+            abort(
+                relay,
+                sockets,
+                conn,
+                &format!("its queue holds {QUEUE_FRAMES} frames the client did not read"),
+            );
+        }
+    }
 }
 
 /// Drops a connection whose client does not read, without sending what is queued for it.
@@ -326,7 +339,7 @@ async fn serve_socket(socket: WebSocket, addr: SocketAddr, relay: RelayHandle) {
                 Some(Outgoing::Frame(bytes)) => {
                     // A client that stopped reading never lets this write finish.
                     let written = tokio::select! {
-                        r = sink.send(WsMessage::Binary(bytes.into())) => r.is_ok(),
+                        r = sink.send(WsMessage::Binary(bytes)) => r.is_ok(),
                         () = abort.notified() => false,
                     };
                     if !written {
@@ -366,11 +379,13 @@ mod tests {
     const WORKSPACE: &str = "0123456789abcdefghjkmnpqrs";
 
     /// The real store, with a hand on its commits: when `hold` is set, each commit first
-    /// says so on `committing` and waits for `go`; when `fail` is set, the next commit fails.
+    /// says so on `committing` and waits for `go`; when `fail` is set, the next commit fails;
+    /// while `fail_forget` is set, forgetting idle clients fails as a failed write does.
     struct Gated {
         inner: Storage,
         hold: Arc<AtomicBool>,
         fail: Arc<AtomicBool>,
+        fail_forget: Arc<AtomicBool>,
         committing: std_mpsc::Sender<()>,
         go: std_mpsc::Receiver<()>,
     }
@@ -408,7 +423,14 @@ mod tests {
             now: i64,
             max: usize,
             connected: &dyn Fn(&str, &crm_sync::ClientId) -> bool,
-        ) -> Result<usize, StorageError> {
+        ) -> Result<crm_sync::relay::IdleClients, StorageError> {
+            if self.fail_forget.load(Ordering::SeqCst) {
+                // Through `write`, so that inside a batch it spoils the batch as a real
+                // failed write would.
+                return self
+                    .inner
+                    .write(|_| Err(StorageError::Corrupt("the disk is gone".into())));
+            }
             self.inner.forget_idle_clients(before, now, max, connected)
         }
         fn read_after(
@@ -452,6 +474,7 @@ mod tests {
         relay: RelayHandle,
         hold: Arc<AtomicBool>,
         fail: Arc<AtomicBool>,
+        fail_forget: Arc<AtomicBool>,
         committing: std_mpsc::Receiver<()>,
         go: std_mpsc::Sender<()>,
         _dir: tempfile::TempDir,
@@ -467,10 +490,12 @@ mod tests {
         let (go, go_rx) = std_mpsc::channel();
         let hold = Arc::new(AtomicBool::new(false));
         let fail = Arc::new(AtomicBool::new(false));
+        let fail_forget = Arc::new(AtomicBool::new(false));
         let store = Gated {
             inner: Storage::open(dir.path(), 1).unwrap(),
             hold: hold.clone(),
             fail: fail.clone(),
+            fail_forget: fail_forget.clone(),
             committing: committing_tx,
             go: go_rx,
         };
@@ -478,6 +503,7 @@ mod tests {
             relay: start(store, config),
             hold,
             fail,
+            fail_forget,
             committing,
             go,
             _dir: dir,
@@ -639,6 +665,23 @@ mod tests {
                 data: b"next".to_vec()
             })
         );
+    }
+
+    #[test]
+    fn pushes_are_acknowledged_while_forgetting_idle_clients_keeps_failing() {
+        let h = harness();
+        h.fail_forget.store(true, Ordering::SeqCst);
+        let mut ann = Client::connect(&h.relay, 1, 1, None);
+        ann.until(&h.relay, |e| matches!(e, Event::Changed))
+            .expect("still connected");
+        for i in 0..3u8 {
+            ann.session.push("main", &[i], [i; 24]);
+            ann.flush(&h.relay);
+            assert!(
+                ann.until(&h.relay, acked).is_some(),
+                "push {i} acknowledged"
+            );
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub use keys::{
     AccessToken, EncryptionKey, EpochExhausted, Invite, InviteError, TokenHash, WorkspaceSecret,
 };
 pub use relay::{
-    ConnId, MemoryStore, MemoryStoreError, RelayConfig, RelayCore, RelayOutput, RelayStore,
+    ConnId, IdleClients, MemoryStore, MemoryStoreError, RelayConfig, RelayCore, RelayOutput,
+    RelayStore,
 };
 pub use session::{
     ClientSession, CodeError, Connection, Event, OutboxEntry, SavedState, SavedStateError, Status,

@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use bytes::Bytes;
+
 use crate::keys::TokenHash;
 use crate::wire::{self, ClientId, Direction, ErrorCode, Limits, Message, WireError};
 
@@ -49,14 +51,13 @@ pub trait RelayStore {
     /// Looks at up to `max` of the per-client rows `append` deduplicates with that were last
     /// used before `before_ms`, oldest first: forgets each, unless `connected` says its
     /// client is connected to the workspace, in which case it counts as used at `now_ms`.
-    /// Returns how many rows it looked at.
     fn forget_idle_clients(
         &mut self,
         before_ms: i64,
         now_ms: i64,
         max: usize,
         connected: &dyn Fn(&str, &ClientId) -> bool,
-    ) -> Result<usize, Self::Error>;
+    ) -> Result<IdleClients, Self::Error>;
     /// Log entries with server_seq > after, in order: at most `limit`, and none after the one
     /// that brings their envelopes to `max_bytes` or more (so a first entry larger than
     /// `max_bytes` still comes, alone).
@@ -113,6 +114,23 @@ pub trait RelayStore {
     }
 }
 
+/// What one look for idle clients' deduplication rows did
+/// ([`RelayStore::forget_idle_clients`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdleClients {
+    /// Rows dropped: their clients' next pushes are stored as new.
+    pub forgotten: usize,
+    /// Rows of connected clients, kept and counted as used now.
+    pub renewed: usize,
+}
+
+impl IdleClients {
+    /// Rows looked at.
+    pub fn looked(&self) -> usize {
+        self.forgotten.saturating_add(self.renewed)
+    }
+}
+
 /// What a relay accepts. `Default` gives the documented defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelayConfig {
@@ -127,11 +145,14 @@ pub struct RelayConfig {
     pub page_size: usize,
     /// Envelope bytes in one page of a catch-up: a page ends with the entry that reaches it.
     /// The next page goes out only once the IO layer reports the previous one sent, so this
-    /// (plus one entry) is what a catching-up connection holds in the relay's memory.
+    /// plus one entry (which may be a snapshot of up to `limits.max_envelope`) is what a
+    /// catching-up connection holds in the relay's memory (a large entry or snapshot is
+    /// shared with the other connections catching up on it at the time).
     pub page_bytes: usize,
     /// Bytes of other frames (acknowledgements, live deliveries, ...) a connection may have
     /// queued and not yet reported sent; beyond it the client is not reading and the
-    /// connection is dropped ([`RelayOutput::Abort`]).
+    /// connection is dropped ([`RelayOutput::Abort`]). It is checked before a frame is
+    /// queued, so one frame of any size beyond it is still held.
     pub max_backlog_bytes: u64,
     /// After this many bytes of such frames the relay asks for a report, so the backlog it
     /// counts is never much above what is really queued.
@@ -143,6 +164,10 @@ pub struct RelayConfig {
     pub forget_clients_after_ms: i64,
     /// Rows [`RelayCore::maintain`] looks at per call, so forgetting never stalls the relay.
     pub forget_per_call: usize,
+    /// Documents one connection may subscribe to, live or catching up. Each is remembered
+    /// until the connection ends, and catch-ups wait their turn behind a page the client may
+    /// never read, so without a cap a client could make the relay remember any number.
+    pub max_docs_per_connection: usize,
 }
 
 impl Default for RelayConfig {
@@ -157,6 +182,7 @@ impl Default for RelayConfig {
             report_every_bytes: 64 * 1024,
             forget_clients_after_ms: 30 * DAY_MS,
             forget_per_call: 64,
+            max_docs_per_connection: 256,
         }
     }
 }
@@ -164,8 +190,9 @@ impl Default for RelayConfig {
 /// What the IO layer is to do, in the order returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelayOutput {
-    /// Send `bytes` as one binary frame.
-    Send { conn: ConnId, bytes: Vec<u8> },
+    /// Send `bytes` as one binary frame. A frame for several connections (a live `Deliver`)
+    /// is one buffer they all share.
+    Send { conn: ConnId, bytes: Bytes },
     /// Close the connection once the frames before this are sent. `reason` is for the relay's
     /// log (it may name storage failures); the client got its own sentence in an `Error`.
     Close { conn: ConnId, reason: String },
@@ -193,8 +220,18 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 /// How long [`RelayCore::maintain`] waits after finding nothing more to forget.
 const MAINTAIN_EVERY_MS: i64 = 60_000;
+/// Catch-up frames of entries and snapshots this large are shared between connections
+/// ([`RelayCore::catch_up_frame`]); smaller ones are not worth the bookkeeping.
+const SHARE_FRAMES_FROM: usize = 64 * 1024;
 /// A workspace's clients get `Peers` at most this often (a newcomer gets its own at once).
 const PEERS_EVERY_MS: i64 = 1_000;
+
+/// Whether a workspace last sent `Peers` at `last` may be sent them again at `now`. A time
+/// before `last` means the clock stepped back: waiting for it to pass `last` again could hold
+/// the lists back for as long as the clock was ahead.
+fn peers_due(last: i64, now: i64) -> bool {
+    now < last || now.saturating_sub(last) >= PEERS_EVERY_MS
+}
 
 /// The sentence for a wrong token. The same whatever the reason, so a stranger learns nothing
 /// about the workspace from it.
@@ -232,7 +269,12 @@ pub struct RelayCore<S: RelayStore> {
     /// Per workspace with clients: when they were all last sent `Peers`, and whether a
     /// change since then waits to be announced.
     peers_sent: BTreeMap<String, (i64, bool)>,
-    /// The latest time an input carried, for inputs that carry none (`disconnect`).
+    /// Encoded frames of large catch-up entries and snapshots, shared by every connection
+    /// sending them while any still does: (workspace, doc, server_seq or upto_seq, whether
+    /// a snapshot) → frame.
+    shared_frames: BTreeMap<(String, String, u64, bool), Bytes>,
+    /// The time the latest input carried, for inputs that carry none (`disconnect`). Not the
+    /// highest ever seen: after the clock steps back, every input then measures time alike.
     clock: i64,
     out: VecDeque<RelayOutput>,
 }
@@ -350,8 +392,20 @@ impl<S: RelayStore> RelayCore<S> {
             maintain_at: i64::MIN,
             peers_sent: BTreeMap::new(),
             clock: i64::MIN,
+            shared_frames: BTreeMap::new(),
             out: VecDeque::new(),
         }
+    }
+
+    /// The core over the same store, as if just started: every connection forgotten (the IO
+    /// layer closes them) and what was counted read again from the store. Only the time of
+    /// the next look for idle clients is kept: a store that just failed at it would otherwise
+    /// be asked again at once, after every restart.
+    pub fn restart(self) -> Self {
+        let maintain_at = self.maintain_at;
+        let mut core = Self::new(self.store, self.config);
+        core.maintain_at = maintain_at;
+        core
     }
 
     pub fn config(&self) -> &RelayConfig {
@@ -373,7 +427,7 @@ impl<S: RelayStore> RelayCore<S> {
     /// A transport opened from `addr` (the client's address, which workspace creation is
     /// counted against). A `conn` already in use is first disconnected.
     pub fn connect(&mut self, conn: ConnId, addr: &str, now_ms: i64) {
-        self.clock = self.clock.max(now_ms);
+        self.clock = now_ms;
         if self.conns.contains_key(&conn) {
             self.disconnect(conn);
         }
@@ -396,28 +450,33 @@ impl<S: RelayStore> RelayCore<S> {
         self.abort_slow();
     }
 
-    /// Housekeeping, to be called at least once a second (the IO layer calls it with every
-    /// batch, inside the batch's commit, and on a timer): sends the `Peers` lists held back
-    /// (see `peers_changed`), and forgets at most `forget_per_call` deduplication rows of
-    /// clients idle longer than `forget_clients_after_ms` and not connected. Between calls
-    /// that find nothing more to forget it waits a minute. Returns how many rows it looked
-    /// at; a store error is for the relay's log (no connection is to blame).
-    pub fn maintain(&mut self, now_ms: i64) -> Result<usize, S::Error> {
-        self.clock = self.clock.max(now_ms);
+    /// Housekeeping, to be called at least once a second (the IO layer calls it after every
+    /// batch and on a timer): lets go of shared catch-up frames no queue holds any more, sends
+    /// the `Peers` lists held back (see `peers_changed`), and
+    /// forgets at most `forget_per_call` deduplication rows of clients idle longer than
+    /// `forget_clients_after_ms` and not connected. Between calls that find nothing more to
+    /// forget, or fail, it waits a minute. Returns what it forgot; a store error is for the
+    /// relay's log (no connection is to blame).
+    ///
+    /// Its writes belong in a transaction of their own, not in one with clients' messages: a
+    /// store that cannot forget would otherwise fail their commit too, and no push would be
+    /// acknowledged any more.
+    pub fn maintain(&mut self, now_ms: i64) -> Result<IdleClients, S::Error> {
+        self.clock = now_ms;
+        // Only the map still holds these: every queue they went to has let go of them.
+        self.shared_frames.retain(|_, frame| !frame.is_unique());
         let due: Vec<String> = self
             .peers_sent
             .iter()
-            .filter(|(_, (last, pending))| {
-                *pending && now_ms.saturating_sub(*last) >= PEERS_EVERY_MS
-            })
+            .filter(|(_, (last, pending))| *pending && peers_due(*last, now_ms))
             .map(|(w, _)| w.clone())
             .collect();
         for workspace in due {
-            self.peers_changed(&workspace, None);
+            self.peers_changed(&workspace, None, now_ms);
         }
         self.abort_slow();
         if now_ms < self.maintain_at {
-            return Ok(0);
+            return Ok(IdleClients::default());
         }
         let clients = &self.clients;
         let connected = |workspace: &str, client: &ClientId| {
@@ -425,23 +484,23 @@ impl<S: RelayStore> RelayCore<S> {
         };
         let max = self.config.forget_per_call.max(1);
         let before = now_ms.saturating_sub(self.config.forget_clients_after_ms);
-        let looked = match self
+        let done = match self
             .store
             .forget_idle_clients(before, now_ms, max, &connected)
         {
-            Ok(n) => n,
+            Ok(done) => done,
             Err(e) => {
                 self.maintain_at = now_ms.saturating_add(MAINTAIN_EVERY_MS);
                 return Err(e);
             }
         };
         // A full call may have left more: go on with the next batch.
-        self.maintain_at = if looked >= max {
+        self.maintain_at = if done.looked() >= max {
             now_ms
         } else {
             now_ms.saturating_add(MAINTAIN_EVERY_MS)
         };
-        Ok(looked)
+        Ok(done)
     }
 
     /// Everything queued for `conn` before the [`RelayOutput::ReportDrained`] carrying `mark`
@@ -476,7 +535,7 @@ impl<S: RelayStore> RelayCore<S> {
 
     /// One frame arrived on `conn`.
     pub fn receive(&mut self, conn: ConnId, bytes: &[u8], now_ms: i64) {
-        self.clock = self.clock.max(now_ms);
+        self.clock = now_ms;
         let rate = self.config.max_messages_per_second;
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
@@ -580,7 +639,7 @@ impl<S: RelayStore> RelayCore<S> {
                     ));
                 }
                 match self.clients.get(&(workspace, to)) {
-                    Some(&target) => self.queue(target, bytes.to_vec()),
+                    Some(&target) => self.queue(target, Bytes::copy_from_slice(bytes)),
                     None => {
                         self.refuse(
                             conn,
@@ -665,7 +724,7 @@ impl<S: RelayStore> RelayCore<S> {
                 server_time_ms: now_ms,
             },
         );
-        self.peers_changed(&workspace, Some(conn));
+        self.peers_changed(&workspace, Some(conn), now_ms);
         Ok(())
     }
 
@@ -713,13 +772,12 @@ impl<S: RelayStore> RelayCore<S> {
     /// that time, from [`RelayCore::maintain`]. A list goes to every client and grows with
     /// them, so telling everyone about every arrival would be quadratic: 500 clients joining
     /// a workspace at once (a relay restart) made ~1 GB of `Peers`, mostly queued at once.
-    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>) {
-        let now = self.clock;
+    fn peers_changed(&mut self, workspace: &str, newcomer: Option<ConnId>, now: i64) {
         let (last, pending) = self
             .peers_sent
             .entry(workspace.to_owned())
             .or_insert((i64::MIN, false));
-        if now.saturating_sub(*last) >= PEERS_EVERY_MS {
+        if peers_due(*last, now) {
             *last = now;
             *pending = false;
             self.announce_peers(workspace);
@@ -811,12 +869,14 @@ impl<S: RelayStore> RelayCore<S> {
             self.ends
                 .insert((workspace.to_owned(), doc.clone()), server_seq);
         }
+        // Encoded once: every subscriber's queue holds the same buffer, so an envelope of up
+        // to `max_envelope` bytes is not copied per subscriber.
         let deliver = is_new.then(|| {
-            wire::encode(&Message::Deliver {
+            Bytes::from(wire::encode(&Message::Deliver {
                 doc: doc.clone(),
                 server_seq,
                 envelope: envelope.to_vec(),
-            })
+            }))
         });
         let key = (workspace.to_owned(), doc);
         self.send(
@@ -847,6 +907,22 @@ impl<S: RelayStore> RelayCore<S> {
         doc: String,
         since: u64,
     ) -> Result<(), Refused> {
+        let max = self.config.max_docs_per_connection;
+        let Some(Conn {
+            state: ConnState::Ready { docs, catchups, .. },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return Ok(());
+        };
+        let known = docs.contains(&doc) || catchups.iter().any(|c| c.doc == doc);
+        if !known && docs.len().saturating_add(catchups.len()) >= max {
+            return Err(self.refuse(
+                conn,
+                ErrorCode::TooLarge,
+                format!("a connection may subscribe to at most {max} documents"),
+            ));
+        }
         let Some(Conn {
             state: ConnState::Ready { docs, catchups, .. },
             ..
@@ -912,14 +988,8 @@ impl<S: RelayStore> RelayCore<S> {
                     && upto > after
                 {
                     bytes_left = bytes_left.saturating_sub(envelope.len());
-                    self.send_paced(
-                        conn,
-                        &Message::Snapshot {
-                            doc: doc.clone(),
-                            upto_seq: upto,
-                            envelope,
-                        },
-                    );
+                    let frame = self.catch_up_frame(&workspace, &doc, upto, true, envelope);
+                    self.send_paced(conn, frame);
                     after = upto;
                 }
                 self.update_front(conn, after, false);
@@ -940,14 +1010,8 @@ impl<S: RelayStore> RelayCore<S> {
                 after = server_seq;
                 entries_left = entries_left.saturating_sub(1);
                 bytes_left = bytes_left.saturating_sub(envelope.len());
-                self.send_paced(
-                    conn,
-                    &Message::Deliver {
-                        doc: doc.clone(),
-                        server_seq,
-                        envelope,
-                    },
-                );
+                let frame = self.catch_up_frame(&workspace, &doc, server_seq, false, envelope);
+                self.send_paced(conn, frame);
             }
             self.update_front(conn, after, false);
             let end = self.log_end(conn, &workspace, &doc)?;
@@ -1008,14 +1072,12 @@ impl<S: RelayStore> RelayCore<S> {
             .entry((workspace.to_owned(), done.doc.clone()))
             .or_default()
             .insert(conn);
+        let frame = Bytes::from(wire::encode(&Message::CaughtUp {
+            doc: done.doc.clone(),
+            upto_seq: end,
+        }));
         for _ in 0..done.owed {
-            self.send_paced(
-                conn,
-                &Message::CaughtUp {
-                    doc: done.doc.clone(),
-                    upto_seq: end,
-                },
-            );
+            self.send_paced(conn, frame.clone());
         }
     }
 
@@ -1072,12 +1134,12 @@ impl<S: RelayStore> RelayCore<S> {
     }
 
     fn send(&mut self, conn: ConnId, message: &Message) {
-        self.queue(conn, wire::encode(message));
+        self.queue(conn, Bytes::from(wire::encode(message)));
     }
 
     /// Queues a frame that is not part of a catch-up: unless the connection's backlog is over
     /// the limit, in which case the client is not reading and the connection is to go.
-    fn queue(&mut self, conn: ConnId, bytes: Vec<u8>) {
+    fn queue(&mut self, conn: ConnId, bytes: Bytes) {
         let max = self.config.max_backlog_bytes;
         let every = self.config.report_every_bytes;
         let Some(c) = self.conns.get_mut(&conn) else {
@@ -1099,9 +1161,45 @@ impl<S: RelayStore> RelayCore<S> {
         }
     }
 
+    /// The `Snapshot` (`snapshot`) or `Deliver` of a catch-up, encoded. A large one is
+    /// encoded once and shared by every connection that sends it while any still holds it:
+    /// clients catching up together on a snapshot of up to `max_envelope` would otherwise
+    /// make the relay hold a copy each. Each still reads it from the store, one at a time.
+    fn catch_up_frame(
+        &mut self,
+        workspace: &str,
+        doc: &str,
+        seq: u64,
+        snapshot: bool,
+        envelope: Vec<u8>,
+    ) -> Bytes {
+        let key = (envelope.len() >= SHARE_FRAMES_FROM)
+            .then(|| (workspace.to_owned(), doc.to_owned(), seq, snapshot));
+        if let Some(frame) = key.as_ref().and_then(|k| self.shared_frames.get(k)) {
+            return frame.clone();
+        }
+        let doc = doc.to_owned();
+        let frame = Bytes::from(wire::encode(&if snapshot {
+            Message::Snapshot {
+                doc,
+                upto_seq: seq,
+                envelope,
+            }
+        } else {
+            Message::Deliver {
+                doc,
+                server_seq: seq,
+                envelope,
+            }
+        }));
+        if let Some(key) = key {
+            self.shared_frames.insert(key, frame.clone());
+        }
+        frame
+    }
+
     /// Queues a frame of a catch-up, which [`RelayCore::advance`] paces by itself.
-    fn send_paced(&mut self, conn: ConnId, message: &Message) {
-        let bytes = wire::encode(message);
+    fn send_paced(&mut self, conn: ConnId, bytes: Bytes) {
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };
@@ -1218,7 +1316,7 @@ impl<S: RelayStore> RelayCore<S> {
         }
         let workspace = workspace.clone();
         if left {
-            self.peers_changed(&workspace, None);
+            self.peers_changed(&workspace, None, self.clock);
         }
         if let Some(count) = self.workspace_conns.get_mut(&workspace) {
             *count = count.saturating_sub(1);
@@ -1386,7 +1484,7 @@ impl RelayStore for MemoryStore {
         now_ms: i64,
         max: usize,
         connected: &dyn Fn(&str, &ClientId) -> bool,
-    ) -> Result<usize, Self::Error> {
+    ) -> Result<IdleClients, Self::Error> {
         self.check()?;
         let mut idle: Vec<(i64, String, String, ClientId)> = Vec::new();
         for (w, ws) in &self.workspaces {
@@ -1400,6 +1498,7 @@ impl RelayStore for MemoryStore {
         }
         idle.sort();
         idle.truncate(max);
+        let mut done = IdleClients::default();
         for (_, w, d, c) in &idle {
             let renew = connected(w, c);
             let rows = &mut self.doc_mut(w, d)?.clients;
@@ -1407,11 +1506,13 @@ impl RelayStore for MemoryStore {
                 if let Some(row) = rows.get_mut(c) {
                     row.2 = now_ms;
                 }
+                done.renewed += 1;
             } else {
                 rows.remove(c);
+                done.forgotten += 1;
             }
         }
-        Ok(idle.len())
+        Ok(done)
     }
 
     fn read_after(
@@ -1782,6 +1883,29 @@ mod tests {
     }
 
     #[test]
+    fn a_live_delivery_is_one_frame_in_memory_whatever_the_number_of_subscribers() {
+        let mut r = with_clients(4);
+        for c in 2..=4 {
+            r.receive(c, &subscribe("d", 0), 0);
+        }
+        drain(&mut r);
+        r.receive(1, &push("d", 1, &[7; 1_000]), 1);
+        let mut frames = Vec::new();
+        while let Some(o) = r.poll_output() {
+            if let RelayOutput::Send { conn, bytes } = o
+                && conn != 1
+            {
+                frames.push(bytes);
+            }
+        }
+        assert_eq!(frames.len(), 3);
+        assert!(
+            frames.iter().all(|f| f.as_ptr() == frames[0].as_ptr()),
+            "each subscriber holds its own copy"
+        );
+    }
+
+    #[test]
     fn push_is_acked_and_delivered_to_other_subscribers_only() {
         let mut r = with_clients(3);
         r.receive(1, &subscribe("d", 0), 0);
@@ -2078,6 +2202,55 @@ mod tests {
     }
 
     #[test]
+    fn a_list_held_back_goes_out_also_after_the_clock_stepped_back() {
+        let mut r = relay();
+        for (c, now) in [(1u8, 100_000), (2, 100_100)] {
+            r.connect(c.into(), "a", now);
+            r.receive(
+                c.into(),
+                &enc(Message::Hello {
+                    version: 2,
+                    workspace: ws(),
+                    token: token(),
+                    client: [c; 16],
+                }),
+                now,
+            );
+        }
+        drain(&mut r);
+        // The wall clock was a minute ahead and is set right: client 1 must not wait for it
+        // to pass the time of its last list to hear of client 2.
+        r.maintain(40_000).unwrap();
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    1,
+                    Some(Message::Peers {
+                        clients: vec![[2; 16]]
+                    })
+                ),
+                (
+                    2,
+                    Some(Message::Peers {
+                        clients: vec![[1; 16]]
+                    })
+                )
+            ]
+        );
+        r.maintain(40_001).unwrap();
+        assert_eq!(drain(&mut r), [], "nothing changed since");
+        // And from there lists are held back as usual.
+        r.disconnect(2);
+        assert_eq!(drain(&mut r), []);
+        r.maintain(41_001).unwrap();
+        assert_eq!(
+            drain(&mut r),
+            [(1, Some(Message::Peers { clients: vec![] }))]
+        );
+    }
+
+    #[test]
     fn signals_are_forwarded_as_is_to_the_named_client() {
         let mut r = with_clients(2);
         let signal = enc(Message::Signal {
@@ -2090,7 +2263,7 @@ mod tests {
             r.poll_output(),
             Some(RelayOutput::Send {
                 conn: 2,
-                bytes: signal
+                bytes: signal.into()
             })
         );
         // Not to a client of another workspace, nor to one that left.
@@ -2170,6 +2343,7 @@ mod tests {
                     code: ErrorCode::Internal,
                     message: STORAGE_FAILED.into()
                 })
+                .into()
             })
         );
         assert_eq!(
@@ -2279,7 +2453,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
@@ -2331,7 +2505,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(
@@ -2519,7 +2693,6 @@ mod tests {
                 (2, Err(m))
             ]
         );
-        // A report answered twice moves nothing.
         r.drained(2, m);
         let got = pending(&mut r);
         let last = mark(&got, 2);
@@ -2531,6 +2704,7 @@ mod tests {
                 (2, Err(last))
             ]
         );
+        // A report answered twice moves nothing.
         r.drained(2, m);
         assert_eq!(pending(&mut r), []);
         // Caught up: live from here on.
@@ -2549,6 +2723,61 @@ mod tests {
                 (2, deliver("d", 6, vec![6]))
             ]
         );
+    }
+
+    #[test]
+    fn connections_catching_up_together_share_the_frames_of_large_entries_and_snapshots() {
+        const BIG: usize = 100_000;
+        let mut r = with_log(paged(1, usize::MAX), 4, "d", 2, BIG);
+        r.receive(
+            1,
+            &enc(Message::Compact {
+                doc: "d".into(),
+                upto_seq: 1,
+                envelope: vec![9; BIG],
+            }),
+            0,
+        );
+        r.receive(1, &push("d", 3, &[3; 10]), 0);
+        drain(&mut r);
+        for c in 2..=4 {
+            r.receive(c, &subscribe("d", 0), 0);
+        }
+        // Per connection: its frames in order (each report answered at once), and what they
+        // point at.
+        let mut frames: BTreeMap<ConnId, Vec<Bytes>> = BTreeMap::new();
+        while let Some(o) = r.poll_output() {
+            match o {
+                RelayOutput::Send { conn, bytes } => frames.entry(conn).or_default().push(bytes),
+                RelayOutput::ReportDrained { conn, mark } => r.drained(conn, mark),
+                other => panic!("{other:?}"),
+            }
+        }
+        let of = |c: ConnId| -> Vec<(Message, *const u8)> {
+            frames[&c]
+                .iter()
+                .map(|b| (wire::decode(b, &Limits::default()).unwrap(), b.as_ptr()))
+                .collect()
+        };
+        let (two, three, four) = (of(2), of(3), of(4));
+        assert_eq!(two.len(), 4, "snapshot, entries 2 and 3, CaughtUp: {two:?}");
+        assert!(matches!(two[0].0, Message::Snapshot { upto_seq: 1, .. }));
+        assert!(matches!(two[1].0, Message::Deliver { server_seq: 2, .. }));
+        for other in [&three, &four] {
+            assert_eq!(
+                other.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+                two.iter().map(|(m, _)| m).collect::<Vec<_>>()
+            );
+            // One buffer for the snapshot and one for the large entry, whoever sends them.
+            assert_eq!(other[0].1, two[0].1, "the snapshot");
+            assert_eq!(other[1].1, two[1].1, "entry 2");
+        }
+        r.maintain(0).unwrap();
+        assert_eq!(r.shared_frames.len(), 2, "still queued");
+        // Once every queue has let go of them, the relay does not keep them either.
+        drop(frames);
+        r.maintain(0).unwrap();
+        assert_eq!(r.shared_frames.len(), 0);
     }
 
     #[test]
@@ -2805,6 +3034,42 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_subscribes_to_a_limited_number_of_documents() {
+        let config = RelayConfig {
+            max_docs_per_connection: 2,
+            ..RelayConfig::default()
+        };
+        let mut r = with_log(RelayCore::new(MemoryStore::new(), config), 2, "a", 0, 0);
+        // Conn 2 never reports anything sent, so only the first catch-up ends; the others
+        // wait in its queue of catch-ups, which must not grow with every new name.
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        // Subscribing again to a document it has, live or catching up, takes no more room.
+        r.receive(2, &subscribe("a", 0), 0);
+        r.receive(2, &subscribe("b", 0), 0);
+        let got = pending(&mut r);
+        assert!(
+            got.iter()
+                .all(|(_, m)| !matches!(m, Ok(Message::Error { .. }))),
+            "{got:?}"
+        );
+        r.receive(2, &subscribe("c", 0), 0);
+        assert_eq!(
+            drain(&mut r),
+            [
+                (
+                    2,
+                    error(
+                        ErrorCode::TooLarge,
+                        "a connection may subscribe to at most 2 documents"
+                    )
+                ),
+                (2, None)
+            ]
+        );
+    }
+
+    #[test]
     fn a_client_that_stops_reading_is_dropped_and_one_that_reads_is_not() {
         let config = RelayConfig {
             max_backlog_bytes: 2_000,
@@ -2867,14 +3132,25 @@ mod tests {
                 .unwrap()
                 == seq
         };
-        assert_eq!(r.maintain(500).unwrap(), 0, "nobody idle long enough yet");
+        let none = IdleClients::default();
+        assert_eq!(
+            r.maintain(500).unwrap(),
+            none,
+            "nobody idle long enough yet"
+        );
         assert_eq!(
             r.maintain(59_000).unwrap(),
-            0,
+            none,
             "and no new look within a minute"
         );
         // Oldest first: client 1 is connected, so it is kept (and counts as used now).
-        assert_eq!(r.maintain(61_000).unwrap(), 2);
+        assert_eq!(
+            r.maintain(61_000).unwrap(),
+            IdleClients {
+                forgotten: 1,
+                renewed: 1
+            }
+        );
         assert!(known(&mut r, 1, 1));
         assert!(
             known(&mut r, 3, 3),
@@ -2883,16 +3159,34 @@ mod tests {
         assert!(known(&mut r, 4, 4));
         assert_eq!(
             r.maintain(61_000).unwrap(),
-            2,
+            IdleClients {
+                forgotten: 2,
+                renewed: 0
+            },
             "a full call goes on at once"
         );
-        assert_eq!(r.maintain(61_000).unwrap(), 0);
+        assert_eq!(r.maintain(61_000).unwrap(), none);
         assert!(known(&mut r, 1, 1));
         // Forgotten: the same push is now a new entry.
         assert!(!known(&mut r, 2, 2));
         assert!(!known(&mut r, 3, 3));
         assert!(!known(&mut r, 4, 4));
         assert_eq!(r.store().log_len(&ws(), "d"), 7);
+    }
+
+    #[test]
+    fn a_failed_look_for_idle_clients_waits_a_minute_also_across_a_restart() {
+        let mut r = relay();
+        r.store_mut().set_failing(true);
+        assert!(r.maintain(1_000).is_err());
+        // The IO layer starts the core over after a failed commit; the store is no better.
+        let mut r = r.restart();
+        assert_eq!(
+            r.maintain(2_000).unwrap(),
+            IdleClients::default(),
+            "not asked again at once"
+        );
+        assert!(r.maintain(61_000).is_err(), "asked again a minute later");
     }
 
     #[test]
@@ -2971,7 +3265,7 @@ mod tests {
             n: i64,
             m: usize,
             c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<usize, Self::Error> {
+        ) -> Result<IdleClients, Self::Error> {
             self.0.forget_idle_clients(b, n, m, c)
         }
         fn read_after(

@@ -73,7 +73,7 @@ impl Rng {
 }
 
 enum Frame {
-    Data(Vec<u8>),
+    Data(bytes::Bytes),
     /// The relay closed the connection after the frames before it.
     Close,
     /// The relay asked to hear when the frames before this are through.
@@ -493,8 +493,8 @@ impl Sim {
         self.open_links();
         self.deliver();
         // A failing store fails this too; the relay tries again later.
-        if let Ok(looked) = self.relay.maintain(self.now) {
-            self.stats.forgotten += looked as u64;
+        if let Ok(done) = self.relay.maintain(self.now) {
+            self.stats.forgotten += done.forgotten as u64;
         }
     }
 
