@@ -400,18 +400,20 @@ pub fn FieldEditor(
         }
     };
 
+    // Plain closures rather than `<Show>`s: a record page shows a score of these, and each
+    // `Show` is an owner, a memo and an effect of its own.
+    let is_editing = Memo::new(move |_| editing.get());
     view! {
         <div class="field-editor" class:compact=compact data-field=target.name() id=format!("f-{uid}-w")>
             {(!compact).then(|| view! { <span class="field-label">{move || label.get()}</span> })}
-            <Show
-                when=move || editing.get()
-                fallback=move || value_button(shown, start)
-            >
-                {editor()}
-            </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
-            </Show>
+            {move || {
+                if is_editing.get() {
+                    editor().into_any()
+                } else {
+                    value_button(shown, start).into_any()
+                }
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
     }
 }
