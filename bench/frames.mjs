@@ -8,7 +8,7 @@
 // run in microtasks); a task posted from that callback runs once that frame has been produced
 // (style, layout, paint). Input → that task is "input to next frame". Playwright's input goes
 // through CDP as real input events, so the browser's own event path is included.
-import { importWorkspace, percentile, ready, withApp } from "./lib.mjs";
+import { importWorkspace, navLink, percentile, settle, warmScreens, withApp } from "./lib.mjs";
 
 const [relayBin, distDir, file, label] = process.argv.slice(2);
 const SAMPLES = 20;
@@ -44,26 +44,15 @@ async function measure(page, what, type, act) {
   return page.evaluate(() => window.__frames.at(-1).ms);
 }
 
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
 
 await withApp(relayBin, distDir, async (page, context) => {
   await context.addInitScript(probe);
   await importWorkspace(page, file);
-  const nav = (key) => page.getByRole("navigation").getByRole("link", { name: key, exact: true });
+  const nav = (key) => navLink(page, key);
   const results = {};
   const record = (what, ms) => (results[what] ??= []).push(ms);
 
-  await page.goto("/dashboard");
-  await ready(page);
-  // Warm-up: the first search builds the index, the first visit of each screen loads its code paths.
-  for (const name of ["Contacts", "Companies", "Deals", "Activities", "Tasks", "Dashboard"]) {
-    await nav(name).click();
-    await settle(page);
-  }
-  await nav("Contacts").click();
-  await page.getByTestId("list-search").fill("a");
-  await page.getByTestId("list-search").fill("");
-  await settle(page);
+  await warmScreens(page);
 
   // Opening each list from another screen.
   for (let i = 0; i < SAMPLES / 4; i++) {

@@ -7,30 +7,20 @@
 // TIMELINE=1 also prints the last input's main-thread events as a tree.
 // scenario: contacts | companies | tasks | activities | deals (open the list from the dashboard),
 //           search (a keystroke in the contacts search), record (open a contact from the list)
-import { importWorkspace, ready, withApp } from "./lib.mjs";
+import { importWorkspace, navLink, settle, warmScreens, withApp } from "./lib.mjs";
 
 const [relayBin, distDir, file, scenario, repsArg] = process.argv.slice(2);
 const REPS = Number(repsArg ?? 5);
 const LISTS = { contacts: "Contacts", companies: "Companies", tasks: "Tasks", activities: "Activities", deals: "Deals" };
 
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
 /** Resolves after the frame that follows everything the last input caused has been produced. */
 const nextFrame = (page) =>
   page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
 
 await withApp(relayBin, distDir, async (page, context) => {
   await importWorkspace(page, file);
-  const nav = (key) => page.getByRole("navigation").getByRole("link", { name: key, exact: true });
-  await page.goto("/dashboard");
-  await ready(page);
-  for (const name of ["Contacts", "Companies", "Deals", "Activities", "Tasks", "Dashboard"]) {
-    await nav(name).click();
-    await settle(page);
-  }
-  await nav("Contacts").click();
-  await page.getByTestId("list-search").fill("a");
-  await page.getByTestId("list-search").fill("");
-  await settle(page);
+  const nav = (key) => navLink(page, key);
+  await warmScreens(page);
 
   const before = async (i) => {
     if (LISTS[scenario]) {
@@ -71,32 +61,19 @@ await withApp(relayBin, distDir, async (page, context) => {
   // the events nested in it.
   const names = events.filter((e) => e.ph === "M" && e.name === "thread_name");
   const mainTid = names.find((e) => e.args?.name === "CrRendererMain")?.tid;
-  function windowsOf_(all, inputType) {
-  const out = [];
-  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
-    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
-    if (paint) out.push([start.ts, paint.ts + paint.dur]);
-  }
-  return out;
-}
-
-// Only what lies between the input event's dispatch and the end of the next paint after it:
+  // Only what lies between each input event's dispatch and the end of the next paint after it:
   // Playwright's own calls into the page before the input are left out.
   const all = events.filter((e) => e.ph === "X" && e.dur && e.tid === mainTid).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const inputType = LISTS[scenario] || scenario === "record" ? "click" : "keydown";
-  const main = [];
-  let windows = 0;
-  let spanMs = 0;
+  const windows = [];
   for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
     const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
-    if (!paint) continue;
-    const end = paint.ts + paint.dur;
-    windows++;
-    spanMs += (end - start.ts) / 1000;
-    main.push(...all.filter((e) => e.ts >= start.ts && e.ts + e.dur <= end));
+    if (paint) windows.push([start.ts, paint.ts + paint.dur]);
   }
+  const main = windows.flatMap(([a, b]) => all.filter((e) => e.ts >= a && e.ts + e.dur <= b));
+  const spanMs = windows.reduce((sum, [a, b]) => sum + (b - a) / 1000, 0);
   if (process.env.TIMELINE) {
-    const [a, b] = windowsOf_(all, inputType).at(-1);
+    const [a, b] = windows.at(-1);
     const stack = [];
     for (const e of all.filter((e) => e.ts >= a && e.ts + e.dur <= b && e.dur >= 200)) {
       while (stack.length && stack.at(-1) <= e.ts) stack.pop();
@@ -106,7 +83,7 @@ await withApp(relayBin, distDir, async (page, context) => {
       stack.push(e.ts + e.dur);
     }
   }
-  console.log(`input dispatch to end of next paint: ${(spanMs / Math.max(windows, 1)).toFixed(2)} ms on average over ${windows} inputs`);
+  console.log(`input dispatch to end of next paint: ${(spanMs / Math.max(windows.length, 1)).toFixed(2)} ms on average over ${windows.length} inputs`);
   const self = new Map();
   const stack = [];
   for (const e of main) {
@@ -117,11 +94,6 @@ await withApp(relayBin, distDir, async (page, context) => {
     stack.push(e);
   }
   // The script's samples within those windows (the trace's own CPU profile, same clock).
-  const windowsOf = [];
-  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
-    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
-    if (paint) windowsOf.push([start.ts, paint.ts + paint.dur]);
-  }
   const frames = new Map();
   const parents = new Map();
   const callers = new Map();
@@ -140,7 +112,7 @@ await withApp(relayBin, distDir, async (page, context) => {
       (chunk.samples ?? []).forEach((id, k) => {
         p.t += deltas[k] ?? 0;
         if (p.tid !== mainTid) return;
-        if (!windowsOf.some(([a, b]) => p.t >= a && p.t <= b)) return;
+        if (!windows.some(([a, b]) => p.t >= a && p.t <= b)) return;
         const name = frames.get(`${e.id}:${id}`) ?? "?";
         inWindow.set(name, (inWindow.get(name) ?? 0) + 1);
         // CALLERS=<function>: the stacks above that function's samples.
