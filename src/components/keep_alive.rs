@@ -138,12 +138,7 @@ impl Screens {
         if stale.flatten() == Some(true) {
             self.drop_screen(name);
         }
-        let existing = self.kept.with_value(|kept| {
-            kept.iter()
-                .find(|k| k.name == name)
-                .map(|k| (k.root.clone(), k.screen))
-        });
-        if let Some((root, screen)) = existing {
+        if let Some((root, screen)) = self.find(name) {
             screen.shown.set(true);
             return Some((root, screen));
         }
@@ -174,16 +169,19 @@ impl Screens {
 
     /// Detaches screen `name` from the document and stops its costly derivations.
     fn hide(self, name: &'static str) {
-        let found = self.kept.with_value(|kept| {
-            kept.iter()
-                .find(|k| k.name == name)
-                .map(|k| (k.root.clone(), k.screen))
-        });
-        if let Some((root, screen)) = found {
+        if let Some((root, screen)) = self.find(name) {
             root.remove();
             screen.shown.set(false);
             Screen::run(screen.on_hide);
         }
+    }
+
+    fn find(self, name: &'static str) -> Option<(web_sys::Element, Screen)> {
+        self.kept.with_value(|kept| {
+            kept.iter()
+                .find(|k| k.name == name)
+                .map(|k| (k.root.clone(), k.screen))
+        })
     }
 
     fn drop_screen(self, name: &'static str) {

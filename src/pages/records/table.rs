@@ -130,22 +130,12 @@ pub fn RecordTable(
         })
     });
     // Read when "select all" is used, not on every change: at M it is a sort of 20k ids.
-    let visible_ids = move || {
-        groups.with_untracked(|gs| {
-            gs.iter()
-                .flat_map(|g| g.ids.iter().copied())
-                .collect::<BTreeSet<_>>()
-        })
-    };
+    let visible_ids = move || groups.with_untracked(|gs| ids_in(gs));
     // A record is in more than one group when grouped by a field with several values (tags).
     let count = Memo::new(move |_| {
         groups.with(|gs| match gs.as_slice() {
             [one] => one.ids.len(),
-            many => many
-                .iter()
-                .flat_map(|g| g.ids.iter())
-                .collect::<BTreeSet<_>>()
-                .len(),
+            many => ids_in(many).len(),
         })
     });
 
@@ -490,6 +480,11 @@ pub fn RecordTable(
             </Show>
         </div>
     }
+}
+
+/// Every record in the groups of a list's answer, once.
+fn ids_in(groups: &[crm_core::Group]) -> BTreeSet<Id> {
+    groups.iter().flat_map(|g| g.ids.iter().copied()).collect()
 }
 
 /// What a list shows before anyone filters it: every live record by its title.
