@@ -74,9 +74,43 @@ export async function warmScreens(page) {
     await settle(page);
   }
   await navLink(page, "Contacts").click();
-  await page.getByTestId("list-search").fill("a");
-  await page.getByTestId("list-search").fill("");
+  await shown(page, "list-search").fill("a");
+  await shown(page, "list-search").fill("");
   await settle(page);
+}
+
+/** The element with test id `id` on the screen on view (kept screens away stay in the page). */
+export const shown = (page, id) => page.locator(`[data-testid="${id}"]:visible`);
+
+/** Trace categories for `inputFrames`: every task the main thread runs, and what is in it. */
+export const TRACE_CATEGORIES = "toplevel,devtools.timeline,disabled-by-default-devtools.timeline";
+
+/**
+ * For each `type` input event in a trace's `events` (recorded with at least
+ * `TRACE_CATEGORIES`), on the page's main thread: `start`, the event's dispatch, and `end`, the
+ * end of the first paint after it (trace clock, µs); and `workMs`, the time the main thread was
+ * busy from the start of the task that dispatched the input to the end of the task that
+ * painted, every task in between included. `end - start` less `workMs` is the time the thread
+ * sat idle, mostly waiting for the display's next refresh to begin the frame.
+ */
+export function inputFrames(events, type) {
+  const mainTid = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
+  const all = events.filter((e) => e.ph === "X" && e.dur && e.tid === mainTid).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const tasks = [];
+  for (const t of all.filter((e) => e.name === "RunTask")) {
+    const last = tasks.at(-1);
+    if (!last || t.ts >= last.ts + last.dur) tasks.push(t); // not nested in the one before
+  }
+  const taskAt = (ts) => tasks.findIndex((t) => t.ts <= ts && ts <= t.ts + t.dur);
+  const out = [];
+  for (const input of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === type)) {
+    const paint = all.find((e) => e.name === "Paint" && e.ts > input.ts);
+    if (!paint) continue;
+    const [first, last] = [taskAt(input.ts), taskAt(paint.ts)];
+    const workMs = first < 0 || last < 0 ? NaN : tasks.slice(first, last + 1).reduce((sum, t) => sum + t.dur / 1000, 0);
+    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs });
+  }
+  return out;
 }
 
 /** Median, minimum and maximum, one decimal. */

@@ -7,7 +7,7 @@
 // TIMELINE=1 also prints the last input's main-thread events as a tree.
 // scenario: contacts | companies | tasks | activities | deals (open the list from the dashboard),
 //           search (a keystroke in the contacts search), record (open a contact from the list)
-import { importWorkspace, navLink, settle, warmScreens, withApp } from "./lib.mjs";
+import { TRACE_CATEGORIES, importWorkspace, inputFrames, navLink, settle, shown, warmScreens, withApp } from "./lib.mjs";
 
 const [relayBin, distDir, file, scenario, repsArg] = process.argv.slice(2);
 const REPS = Number(repsArg ?? 5);
@@ -27,17 +27,17 @@ await withApp(relayBin, distDir, async (page, context) => {
       await nav("Dashboard").click();
       await settle(page);
     } else if (scenario === "search") {
-      await page.getByTestId("list-search").focus();
+      await shown(page, "list-search").focus();
     } else if (scenario === "record" && i > 0) {
       await page.goBack();
-      await page.getByTestId("table-rows").waitFor();
+      await shown(page, "table-rows").waitFor();
       await settle(page);
     }
   };
   const act = async (i) => {
     if (LISTS[scenario]) await nav(LISTS[scenario]).click();
     else if (scenario === "search") await page.keyboard.press(["m", "Backspace"][i % 2]);
-    else if (scenario === "record") await page.getByTestId("table-rows").locator(".title-cell a").nth(i % 10).click();
+    else if (scenario === "record") await shown(page, "table-rows").locator(".title-cell a").nth(i % 10).click();
     else throw new Error(`unknown scenario ${scenario}`);
     await nextFrame(page);
   };
@@ -50,7 +50,7 @@ await withApp(relayBin, distDir, async (page, context) => {
     await before(i);
     const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
     await cdp.send("Tracing.start", {
-      categories: "devtools.timeline,v8,disabled-by-default-v8.cpu_profiler",
+      categories: `${TRACE_CATEGORIES},v8,disabled-by-default-v8.cpu_profiler`,
       transferMode: "ReportEvents",
     });
     await act(i);
@@ -65,11 +65,8 @@ await withApp(relayBin, distDir, async (page, context) => {
   // Playwright's own calls into the page before the input are left out.
   const all = events.filter((e) => e.ph === "X" && e.dur && e.tid === mainTid).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const inputType = LISTS[scenario] || scenario === "record" ? "click" : "keydown";
-  const windows = [];
-  for (const start of all.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === inputType)) {
-    const paint = all.find((e) => e.name === "Paint" && e.ts > start.ts);
-    if (paint) windows.push([start.ts, paint.ts + paint.dur]);
-  }
+  const inputs = inputFrames(events, inputType);
+  const windows = inputs.map((f) => [f.start, f.end]);
   const main = windows.flatMap(([a, b]) => all.filter((e) => e.ts >= a && e.ts + e.dur <= b));
   const spanMs = windows.reduce((sum, [a, b]) => sum + (b - a) / 1000, 0);
   if (process.env.TIMELINE) {
@@ -84,6 +81,8 @@ await withApp(relayBin, distDir, async (page, context) => {
     }
   }
   console.log(`input dispatch to end of next paint: ${(spanMs / Math.max(windows.length, 1)).toFixed(2)} ms on average over ${windows.length} inputs`);
+  const workMs = inputs.reduce((sum, f) => sum + f.workMs, 0) / Math.max(inputs.length, 1);
+  console.log(`main thread's work from the input's task to the painting one: ${workMs.toFixed(2)} ms on average`);
   const self = new Map();
   const stack = [];
   for (const e of main) {

@@ -3,12 +3,18 @@
 //! Building a list screen at dataset M means creating about 1,200 DOM nodes and their reactive
 //! graph, and leaving it means tearing them down again: together more than one frame. The main
 //! screens (dashboard, lists, board, feed, tasks) are therefore built on their first visit and,
-//! when the user goes elsewhere, detached from the document rather than dropped. Coming back
-//! re-attaches the same nodes, with the filters, search, selection and scroll position the user
-//! left. A detached screen is out of the document, so it is invisible to assistive technology,
-//! to `getElementById` and to tests, exactly as if it had been dropped.
+//! when the user goes elsewhere, hidden rather than dropped. Coming back shows the same nodes,
+//! with the filters, search, selection and scroll position the user left.
 //!
-//! While detached a screen's costly derivations (list queries, the board, dashboard figures)
+//! A screen away stays in the document under `content-visibility: hidden` (the `data-away`
+//! attribute): the browser skips its style, layout and paint, keeps it out of the
+//! accessibility tree, focus order and find-in-page, and keeps its layout, so showing it again
+//! costs neither a style recalculation nor a layout of its elements (taking it out of the
+//! document instead made every return lay out the whole screen: about 7 ms at M). Queries
+//! that look for "the" element of a kind in the page use [`query_shown`], which skips screens
+//! away.
+//!
+//! While away a screen's costly derivations (list queries, the board, dashboard figures)
 //! stand still ([`screen_memo`]): a change to the workspace does not recompute them until the
 //! screen is shown again, when they catch up before its first frame.
 
@@ -27,7 +33,6 @@ use crate::session::use_session;
 pub struct Screen {
     shown: RwSignal<bool>,
     on_hide: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>,
-    on_show: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>,
 }
 
 impl Screen {
@@ -36,7 +41,6 @@ impl Screen {
         Screen {
             shown,
             on_hide: StoredValue::new_local(Vec::new()),
-            on_show: StoredValue::new_local(Vec::new()),
         }
     }
 
@@ -47,12 +51,6 @@ impl Screen {
     /// Runs `f` each time the screen is left (e.g. to put down a card picked up on the board).
     pub fn on_hide(&self, f: impl Fn() + 'static) {
         self.on_hide.update_value(|v| v.push(Rc::new(f)));
-    }
-
-    /// Runs `f` each time the screen is back in the document after a visit elsewhere (e.g. to
-    /// scroll a list back to where the user left it: a detached element forgets its scroll).
-    pub fn on_show(&self, f: impl Fn() + 'static) {
-        self.on_show.update_value(|v| v.push(Rc::new(f)));
     }
 
     fn run(hooks: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>) {
@@ -111,21 +109,27 @@ struct Kept {
 pub struct Screens {
     parent: StoredValue<Owner, LocalStorage>,
     kept: StoredValue<Vec<Kept>, LocalStorage>,
+    /// Where the shell keeps every kept screen, shown or away (after the routes' outlet).
+    container: NodeRef<leptos::html::Div>,
 }
 
 impl Screens {
-    pub fn provide() {
+    /// Provides the screens to the routes and returns the element the shell must place in its
+    /// main region to hold them.
+    pub fn provide() -> NodeRef<leptos::html::Div> {
         let screens = Screens {
             parent: StoredValue::new_local(Owner::current().unwrap_or_default()),
             kept: StoredValue::new_local(Vec::new()),
+            container: NodeRef::new(),
         };
         provide_context(screens);
         focus_main_before_navigating();
+        screens.container
     }
 
     /// The root element of screen `name`, built by `page` on its first visit (or when the
     /// workspace changed since), and marked as on view.
-    fn show(self, name: &'static str, page: fn() -> AnyView) -> Option<(web_sys::Element, Screen)> {
+    fn show(self, name: &'static str, page: fn() -> AnyView) -> Option<web_sys::Element> {
         let workspace = use_session().current.get_untracked();
         // A screen built while the workspace was still opening belongs to the one that opened.
         let stale = self.kept.try_update_value(|kept| {
@@ -139,8 +143,9 @@ impl Screens {
             self.drop_screen(name);
         }
         if let Some((root, screen)) = self.find(name) {
+            let _ = root.remove_attribute("data-away");
             screen.shown.set(true);
-            return Some((root, screen));
+            return Some(root);
         }
         let root = document().create_element("div").ok()?;
         root.set_class_name("screen");
@@ -164,13 +169,13 @@ impl Screens {
                 _view: Box::new(view),
             })
         });
-        Some((root, screen))
+        Some(root)
     }
 
-    /// Detaches screen `name` from the document and stops its costly derivations.
+    /// Hides screen `name` and stops its costly derivations.
     fn hide(self, name: &'static str) {
         if let Some((root, screen)) = self.find(name) {
-            root.remove();
+            let _ = root.set_attribute("data-away", "");
             screen.shown.set(false);
             Screen::run(screen.on_hide);
         }
@@ -246,24 +251,33 @@ fn focus_main_before_navigating() {
     handler.forget();
 }
 
+/// The first element matching `selector` that is not in a screen away.
+pub fn query_shown(selector: &str) -> Option<web_sys::Element> {
+    let all = document().query_selector_all(selector).ok()?;
+    (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|el| el.closest(".screen[data-away]").ok().flatten().is_none())
+}
+
 /// A route's view for a kept screen: shows screen `name` (built by `page` the first time) in
-/// place, and detaches it again when the route is left.
+/// the shell's container of screens, and hides it again when the route is left. The route's
+/// own view is empty.
 #[component]
 pub fn KeepAlive(name: &'static str, page: fn() -> AnyView) -> impl IntoView {
     let screens = expect_context::<Screens>();
-    let Some((root, screen)) = screens.show(name, page) else {
+    let Some(root) = screens.show(name, page) else {
         // No element to keep it in: an ordinary page, built on every visit.
         return page();
     };
-    let slot = NodeRef::<leptos::html::Div>::new();
-    // The slot is created in this build, so the screen's nodes go into the document in the same
-    // task as the route's change: the next frame has them.
+    // A new screen goes into the shell's container once that is in the document (on the first
+    // render, after this view is built), still in the route change's task: the next frame has it.
     Effect::new(move |_| {
-        if let Some(slot) = slot.get() {
-            let _ = slot.append_child(&root);
-            Screen::run(screen.on_show);
+        if !root.is_connected()
+            && let Some(container) = screens.container.get()
+        {
+            let _ = container.append_child(&root);
         }
     });
     on_cleanup(move || screens.hide(name));
-    view! { <div class="screen-slot" node_ref=slot></div> }.into_any()
+    ().into_any()
 }

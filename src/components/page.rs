@@ -23,9 +23,12 @@ pub fn Page(title: Msg, children: Children) -> impl IntoView {
     // workspace.
     let ready = Memo::new(move |_| session.is_ready());
     let children = StoredValue::new_local(Some(children));
+    // Kept screens away stay in the document: each heading needs an id of its own.
+    let title_id = format!("page-title-{}", super::unique_id());
+    let labelled_by = title_id.clone();
     view! {
-        <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || i18n.t(title)}</h1>
+        <section class="page" aria-labelledby=labelled_by>
+            <h1 id=title_id>{move || i18n.t(title)}</h1>
             {move || {
                 // Built once; untracked, so nothing the page reads while it is built can
                 // re-run this and take the page away.

@@ -36,7 +36,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     });
     on_cleanup(move || escape.remove());
     // Kept screens are children of this owner, so they see the router's context.
-    super::keep_alive::Screens::provide();
+    let kept_screens = super::keep_alive::Screens::provide();
 
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
@@ -115,6 +115,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <SaveBanner />
                 <crate::pages::tasks::Reminders />
                 {children()}
+                <div class="kept-screens" node_ref=kept_screens></div>
             </main>
         </div>
         <UpdatePrompt />

@@ -76,11 +76,7 @@ pub fn Shortcuts() -> impl IntoView {
             "g" => pending_g.set_value(true),
             "/" => {
                 // Focus the page's search box, if it has one.
-                if let Some(el) = document()
-                    .query_selector("main input[type=search]")
-                    .ok()
-                    .flatten()
-                {
+                if let Some(el) = super::keep_alive::query_shown("main input[type=search]") {
                     use wasm_bindgen::JsCast;
                     if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                         ev.prevent_default();

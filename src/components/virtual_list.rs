@@ -68,18 +68,6 @@ where
         })
     };
     let shown = super::keep_alive::use_shown();
-    if let Some(screen) = super::keep_alive::use_screen() {
-        screen.on_show(move || {
-            // `try_`: a list rebuilt since (another pipeline, say) has disposed these.
-            if let (Some(Some(el)), Some(top)) =
-                (viewport.try_get_untracked(), scroll_top.try_get_untracked())
-                // Setting it forces a layout in this task: only when there is a place to restore.
-                && top > 0.0
-            {
-                el.set_scroll_top(top as i32);
-            }
-        });
-    }
     let row_key = key.clone();
     view! {
         <div
@@ -89,8 +77,8 @@ where
             aria-label=move || (!table).then(|| label.get())
             data-testid=testid
             on:scroll=move |_| {
-                // Taken out of the document, the element reports a scroll to 0: keep the place
-                // the user left, to restore it when the screen is back.
+                // A screen away keeps its scroll position (`keep_alive`); whatever the browser
+                // reports meanwhile is not the user's.
                 if !shown.get_untracked() {
                     return;
                 }

@@ -614,10 +614,8 @@ fn after_paint(f: impl FnOnce() + 'static) {
 fn focus_card(deal: Id) {
     // After the board re-renders the card sits in a new place: keep focus on it.
     request_animation_frame(move || {
-        if let Some(el) = document()
-            .query_selector(&format!("[data-deal=\"{deal}\"]"))
-            .ok()
-            .flatten()
+        if let Some(el) =
+            crate::components::keep_alive::query_shown(&format!("[data-deal=\"{deal}\"]"))
         {
             use wasm_bindgen::JsCast;
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {

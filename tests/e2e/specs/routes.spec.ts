@@ -33,7 +33,7 @@ for (const lang of ["en", "fa", "ru"] as Lang[]) {
         for (const [size, viewport] of Object.entries(VIEWPORTS)) {
           await page.setViewportSize(viewport);
           await page.goto(path);
-          await expect(page.locator("main h1")).toHaveText(heading);
+          await expect(page.locator("main h1:visible")).toHaveText(heading);
           await expect(page).toHaveTitle(`${heading} · ${msg(lang, "app-name")}`);
           const html = page.locator("html");
           await expect(html).toHaveAttribute("lang", lang);

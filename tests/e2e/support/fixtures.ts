@@ -45,7 +45,7 @@ export function watchConsole(page: Page, sink: string[]) {
 
 /** Waits until the wasm app has rendered a page heading. */
 export async function appReady(page: Page) {
-  await expect(page.locator("main h1")).toBeVisible();
+  await expect(page.locator("main h1:visible")).toBeVisible();
 }
 
 export { expect };
