@@ -4,6 +4,7 @@
 //   sed 's/data-wasm-opt="z"/data-wasm-opt="0"/' index.html > index-prof.html
 //   trunk build --release=true -d /tmp/profdist index-prof.html
 //   node bench/profile.mjs <relay binary> <dist dir> <workspace file> <scenario> [reps]
+// INCLUSIVE=<text> sums the time under functions whose name contains <text> (e.g. crm_app).
 // TIMELINE=1 also prints the last input's main-thread events as a tree.
 // scenario: contacts | companies | tasks | activities | deals (open the list from the dashboard),
 //           search (a keystroke in the contacts search), record (open a contact from the list)
@@ -115,7 +116,7 @@ await withApp(relayBin, distDir, async (page, context) => {
         const name = frames.get(`${e.id}:${id}`) ?? "?";
         inWindow.set(name, (inWindow.get(name) ?? 0) + 1);
         // CALLERS=<function>: the stacks above that function's samples.
-        if (name === process.env.CALLERS) {
+        if (process.env.CALLERS && name.startsWith(process.env.CALLERS)) {
           const stack = [];
           for (let k = parents.get(`${e.id}:${id}`); k && stack.length < 8; k = parents.get(k)) stack.push(frames.get(k)?.slice(0, 60));
           const key = stack.join(" < ");
@@ -140,6 +141,7 @@ await withApp(relayBin, distDir, async (page, context) => {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
   const sampled = new Map();
+  const inclusive = new Map();
   let total = 0;
   for (let i = 0; i < REPS; i++) {
     await before(i + 1);
@@ -147,18 +149,32 @@ await withApp(relayBin, distDir, async (page, context) => {
     await act(i + 1);
     const { profile } = await cdp.send("Profiler.stop");
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parentOf = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+    const nameOf = (n) => n.callFrame.functionName || `(${n.callFrame.url.split("/").at(-1) || "anon"})`;
     const deltas = profile.timeDeltas;
     profile.samples.forEach((id, k) => {
       const n = nodes.get(id);
       const ms = (deltas[k + 1] ?? 0) / 1000;
-      const name = n.callFrame.functionName || `(${n.callFrame.url.split("/").at(-1) || "anon"})`;
+      const name = nameOf(n);
       if (name === "(idle)") return;
       sampled.set(name, (sampled.get(name) ?? 0) + ms);
       total += ms;
+      // INCLUSIVE=<text>: time under each function whose name contains it, callees included.
+      if (process.env.INCLUSIVE) {
+        const names = new Set();
+        for (let p = id; p !== undefined; p = parentOf.get(p)) names.add(nameOf(nodes.get(p)));
+        for (const f of names) if (f.includes(process.env.INCLUSIVE)) inclusive.set(f, (inclusive.get(f) ?? 0) + ms);
+      }
     });
   }
   console.log(`\n## ${scenario}: sampled self time, ms per repetition (total ${(total / REPS).toFixed(2)})`);
   for (const [name, ms] of [...sampled].sort((a, b) => b[1] - a[1]).slice(0, 45)) {
     console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name.slice(0, 140)}`);
+  }
+  if (process.env.INCLUSIVE) {
+    console.log(`\n## ${scenario}: inclusive time of functions named *${process.env.INCLUSIVE}*, ms per repetition`);
+    for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+      console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name.slice(0, 160)}`);
+    }
   }
 });

@@ -19,6 +19,13 @@ pub mod update_prompt;
 pub mod value;
 pub mod virtual_list;
 
+/// Runs `f` once the next frame has been painted.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO)
+    });
+}
+
 /// A number unique in this page, for ids that tie labels, lists and descriptions together.
 pub fn unique_id() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::adapters::workspace_store::random_bytes;
+use crate::components::after_paint;
 use crate::components::icons::Icon;
 use crate::components::keep_alive::screen_memo;
 use crate::components::page::{EmptyState, Page};
@@ -604,11 +605,6 @@ fn Board(pipeline: Id) -> impl IntoView {
             />
         </div>
     }
-}
-
-/// Runs `f` once the next frame has been painted.
-fn after_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 fn focus_card(deal: Id) {

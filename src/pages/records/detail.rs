@@ -93,6 +93,15 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
             .with(|ws| Links::of(ws, kind, id))
             .unwrap_or_default()
     });
+    // The heading and the fields are in the frame after the click; what stands beside them
+    // (related records, the log form, the timeline, tasks and history: about half the page's
+    // work) is built once that frame is painted, and is in the next one. Together they would
+    // take more than a frame at M.
+    let side_ready = RwSignal::new(false);
+    crate::components::after_paint(move || {
+        // Gone already if the user left within the frame.
+        side_ready.try_set(true);
+    });
     let activity_kind = RwSignal::new("call".to_owned());
     let focus_log = RwSignal::new(false);
 
@@ -184,16 +193,18 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
                         />
                     </div>
                     <div class="detail-side">
-                        <Related kind=kind id=id />
-                        <Show when=move || kind == Kind::Company>
-                            <super::super::dashboard::CustomerValue company=id />
-                        </Show>
-                        <ActivityForm links=links kind=activity_kind focus=focus_log />
-                        <p class="muted hint">{move || i18n.t(Msg::LogShortcutHint)}</p>
-                        <Timeline kind=kind id=id />
-                        <Tasks kind=kind id=id />
-                        <TaskForm links=links />
-                        <History kind=kind id=id />
+                        {move || side_ready.get().then(|| view! {
+                            <Related kind=kind id=id />
+                            <Show when=move || kind == Kind::Company>
+                                <super::super::dashboard::CustomerValue company=id />
+                            </Show>
+                            <ActivityForm links=links kind=activity_kind focus=focus_log />
+                            <p class="muted hint">{move || i18n.t(Msg::LogShortcutHint)}</p>
+                            <Timeline kind=kind id=id />
+                            <Tasks kind=kind id=id />
+                            <TaskForm links=links />
+                            <History kind=kind id=id />
+                        })}
                     </div>
                 </div>
             </section>
@@ -243,17 +254,7 @@ fn Related(kind: Kind, id: Id) -> impl IntoView {
         if kind != Kind::Contact {
             return Vec::new();
         }
-        session
-            .with(|ws| {
-                let mut v: Vec<Id> = ws
-                    .live(Kind::Contact)
-                    .filter(|c| c.get("reports_to").and_then(FieldValue::as_ref_id) == Some(id))
-                    .map(|c| c.id)
-                    .collect();
-                v.sort();
-                v
-            })
-            .unwrap_or_default()
+        session.with(|ws| ws.reports_of(id)).unwrap_or_default()
     });
     view! {
         <Show when=move || kind == Kind::Company>
