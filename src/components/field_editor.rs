@@ -98,7 +98,7 @@ struct Shown {
     value: Memo<Option<String>>,
 }
 
-fn shown(kind: Kind, id: Id, target: Target) -> Shown {
+fn shown(kind: Kind, id: Signal<Id>, target: Target) -> Shown {
     let session = use_session();
     let i18n = use_i18n();
     // A built-in field's type is fixed by the schema; only a custom field's needs the workspace.
@@ -119,6 +119,7 @@ fn shown(kind: Kind, id: Id, target: Target) -> Shown {
     };
     // Per cell of a kept list: one recompute when it is back, not one per change while away.
     let value = super::keep_alive::screen_memo(move || {
+        let id = id.get();
         session
             .with_reads(|ws| {
                 target
@@ -156,23 +157,25 @@ fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
     }
 }
 
-/// One field of one record in a table cell. A list shows hundreds of cells and edits one at a
-/// time, so a cell is only its value until it is used; then it becomes a `FieldEditor`,
-/// already editing.
+/// One field of a table row's record (`id`: the row shows another record when the list
+/// changes). A list shows hundreds of cells and edits one at a time, so a cell is only its
+/// value until it is used; then it becomes a `FieldEditor` for that record, already editing,
+/// until the row shows another record.
 #[component]
-pub fn FieldCell(kind: Kind, id: Id, target: Target) -> impl IntoView {
-    let used = RwSignal::new(false);
+pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
+    let used = RwSignal::new(None::<Id>);
     let shown = shown(kind, id, target);
-    let button = value_button(shown, move || used.set(true));
-    let button = StoredValue::new_local(Some(button));
+    let editing = Memo::new(move |_| used.get().is_some_and(|used| used == id.get()));
     view! {
         <div role="cell" class="cell" data-field=target.name()>
             {move || {
-                if used.get() {
-                    view! { <FieldEditor kind=kind id=id target=target compact=true editing=true /> }
-                        .into_any()
+                if editing.get() {
+                    view! {
+                        <FieldEditor kind=kind id=id.get_untracked() target=target compact=true editing=true />
+                    }
+                    .into_any()
                 } else {
-                    button.try_update_value(Option::take).flatten().into_any()
+                    value_button(shown, move || used.set(Some(id.get_untracked()))).into_any()
                 }
             }}
         </div>
@@ -200,7 +203,7 @@ pub fn FieldEditor(
     let uid = super::unique_id();
     let field_id = format!("f-{uid}");
 
-    let shown = shown(kind, id, target);
+    let shown = shown(kind, Signal::stored(id), target);
     let (ty, label) = (shown.ty, shown.label);
 
     let save_value =

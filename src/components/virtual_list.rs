@@ -1,9 +1,14 @@
 //! A windowed list: only the rows in view (plus a margin) are in the DOM, so a list of 100k
 //! records scrolls and updates as fast as one of 50.
+//!
+//! A row is a slot for one position in the list, not for one item: when the items change (a
+//! search keystroke, a new sort, a record added above), each slot keeps its element and its
+//! place and shows the item now at its position, so only the values in it change. Building
+//! and tearing down the rows instead took most of a search keystroke's frame at M, and rows
+//! that kept their item kept their old place too.
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use std::hash::Hash;
 
 /// Rows rendered beyond the visible ones on each side, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 4;
@@ -27,13 +32,13 @@ fn viewport_bound() -> f64 {
     (0.7 * height).min(40.0 * rem)
 }
 
-/// `items` in a scrollable viewport of fixed-height rows.
+/// `items` in a scrollable viewport of fixed-height rows. `row` builds a row from the item at
+/// its position, given as a signal: the row must show whatever item it is later given.
 #[component]
-pub fn VirtualList<T, K, KF, V, VF>(
+pub fn VirtualList<T, V, VF>(
     items: Signal<Vec<T>>,
     /// Height of one row in CSS pixels; rows must not be taller.
     row_height: f64,
-    key: KF,
     row: VF,
     #[prop(into, optional)] label: Signal<String>,
     #[prop(optional)] testid: &'static str,
@@ -42,11 +47,9 @@ pub fn VirtualList<T, K, KF, V, VF>(
     table: bool,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
-    K: Eq + Hash + Clone + Send + Sync + 'static,
-    KF: Fn(&T) -> K + Clone + Send + Sync + 'static,
+    T: Clone + PartialEq + Send + Sync + 'static,
     V: IntoView + 'static,
-    VF: Fn(T) -> V + Clone + Send + Sync + 'static,
+    VF: Fn(Signal<T>) -> V + Clone + Send + Sync + 'static,
 {
     let viewport = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
@@ -56,19 +59,9 @@ where
         let first = top.saturating_sub(OVERSCAN);
         // No margin above the first row: opening a list builds only what can show.
         let count = (viewport_height / row_height).ceil() as usize + OVERSCAN + (top - first);
-        // Only the window is cloned, not the whole list.
-        items.with(|all| {
-            let total = all.len();
-            all.iter()
-                .enumerate()
-                .skip(first)
-                .take(count)
-                .map(|(i, item)| (i, total, item.clone()))
-                .collect::<Vec<_>>()
-        })
+        first..(first + count).min(items.with(Vec::len))
     };
     let shown = super::keep_alive::use_shown();
-    let row_key = key.clone();
     view! {
         <div
             class="virtual-list"
@@ -93,9 +86,17 @@ where
             >
                 <For
                     each=visible
-                    key=move |(_, _, item)| row_key(item)
-                    children=move |(i, total, item)| {
+                    key=|i: &usize| *i
+                    children=move |i| {
                         let row = row.clone();
+                        // A slot exists only while `i` is in the list: when it is about to be
+                        // taken away it may show its first item for that moment.
+                        let first = items.with_untracked(|all| all.get(i).cloned());
+                        let item = first.map(|first| {
+                            Memo::new(move |_| {
+                                items.with(|all| all.get(i).cloned()).unwrap_or_else(|| first.clone())
+                            })
+                        });
                         view! {
                             <div
                                 class="virtual-row"
@@ -103,13 +104,13 @@ where
                                 class:table-row=table
                                 role=if table { "row" } else { "listitem" }
                                 aria-posinset=(!table).then_some(i + 1)
-                                aria-setsize=(!table).then_some(total)
+                                aria-setsize=move || (!table).then(|| items.with(Vec::len))
                                 // Header row is 1, so the first record is row 2.
                                 aria-rowindex=table.then_some(i + 2)
                                 style:inset-block-start=format!("{}px", i as f64 * row_height)
                                 style:block-size=format!("{row_height}px")
                             >
-                                {row(item)}
+                                {item.map(|item| row(item.into()))}
                             </div>
                         }
                     }

@@ -30,15 +30,6 @@ enum Row {
     Record(Id),
 }
 
-impl Row {
-    fn key(&self) -> String {
-        match self {
-            Row::Group { label, .. } => format!("g:{label}"),
-            Row::Record(id) => id.to_string(),
-        }
-    }
-}
-
 /// A column by its stable key: a field name, or `custom-<id>`.
 pub fn target_of(kind: Kind, key: &str) -> Option<Target> {
     match key.strip_prefix("custom-") {
@@ -235,57 +226,85 @@ pub fn RecordTable(
         }
     };
 
-    let row_view = move |row: Row| match row {
-        // The row itself (`VirtualList`'s, a `.table-row`) is the grid: its cells go straight in.
-        Row::Group { label, count } => view! {
-            <div role="cell" class="cell group-label">
-                {if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() }}
-                " · "
-                {crate::i18n::intl::format_number(i18n.locale(), count as f64)}
+    let record_cells = move |id: Signal<Id>| {
+        let title = screen_memo(move || {
+            let id = id.get();
+            session
+                .with_reads(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
+                .flatten()
+                .unwrap_or_default()
+        });
+        view! {
+            <div role="cell" class="cell check">
+                <input
+                    type="checkbox"
+                    aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
+                    prop:checked=move || selected.with(|s| s.contains(&id.get()))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        let id = id.get_untracked();
+                        selected.update(|s| {
+                            if on {
+                                s.insert(id);
+                            } else {
+                                s.remove(&id);
+                            }
+                        });
+                    }
+                />
             </div>
-        }
-        .into_any(),
-        Row::Record(id) => {
-            let title = screen_memo(move || {
-                session
-                    .with_reads(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
-                    .flatten()
-                    .unwrap_or_default()
-            });
-            let link = href(kind, id).unwrap_or_default();
-            view! {
-                <div role="cell" class="cell check">
-                    <input
-                        type="checkbox"
-                        aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
-                        prop:checked=move || selected.with(|s| s.contains(&id))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            selected.update(|s| {
-                                if on {
-                                    s.insert(id);
-                                } else {
-                                    s.remove(&id);
-                                }
-                            });
-                        }
-                    />
-                </div>
-                <div role="cell" class="cell title-cell">
-                    <A href=link>{move || title.get()}</A>
-                </div>
-                {move || {
-                    targets
-                        .get()
-                        .into_iter()
-                        .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
-                        .collect_view()
-                }}
-            }
-            .into_any()
+            <div role="cell" class="cell title-cell">
+                <A href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</A>
+            </div>
+            {move || {
+                targets
+                    .get()
+                    .into_iter()
+                    .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
+                    .collect_view()
+            }}
         }
     };
 
+    // A row is a slot (`VirtualList`): it shows a group's heading or a record, and later
+    // whatever is at its place. The row itself (a `.table-row`) is the grid: its cells go
+    // straight in.
+    let row_view = move |row: Signal<Row>| {
+        let group = Memo::new(move |_| match row.get() {
+            Row::Group { label, count } => Some((label, count)),
+            Row::Record(_) => None,
+        });
+        let record = Memo::new(move |_| match row.get() {
+            Row::Record(id) => Some(id),
+            Row::Group { .. } => None,
+        });
+        let is_group = Memo::new(move |_| group.with(Option::is_some));
+        move || {
+            if is_group.get() {
+                view! {
+                    <div role="cell" class="cell group-label">
+                        {move || {
+                            group.with(|g| {
+                                g.as_ref().map(|(label, count)| {
+                                    let label = if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() };
+                                    let count = crate::i18n::intl::format_number(i18n.locale(), *count as f64);
+                                    format!("{label} · {count}")
+                                })
+                            })
+                        }}
+                    </div>
+                }
+                .into_any()
+            } else {
+                record
+                    .get_untracked()
+                    .map(|first| {
+                        record_cells(Signal::derive(move || record.get().unwrap_or(first)))
+                    })
+                    .into_any()
+            }
+        }
+    };
     // ----- bulk actions -----
     let bulk_tag = RwSignal::new(String::new());
     let bulk_owner = RwSignal::new(String::new());
@@ -438,7 +457,6 @@ pub fn RecordTable(
                 <VirtualList
                     items=rows.into()
                     row_height=ROW_HEIGHT
-                    key=|r: &Row| r.key()
                     row=row_view
                     table=true
                     testid="table-rows"

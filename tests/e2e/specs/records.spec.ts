@@ -31,6 +31,22 @@ const storedMeta = (page: Page, key: string) =>
 
 const listed = (page: Page) => page.getByTestId("contact-table").locator(".virtual-row .title-cell a").allTextContents();
 
+/**
+ * The titles in the order the rows are drawn, top to bottom; a row not exactly one row below
+ * the one before (overlapping it, or leaving a gap) is marked "(misplaced)".
+ */
+const drawn = (page: Page) =>
+  page
+    .getByTestId("contact-table")
+    .locator(".virtual-list-space")
+    .evaluate((space) => {
+      const top = space.getBoundingClientRect().top;
+      return [...space.querySelectorAll(".virtual-row")]
+        .map((row) => ({ box: row.getBoundingClientRect(), title: row.querySelector(".title-cell a")?.textContent ?? "" }))
+        .sort((a, b) => a.box.top - b.box.top)
+        .map(({ box, title }, k) => (Math.abs(box.top - top - k * box.height) < 1 ? title : `${title} (misplaced)`));
+    });
+
 test("contacts added are still there after a reload", async ({ page }) => {
   await page.goto("/contacts");
   await appReady(page);
@@ -218,6 +234,8 @@ test("the contact list searches by prefix, ignoring case, accents and letter var
   ] as [string, string[]][]) {
     await search.fill(query);
     await expect.poll(() => listed(page)).toEqual(expected);
+    // Each result is drawn in its place: rows are not left where an earlier result had them.
+    expect(await drawn(page)).toEqual(expected);
   }
   await search.fill("nobody");
   await expect.poll(() => listed(page)).toEqual([]);
