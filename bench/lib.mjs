@@ -107,8 +107,15 @@ export function inputFrames(events, type) {
     const paint = all.find((e) => e.name === "Paint" && e.ts > input.ts);
     if (!paint) continue;
     const [first, last] = [taskAt(input.ts), taskAt(paint.ts)];
-    const workMs = first < 0 || last < 0 ? NaN : tasks.slice(first, last + 1).reduce((sum, t) => sum + t.dur / 1000, 0);
-    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs });
+    const busy = first < 0 || last < 0 ? [] : tasks.slice(first, last + 1);
+    const workMs = busy.length ? busy.reduce((sum, t) => sum + t.dur / 1000, 0) : NaN;
+    // What each task did, for a look at a slow one: its longest events.
+    const inside = (t) =>
+      all
+        .filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 300 && e.name !== "RunTask" && e.name !== "ThreadControllerImpl::RunTask")
+        .map((e) => `${e.name}${e.args?.data?.type ? ` ${e.args.data.type}` : ""} ${(e.dur / 1000).toFixed(1)}`);
+    const tasksSeen = busy.map((t) => ({ at: (t.ts - input.ts) / 1000, ms: t.dur / 1000, events: inside(t) }));
+    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, tasks: tasksSeen });
   }
   return out;
 }

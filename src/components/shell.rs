@@ -2,6 +2,7 @@
 //! main region. Layout uses logical CSS properties, so it mirrors for right-to-left languages.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 use super::icons::{Icon, Svg};
@@ -39,7 +40,22 @@ pub fn Shell(children: Children) -> impl IntoView {
     let kept_screens = super::keep_alive::Screens::provide();
 
     view! {
-        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        // With the document's `<base href="/">` a bare "#main" would point at the dashboard:
+        // the link moves focus itself.
+        <a
+            class="skip-link"
+            href="#main"
+            on:click=move |ev| {
+                ev.prevent_default();
+                if let Some(main) = document().get_element_by_id("main")
+                    && let Ok(main) = main.dyn_into::<web_sys::HtmlElement>()
+                {
+                    let _ = main.focus();
+                }
+            }
+        >
+            {move || i18n.t(Msg::SkipToContent)}
+        </a>
         <header class="topbar">
             <button
                 type="button"

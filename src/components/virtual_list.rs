@@ -11,7 +11,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 /// Rows rendered beyond the visible ones on each side, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 4;
+const OVERSCAN: usize = 2;
 
 /// The most the viewport can show, in CSS pixels: `.virtual-list`'s `max-block-size` in
 /// style/main.css, `min(70dvh, 40rem)`. Known before the list is laid out, so the first frame

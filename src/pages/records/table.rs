@@ -78,6 +78,11 @@ pub fn RecordTable(
     let territory = RwSignal::new(String::new());
     let selected = RwSignal::new(BTreeSet::<Id>::new());
 
+    // What the toolbar and headers show, apart from the search text: a keystroke in the search
+    // box changes `query` but none of these, so they do not re-render.
+    let sort = Memo::new(move |_| query.with(|q| q.sort.first().cloned()));
+    let trashed = Memo::new(move |_| query.with(|q| q.trashed));
+    let grouped = Memo::new(move |_| query.with(|q| q.group_by.is_some()));
     let effective = Memo::new(move |_| {
         let mut q = query.get();
         q.filters.extend(base_filters.get());
@@ -105,7 +110,7 @@ pub fn RecordTable(
         session.with(|ws| ws.query(&q)).unwrap_or_default()
     });
     let rows = Memo::new(move |_| {
-        let grouped = query.with(|q| q.group_by.is_some());
+        let grouped = grouped.get();
         groups.with(|gs| {
             let mut out = Vec::with_capacity(gs.iter().map(|g| g.ids.len() + 1).sum());
             for g in gs {
@@ -166,7 +171,7 @@ pub fn RecordTable(
         })
     };
     let aria_sort = move |key: FieldKey| {
-        query.with(|q| match q.sort.first() {
+        sort.with(|s| match s {
             Some(s) if s.key == key && s.descending => "descending",
             Some(s) if s.key == key => "ascending",
             _ => "none",
@@ -424,7 +429,7 @@ pub fn RecordTable(
                     <input
                         type="checkbox"
                         data-testid="show-trash"
-                        prop:checked=move || query.with(|q| q.trashed)
+                        prop:checked=move || trashed.get()
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             selected.set(BTreeSet::new());
@@ -466,7 +471,7 @@ pub fn RecordTable(
             <Show when=move || !selected.with(BTreeSet::is_empty)>
                 <div class="bulk-bar" role="region" aria-label=move || i18n.t(Msg::BulkActions) data-testid="bulk-bar">
                     <strong>{move || i18n.count(Msg::SelectedCount, selected.with(BTreeSet::len))}</strong>
-                    <Show when=move || !query.with(|q| q.trashed) && kind.field("tags").is_some()>
+                    <Show when=move || !trashed.get() && kind.field("tags").is_some()>
                         <input
                             type="text"
                             data-testid="bulk-tag"
@@ -477,7 +482,7 @@ pub fn RecordTable(
                         />
                         <button type="button" class="button" on:click=add_tag>{move || i18n.t(Msg::AddTag)}</button>
                     </Show>
-                    <Show when=move || !query.with(|q| q.trashed)>
+                    <Show when=move || !trashed.get()>
                         <select
                             data-testid="bulk-owner"
                             aria-label=move || i18n.field(owner_field(kind))
@@ -489,7 +494,7 @@ pub fn RecordTable(
                         <button type="button" class="button" on:click=assign>{move || i18n.t(Msg::Assign)}</button>
                     </Show>
                     <button type="button" class="button danger" data-testid="bulk-trash" on:click=trash>
-                        {move || i18n.t(if query.with(|q| q.trashed) { Msg::Restore } else { Msg::MoveToTrash })}
+                        {move || i18n.t(if trashed.get() { Msg::Restore } else { Msg::MoveToTrash })}
                     </button>
                     <button type="button" class="button" on:click=move |_| selected.set(BTreeSet::new())>
                         {move || i18n.t(Msg::ClearSelection)}
@@ -594,6 +599,8 @@ pub fn option_list(items: Memo<Vec<(String, String)>>) -> impl IntoView {
 #[component]
 fn GroupBy(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
     let i18n = use_i18n();
+    // Not re-rendered by a search keystroke, which changes only the query's text.
+    let group_by = Memo::new(move |_| query.with(|q| q.group_by.clone()));
     let fields: Vec<&'static str> = kind
         .fields()
         .iter()
@@ -621,7 +628,7 @@ fn GroupBy(kind: Kind, query: RwSignal<Query>) -> impl IntoView {
                     .into_iter()
                     .map(|f| {
                         let selected = move || {
-                            query.with(|q| q.group_by == Some(FieldKey::Field(f.to_owned())))
+                            group_by.with(|g| *g == Some(FieldKey::Field(f.to_owned())))
                         };
                         view! { <option value=f selected=selected>{move || i18n.field(f)}</option> }
                     })

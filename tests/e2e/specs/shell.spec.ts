@@ -108,6 +108,18 @@ test.describe("phone layout", () => {
   });
 });
 
+test("the skip link moves focus to the main region and stays on the page", async ({ page }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: msg("en", "skip-to-content") });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main")).toBeFocused();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(page.locator("main h1:visible")).toHaveText(msg("en", "nav-contacts"));
+});
+
 test("the not-found page leads back to the dashboard", async ({ page }) => {
   await page.goto("/nowhere/at/all");
   await expect(page.locator("main h1:visible")).toHaveText(msg("en", "not-found-title"));
