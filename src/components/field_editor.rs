@@ -170,6 +170,11 @@ pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
         <div role="cell" class="cell" data-field=target.name()>
             {move || {
                 if editing.get() {
+                    // Once the row shows another record the cell is that record's value
+                    // again; showing this one later must not reopen its editor.
+                    on_cleanup(move || {
+                        used.try_set(None);
+                    });
                     view! {
                         <FieldEditor kind=kind id=id.get_untracked() target=target compact=true editing=true />
                     }

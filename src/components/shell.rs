@@ -2,8 +2,8 @@
 //! main region. Layout uses logical CSS properties, so it mirrors for right-to-left languages.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use leptos_router::components::A;
+use wasm_bindgen::JsCast;
 
 use super::icons::{Icon, Svg};
 use super::save_banner::SaveBanner;
