@@ -211,29 +211,48 @@ pub fn FieldEditor(
     let shown = shown(kind, Signal::stored(id), target);
     let (ty, label) = (shown.ty, shown.label);
 
+    // Saving may run while the editor is being taken away: a table row that shows another
+    // record (a search, a colleague's record sorted above) removes the input, and the browser
+    // blurs it on the way out, which saves what was typed. The editor's own signals may be
+    // gone by then, so they are used through `try_`, and the text comes from the input.
     let save_value =
         move |value: Option<FieldValue>| match session.apply(target.command(kind, id, value)) {
             Ok(()) => {
-                editing.set(false);
-                error.set(None);
+                editing.try_set(false);
+                error.try_set(None);
             }
-            Err(e) => error.set(Some(command_error(i18n.locale_untracked(), &e))),
+            Err(e) => {
+                error.try_set(Some(command_error(i18n.locale_untracked(), &e)));
+            }
         };
-    let save_text = move || {
-        let raw = draft.get_untracked();
+    let save_raw = move |raw: String| {
         let parsed = session.with_untracked(|ws| {
             let current = target.value(ws, kind, id);
             parse_input(
                 &target.name(),
-                ty.get_untracked(),
+                target.ty(ws),
                 &raw,
                 currency_for(ws, current.as_ref()),
             )
         });
         match parsed {
             Some(Ok(v)) => save_value(v),
-            Some(Err(e)) => error.set(Some(field_error(i18n.locale_untracked(), &e))),
+            Some(Err(e)) => {
+                error.try_set(Some(field_error(i18n.locale_untracked(), &e)));
+            }
             None => {}
+        }
+    };
+    let save_text = move || {
+        if let Some(raw) = draft.try_get_untracked() {
+            save_raw(raw);
+        }
+    };
+    // Leaving the field saves it, unless editing was already over (saved with Enter, or
+    // cancelled with Escape, which takes the input away and so blurs it too).
+    let save_on_blur = move |ev: leptos::ev::FocusEvent| {
+        if editing.try_get_untracked() != Some(false) {
+            save_raw(event_target_value(&ev));
         }
     };
     let start = move || {
@@ -379,7 +398,7 @@ pub fn FieldEditor(
                             editing.set(false);
                         }
                     }
-                    on:blur=move |_| save_text()
+                    on:blur=save_on_blur
                 ></textarea>
             }
             .into_any(),
@@ -400,7 +419,7 @@ pub fn FieldEditor(
                         prop:value=move || draft.get()
                         on:input=move |ev| draft.set(event_target_value(&ev))
                         on:keydown=keys
-                        on:blur=move |_| save_text()
+                        on:blur=save_on_blur
                     />
                 }
                 .into_any()
