@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crm_sync::{ClientSession, Event, SavedState, WorkspaceSecret};
+use crm_sync::{ClientSession, Connection, Event, SavedState, WorkspaceSecret};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
@@ -70,6 +70,14 @@ impl Client {
         }
     }
 
+    /// Reads until the relay has welcomed this client (for the first client of a workspace:
+    /// until the workspace exists on the relay). `connected` alone already reports a change.
+    fn synced(&mut self) {
+        while self.session.status().connection != Connection::Synced {
+            self.until(|e| matches!(e, Event::Changed));
+        }
+    }
+
     /// Reads until an event matching `want` arrives (panics after the read timeout).
     fn until(&mut self, want: impl Fn(&Event) -> bool) -> Event {
         loop {
@@ -99,7 +107,7 @@ fn an_acknowledged_change_reaches_a_colleague_and_survives_kill_9() {
     let (mut relay, addr) = start(&data, &dist);
     let mut ann = Client::connect(&addr, 1);
     let mut bob = Client::connect(&addr, 2);
-    bob.until(|e| matches!(e, Event::Changed));
+    bob.synced();
     ann.session.push(DOC, b"first change", [7; 24]);
     ann.flush();
     ann.until(|e| matches!(e, Event::Acked { .. }));
@@ -146,7 +154,7 @@ fn changes_pushed_together_are_committed_together_and_all_survive_kill_9() {
     let (mut relay, addr) = start(&data, &dist);
     let mut team: Vec<Client> = (1..=4).map(|id| Client::connect(&addr, id)).collect();
     for c in &mut team {
-        c.until(|e| matches!(e, Event::Changed));
+        c.synced();
     }
     // Every member sends 20 changes without waiting, so they reach the relay in bursts that
     // share commits.
@@ -185,8 +193,12 @@ fn a_wrong_secret_is_refused() {
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
     let (mut relay, addr) = start(&tmp.path().join("data"), &dist);
     let mut ann = Client::connect(&addr, 1);
-    ann.until(|e| matches!(e, Event::Changed));
+    // Ann's workspace must exist before Mallory knocks, or Mallory would create it.
+    ann.synced();
     let (mut socket, _) = tungstenite::connect(format!("ws://{addr}/sync")).unwrap();
+    if let MaybeTlsStream::Plain(s) = socket.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    }
     let mut mallory = ClientSession::new(
         WORKSPACE.into(),
         WorkspaceSecret::new([1; 32], 0),
