@@ -1597,8 +1597,13 @@ mod tests {
     }
 
     fn hello_with(workspace: &str, token: AccessToken, client: u8) -> Vec<u8> {
+        hello_as(1, workspace, token, client)
+    }
+
+    /// A `Hello` of protocol `version` (clients of version 2 and up hear `Peers`).
+    fn hello_as(version: u8, workspace: &str, token: AccessToken, client: u8) -> Vec<u8> {
         wire::encode(&Message::Hello {
-            version: 1,
+            version,
             workspace: workspace.into(),
             token,
             client: [client; 16],
@@ -1790,12 +1795,7 @@ mod tests {
     fn old_hello_versions_are_unsupported() {
         let mut r = relay();
         r.connect(1, "a", 0);
-        let m = enc(Message::Hello {
-            version: 0,
-            workspace: ws(),
-            token: token(),
-            client: [1; 16],
-        });
+        let m = hello_as(0, &ws(), token(), 1);
         r.receive(1, &m, 0);
         let got = drain(&mut r);
         assert!(matches!(
@@ -2101,14 +2101,7 @@ mod tests {
     #[test]
     fn clients_of_version_2_hear_who_else_is_connected() {
         let mut r = relay();
-        let hello_v = |client: u8, version: u8| {
-            enc(Message::Hello {
-                version,
-                workspace: ws(),
-                token: token(),
-                client: [client; 16],
-            })
-        };
+        let hello_v = |client: u8, version: u8| hello_as(version, &ws(), token(), client);
         let peers = |clients: &[u8]| {
             Some(Message::Peers {
                 clients: clients.iter().map(|c| [*c; 16]).collect(),
@@ -2135,16 +2128,7 @@ mod tests {
         // Another workspace's clients are not listed.
         let other = Id::from_bytes([7; 16]).to_string();
         r.connect(4, "a", 2_000);
-        r.receive(
-            4,
-            &enc(Message::Hello {
-                version: 2,
-                workspace: other,
-                token: token(),
-                client: [4; 16],
-            }),
-            2_000,
-        );
+        r.receive(4, &hello_as(2, &other, token(), 4), 2_000);
         assert_eq!(drain(&mut r), [(4, welcome(2_000)), (4, peers(&[]))]);
         // Within a second of the last lists: announced by `maintain` once the second is up.
         r.disconnect(1);
@@ -2161,16 +2145,7 @@ mod tests {
         let mut lists = 0;
         for c in 1..=10u8 {
             r.connect(c.into(), "a", c.into());
-            r.receive(
-                c.into(),
-                &enc(Message::Hello {
-                    version: 2,
-                    workspace: ws(),
-                    token: token(),
-                    client: [c; 16],
-                }),
-                c.into(),
-            );
+            r.receive(c.into(), &hello_as(2, &ws(), token(), c), c.into());
             let got = drain(&mut r);
             let peers: Vec<&(ConnId, Option<Message>)> = got
                 .iter()
@@ -2206,16 +2181,7 @@ mod tests {
         let mut r = relay();
         for (c, now) in [(1u8, 100_000), (2, 100_100)] {
             r.connect(c.into(), "a", now);
-            r.receive(
-                c.into(),
-                &enc(Message::Hello {
-                    version: 2,
-                    workspace: ws(),
-                    token: token(),
-                    client: [c; 16],
-                }),
-                now,
-            );
+            r.receive(c.into(), &hello_as(2, &ws(), token(), c), now);
         }
         drain(&mut r);
         // The wall clock was a minute ahead and is set right: client 1 must not wait for it
