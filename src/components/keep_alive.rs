@@ -53,8 +53,8 @@ impl Screen {
         self.on_hide.update_value(|v| v.push(Rc::new(f)));
     }
 
-    fn run(hooks: StoredValue<Vec<Rc<dyn Fn()>>, LocalStorage>) {
-        for hook in hooks.with_value(Clone::clone) {
+    fn left(&self) {
+        for hook in self.on_hide.with_value(Clone::clone) {
             hook();
         }
     }
@@ -71,7 +71,7 @@ pub fn use_shown() -> Signal<bool> {
 }
 
 /// A `Memo` that recomputes only while its screen is on view. The first change to something it
-/// read while its screen is detached leaves it with its last value, subscribed to nothing but
+/// read while its screen is away leaves it with its last value, subscribed to nothing but
 /// the screen's visibility, so further changes cost it nothing; shown again, it recomputes
 /// once. A screen left and shown again with nothing changed meanwhile costs it nothing either:
 /// it does not read the visibility while it computes.
@@ -177,7 +177,7 @@ impl Screens {
         if let Some((root, screen)) = self.find(name) {
             let _ = root.set_attribute("data-away", "");
             screen.shown.set(false);
-            Screen::run(screen.on_hide);
+            screen.left();
         }
     }
 
@@ -204,10 +204,11 @@ impl Screens {
 }
 
 /// Before the router follows a link inside the main region, focus moves from the link to the
-/// region itself. The link is about to leave the document with its screen, and the browser,
-/// taking out a focused element while the new screen's style is still to be computed, computes
-/// it there and then: a full style and layout inside the click, on top of the frame's own
-/// (several milliseconds when a record is opened from a list). The main region stays, so focus
+/// region itself. The link is about to leave the view with its screen (taken out of the
+/// document, or hidden if the screen is kept), and the browser, moving focus off it while the
+/// new screen's style is still to be computed, computes it there and then: a full style and
+/// layout inside the click, on top of the frame's own (several milliseconds when a record was
+/// opened from a list whose screen was taken out). The main region stays, so focus
 /// is not lost either: the next Tab goes into the new screen.
 fn focus_main_before_navigating() {
     let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
