@@ -12,7 +12,6 @@
 //! Components hold no business logic: the figures come in computed and formatted.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::adapters::files::download;
 use crate::i18n::{Direction, Msg, use_i18n};
@@ -138,11 +137,11 @@ pub fn ChartFrame(data: ChartData, svg: ViewFn) -> impl IntoView {
                         {move || data.rows.get().into_iter().map(|r| view! {
                             <tr>
                                 <th scope="row">{match r.href {
-                                    Some(h) => view! { <A href=h>{r.long_label.clone()}</A> }.into_any(),
+                                    Some(h) => view! { <a href=h>{r.long_label.clone()}</a> }.into_any(),
                                     None => r.long_label.clone().into_any(),
                                 }}</th>
                                 <td>{match r.records {
-                                    Some(h) => view! { <A href=h>{r.text.clone()}</A> }.into_any(),
+                                    Some(h) => view! { <a href=h>{r.text.clone()}</a> }.into_any(),
                                     None => r.text.clone().into_any(),
                                 }}</td>
                             </tr>

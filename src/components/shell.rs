@@ -2,6 +2,9 @@
 //! main region. Layout uses logical CSS properties, so it mirrors for right-to-left languages.
 
 use leptos::prelude::*;
+// The router's `<A>` is used only here, where `aria-current` marks the screen on view. Links
+// elsewhere are plain `<a>`, which the router follows all the same: each `<A>` re-runs an effect
+// on every navigation, and the kept screens hold about 300 links at dataset M (BENCHMARKS.md).
 use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 

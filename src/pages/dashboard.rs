@@ -18,7 +18,6 @@ use crm_core::analytics::{
 use crm_core::{Command, Currency, FieldKey, Filter, FilterOp, Id, Kind, Query, Sort, Timestamp};
 use js_sys::{Array, Function, Intl, Object, Reflect};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wasm_bindgen::JsValue;
 
 use super::figure::figure_href;
@@ -350,7 +349,7 @@ fn WinRateCard() -> impl IntoView {
             <h2 id="dash-win">{move || i18n.t(Msg::DashWinRate)}</h2>
             <p class="big-figure" data-testid="win-rate">
                 {move || match closed_link() {
-                    Some(h) => view! { <A href=h>{rate()}</A> }.into_any(),
+                    Some(h) => view! { <a href=h>{rate()}</a> }.into_any(),
                     None => rate().into_any(),
                 }}
             </p>
@@ -452,7 +451,7 @@ fn ForecastCard() -> impl IntoView {
                     {move || undated.with(|u| {
                         let text = i18n.count(Msg::DashUndated, u.len());
                         match figure_href(Kind::Deal, u, &text) {
-                            Some(h) => view! { <A href=h>{text}</A> }.into_any(),
+                            Some(h) => view! { <a href=h>{text}</a> }.into_any(),
                             None => text.into_any(),
                         }
                     })}
@@ -795,7 +794,7 @@ fn RfmCard() -> impl IntoView {
                         <h3>{segment.clone()}</h3>
                         <ul class="plain">
                             {people.into_iter().map(|(id, name)| view! {
-                                <li><A href=href(Kind::Company, id).unwrap_or_default()>{name}</A></li>
+                                <li><a href=href(Kind::Company, id).unwrap_or_default()>{name}</a></li>
                             }).collect_view()}
                         </ul>
                         {(!ids.is_empty()).then(|| view! { <SaveSegmentView companies=ids name=format!("{segment} (R{r} F{f})") /> })}
@@ -865,7 +864,7 @@ fn SaveSegmentView(companies: Vec<Id>, name: String) -> impl IntoView {
         <Show when=move || saved.get()>
             <p class="muted" data-testid="segment-saved">
                 {move || i18n.t(Msg::DashSegmentSaved)}" "
-                <A href="/companies">{move || i18n.t(Msg::NavCompanies)}</A>
+                <a href="/companies">{move || i18n.t(Msg::NavCompanies)}</a>
             </p>
         </Show>
     }

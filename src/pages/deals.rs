@@ -5,7 +5,6 @@
 use crm_core::pipeline::{Stage, stages, stages_value};
 use crm_core::{BoardFilter, Command, FieldKey, FieldValue, Filter, FilterOp, Id, Kind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::adapters::workspace_store::random_bytes;
 use crate::components::after_paint;
@@ -713,7 +712,7 @@ fn DealCard(
             }
         >
             {move || data.get().map(|(title, value, company, owner)| view! {
-                <A href=link.clone() attr:tabindex="-1">{title}</A>
+                <a href=link.clone() tabindex="-1">{title}</a>
                 <span class="deal-value">{value}</span>
                 <span class="muted">{company}</span>
                 {owner.map(|(name, color)| view! { <span class="owner"><span class="swatch" style:background=color></span>{name}</span> })}

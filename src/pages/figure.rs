@@ -7,7 +7,6 @@
 
 use crm_core::{Id, Kind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::page::Page;
@@ -75,7 +74,7 @@ pub fn Figure() -> impl IntoView {
                             (true, _) => view! {
                                 <li>{label}" "<span class="muted">{move || i18n.t(Msg::FigureGone)}</span></li>
                             }.into_any(),
-                            (false, Some(h)) => view! { <li><A href=h>{label}</A></li> }.into_any(),
+                            (false, Some(h)) => view! { <li><a href=h>{label}</a></li> }.into_any(),
                             (false, None) => view! { <li>{label}</li> }.into_any(),
                         }
                     }

@@ -14,7 +14,6 @@ use crm_core::import::{
 use crm_core::schema::{COMPANY_KINDS, CUSTOM_TYPES, FieldType};
 use crm_core::{Currency, Id, Kind, MatchReason, Workspace};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
@@ -1191,7 +1190,7 @@ fn ReviewCard(
                 <th scope="row">{n(line)}</th>
                 <td>
                     {match of_href {
-                        Some(h) => view! { <A href=h>{of_text}</A> }.into_any(),
+                        Some(h) => view! { <a href=h>{of_text}</a> }.into_any(),
                         None => view! { <span>{of_text}</span> }.into_any(),
                     }}
                     <div class="muted">{reasons}</div>
@@ -1376,7 +1375,7 @@ fn Outcome(phase: RwSignal<Phase>, kind: RwSignal<Kind>, session: Session) -> im
                         </p>
                         <ul>{created_also}</ul>
                         <div class="fields">
-                            <A href=list attr:class="button primary">{i18n.t(Msg::ImportOpenList)}</A>
+                            <a href=list class="button primary">{i18n.t(Msg::ImportOpenList)}</a>
                             <button
                                 type="button"
                                 class="button"

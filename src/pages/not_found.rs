@@ -1,7 +1,6 @@
 //! Any address the app does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::page::Page;
 use crate::i18n::{Msg, use_i18n};
@@ -13,9 +12,9 @@ pub fn NotFound() -> impl IntoView {
         <Page title=Msg::NotFoundTitle>
             <p>{move || i18n.t(Msg::NotFoundBody)}</p>
             <p>
-                <A href="/" attr:class="button primary">
+                <a href="/" class="button primary">
                     {move || i18n.t(Msg::NotFoundHome)}
-                </A>
+                </a>
             </p>
         </Page>
     }

@@ -14,7 +14,6 @@ use crm_core::analytics::{DAY_MS, Period, ScorecardParams, Segment};
 use crm_core::pipeline::civil_from_days;
 use crm_core::{Command, Currency, FieldError, FieldType, FieldValue, Id, Kind, Timestamp};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::dashboard::timed;
 use super::figure::figure_href;
@@ -290,7 +289,7 @@ pub fn ScorecardCard(#[prop(optional)] standalone: bool) -> impl IntoView {
                     </select>
                 </label>
                 {(!standalone).then(|| view! {
-                    <A href="/scorecard">{move || i18n.t(Msg::ScoreOpenPage)}</A>
+                    <a href="/scorecard">{move || i18n.t(Msg::ScoreOpenPage)}</a>
                 })}
                 <button type="button" class="button small" on:click=move |_| {
                     if let Some(w) = web_sys::window() {
@@ -355,7 +354,7 @@ fn reading_view(i18n: I18n, m: &'static Measure, r: &Reading) -> AnyView {
                 .and_then(|k| figure_href(k, &x.records, &measure_name(locale, m)));
             match link {
                 Some(h) => view! {
-                    <A href=h attr:title=i18n.count(Msg::FigureCount, x.records.len())>{text}</A>
+                    <a href=h title=i18n.count(Msg::FigureCount, x.records.len())>{text}</a>
                 }
                 .into_any(),
                 None => text.into_any(),

@@ -1,7 +1,6 @@
 //! Settings sections for workspaces, export/import and storage.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::adapters::files::{download, read_chosen_file};
@@ -189,7 +188,7 @@ pub fn DataSetting() -> impl IntoView {
             </label>
             <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
             <p>
-                <A href="/import" attr:data-testid="import-records-link">{move || i18n.t(Msg::ImportFromFiles)}</A>
+                <a href="/import" data-testid="import-records-link">{move || i18n.t(Msg::ImportFromFiles)}</a>
             </p>
         </section>
     }

@@ -180,7 +180,8 @@ pub fn TaskItem(id: Id) -> impl IntoView {
             view! {
                 <li class="task" class:done=done data-testid="task-item">
                     <label class="check-label">
-                        <input type="checkbox" prop:checked=done on:change=toggle aria-label=move || i18n.t_with(Msg::CompleteTask, &[("name", &label)]) />
+                        // autocomplete="off": as the table's row checkboxes (records/table.rs).
+                        <input type="checkbox" autocomplete="off" prop:checked=done on:change=toggle aria-label=move || i18n.t_with(Msg::CompleteTask, &[("name", &label)]) />
                         <span class="task-title">{title}</span>
                     </label>
                     {due.map(|d| view! { <span class="muted">{format_day(i18n.locale(), &d)}</span> })}

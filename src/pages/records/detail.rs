@@ -5,7 +5,6 @@
 use crm_core::schema::FieldType;
 use crm_core::{Command, FieldValue, HistoryEntry, Id, Kind, OrgNode};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::forms::{ActivityForm, Links, TaskForm};
@@ -233,7 +232,7 @@ pub fn RecordLink(kind: Kind, id: Id) -> impl IntoView {
             .unwrap_or_else(|| "?".into())
     });
     match href(kind, id) {
-        Some(h) => view! { <A href=h>{move || title.get()}</A> }.into_any(),
+        Some(h) => view! { <a href=h>{move || title.get()}</a> }.into_any(),
         None => view! { <span>{move || title.get()}</span> }.into_any(),
     }
 }

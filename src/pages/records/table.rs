@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use crm_core::schema::FieldType;
 use crm_core::{Command, FieldKey, FieldValue, Filter, FilterOp, Id, Kind, Query, Sort};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::adapters::files::download;
 use crate::adapters::prefs;
@@ -241,8 +240,12 @@ pub fn RecordTable(
         });
         view! {
             <div role="cell" class="cell check">
+                // autocomplete="off": Chromium saves every other control's state into the
+                // history entry on each navigation's pushState, which then grows with the rows
+                // kept on screens away (BENCHMARKS.md, issue 4).
                 <input
                     type="checkbox"
+                    autocomplete="off"
                     aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
                     prop:checked=move || selected.with(|s| s.contains(&id.get()))
                     on:change=move |ev| {
@@ -259,7 +262,7 @@ pub fn RecordTable(
                 />
             </div>
             <div role="cell" class="cell title-cell">
-                <A href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</A>
+                <a href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</a>
             </div>
             {move || {
                 targets
@@ -444,9 +447,9 @@ pub fn RecordTable(
                 <SavedViews kind=kind query=query />
                 <ColumnChooser kind=kind columns=columns />
                 <ExportMenu kind=kind query=effective columns=targets />
-                <A href=format!("/import?kind={}", kind.collection()) attr:class="button" attr:data-testid="list-import">
+                <a href=format!("/import?kind={}", kind.collection()) class="button" data-testid="list-import">
                     {move || i18n.t(Msg::ListImport)}
-                </A>
+                </a>
                 <p class="muted count" data-testid="list-count" aria-live="polite">
                     {move || i18n.count(Msg::RecordsCount, count.get())}
                 </p>
