@@ -113,11 +113,19 @@ export function inputFrames(events, type) {
     const inside = (t) =>
       all
         .filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 300 && e.name !== "RunTask" && e.name !== "ThreadControllerImpl::RunTask")
-        .map((e) => `${e.name}${e.args?.data?.type ? ` ${e.args.data.type}` : ""} ${(e.dur / 1000).toFixed(1)}`);
+        .map((e) => `${e.name}${e.args?.data?.type ? ` ${e.args.data.type}` : ""} ${(e.dur / 1000).toFixed(1)}${objects(e)}`);
     const tasksSeen = busy.map((t) => ({ at: (t.ts - input.ts) / 1000, ms: t.dur / 1000, events: inside(t) }));
     out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, tasks: tasksSeen });
   }
   return out;
+}
+
+/** How much a layout or style recalculation had to do, as the trace says it. */
+function objects(e) {
+  const layout = e.args?.beginData;
+  if (e.name === "Layout" && layout?.dirtyObjects !== undefined) return ` (${layout.dirtyObjects} of ${layout.totalObjects} objects)`;
+  if (e.name === "UpdateLayoutTree" && e.args?.elementCount !== undefined) return ` (${e.args.elementCount} elements)`;
+  return "";
 }
 
 /** Median, minimum and maximum, one decimal. */

@@ -54,6 +54,8 @@ await withApp(relayBin, distDir, async (page, context) => {
       categories: `${TRACE_CATEGORIES},v8,disabled-by-default-v8.cpu_profiler`,
       transferMode: "ReportEvents",
     });
+    // The profiler starts on the main thread: let it, before the input, or its start-up counts.
+    await nextFrame(page);
     await act(i);
     await cdp.send("Tracing.end");
     await done;

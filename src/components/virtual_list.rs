@@ -6,6 +6,10 @@
 //! place and shows the item now at its position, so only the values in it change. Building
 //! and tearing down the rows instead took most of a search keystroke's frame at M, and rows
 //! that kept their item kept their old place too.
+//!
+//! Slots outlive a shorter list: when the items no longer reach a slot (a search narrowed to
+//! three records), it is hidden with its last item rather than dropped, and shown again when
+//! the list grows back (the next Backspace), so the slots a viewport needs are built once.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -54,12 +58,15 @@ where
     let viewport = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport_height = viewport_bound();
+    let len = Memo::new(move |_| items.with(Vec::len));
+    // The longest the list has been: slots up to it are kept, hidden where the list ends.
+    let reach = Memo::new(move |prev: Option<&usize>| len.get().max(prev.copied().unwrap_or(0)));
     let visible = move || {
         let top = (scroll_top.get() / row_height).floor() as usize;
         let first = top.saturating_sub(OVERSCAN);
         // No margin above the first row: opening a list builds only what can show.
         let count = (viewport_height / row_height).ceil() as usize + OVERSCAN + (top - first);
-        first..(first + count).min(items.with(Vec::len))
+        first..(first + count).min(reach.get())
     };
     let shown = super::keep_alive::use_shown();
     view! {
@@ -89,28 +96,38 @@ where
                     key=|i: &usize| *i
                     children=move |i| {
                         let row = row.clone();
-                        // A slot exists only while `i` is in the list: when it is about to be
-                        // taken away it may show its first item for that moment.
-                        let first = items.with_untracked(|all| all.get(i).cloned());
-                        let item = first.map(|first| {
-                            Memo::new(move |_| {
-                                items.with(|all| all.get(i).cloned()).unwrap_or_else(|| first.clone())
-                            })
+                        // The item at `i`, or the last one it had while the list is shorter
+                        // (the slot is hidden then). None only for a slot that never had one.
+                        let item = Memo::new(move |prev: Option<&Option<T>>| {
+                            items
+                                .with(|all| all.get(i).cloned())
+                                .or_else(|| prev.cloned().flatten())
                         });
+                        let filled = Memo::new(move |_| item.with(Option::is_some));
                         view! {
                             <div
                                 class="virtual-row"
                                 // A table's row is the grid its cells are laid out in.
                                 class:table-row=table
                                 role=if table { "row" } else { "listitem" }
+                                hidden=move || len.get() <= i
                                 aria-posinset=(!table).then_some(i + 1)
-                                aria-setsize=move || (!table).then(|| items.with(Vec::len))
+                                aria-setsize=move || (!table).then(|| len.get())
                                 // Header row is 1, so the first record is row 2.
                                 aria-rowindex=table.then_some(i + 2)
                                 style:inset-block-start=format!("{}px", i as f64 * row_height)
                                 style:block-size=format!("{row_height}px")
                             >
-                                {item.map(|item| row(item.into()))}
+                                {move || {
+                                    // Built once, with the slot's first item.
+                                    filled.get().then(|| {
+                                        let first = item.get_untracked()?;
+                                        let row = row.clone();
+                                        Some(row(Signal::derive(move || {
+                                            item.get().unwrap_or_else(|| first.clone())
+                                        })))
+                                    })
+                                }}
                             </div>
                         }
                     }

@@ -8,7 +8,7 @@ import { ARTIFACTS, FIXED_NOW, appReady, expect, test, watchConsole } from "../s
 import { msg } from "../support/messages";
 import { startRelay } from "../support/relay";
 
-const titles = (page: Page) => page.getByTestId("table-rows").locator(".title-cell a").allTextContents();
+const titles = (page: Page) => page.getByTestId("table-rows").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents();
 const nav = (page: Page, key: string) => page.getByRole("navigation").getByRole("link", { name: msg("en", key) }).click();
 
 async function addContact(page: Page, name: string) {
