@@ -115,7 +115,10 @@ export function inputFrames(events, type) {
         .filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 300 && e.name !== "RunTask" && e.name !== "ThreadControllerImpl::RunTask")
         .map((e) => `${e.name}${e.args?.data?.type ? ` ${e.args.data.type}` : ""} ${(e.dur / 1000).toFixed(1)}${objects(e)}`);
     const tasksSeen = busy.map((t) => ({ at: (t.ts - input.ts) / 1000, ms: t.dur / 1000, events: inside(t) }));
-    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, tasks: tasksSeen });
+    // The same tasks' time on the CPU (thread time): the work less the time the thread was
+    // ready but another process had the core.
+    const cpuMs = busy.length && busy.every((t) => t.tdur !== undefined) ? busy.reduce((sum, t) => sum + t.tdur / 1000, 0) : NaN;
+    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, cpuMs, tasks: tasksSeen });
   }
   return out;
 }

@@ -176,12 +176,12 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
                         {move || i18n.t(if trashed.get() { Msg::Restore } else { Msg::MoveToTrash })}
                     </button>
                 </header>
-                <Show when=move || trashed.get()>
+                // Plain closures, not `<Show>`s (an owner, a memo and an effect each): this
+                // is in the click's frame.
+                {move || trashed.get().then(|| view! {
                     <p class="banner warning" role="status">{move || i18n.t(Msg::InTrash)}</p>
-                </Show>
-                <Show when=move || kind == Kind::Deal>
-                    <super::super::deals::DealActions deal=id />
-                </Show>
+                })}
+                {(kind == Kind::Deal).then(|| view! { <super::super::deals::DealActions deal=id /> })}
                 <div class="detail-grid">
                     <div class="card fields-card">
                         <h2>{move || i18n.t(Msg::Details)}</h2>
