@@ -371,7 +371,7 @@ mod tests {
     use std::sync::mpsc as std_mpsc;
     use std::time::{Duration, Instant};
 
-    use crm_sync::{ClientSession, Event, SavedState, TokenHash, WorkspaceSecret};
+    use crm_sync::{ClientSession, Event, SavedState, WorkspaceSecret};
 
     use super::*;
     use crate::{Storage, StorageError};
@@ -392,31 +392,10 @@ mod tests {
 
     impl RelayStore for Gated {
         type Error = StorageError;
-        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, StorageError> {
-            self.inner.workspace_token(w)
-        }
-        fn create_workspace(
-            &mut self,
-            w: &str,
-            t: &TokenHash,
-            now: i64,
-        ) -> Result<(), StorageError> {
-            self.inner.create_workspace(w, t, now)
-        }
-        fn replace_token(&mut self, w: &str, t: &TokenHash, now: i64) -> Result<(), StorageError> {
-            self.inner.replace_token(w, t, now)
-        }
-        fn append(
-            &mut self,
-            w: &str,
-            d: &str,
-            c: &crm_sync::ClientId,
-            seq: u64,
-            e: &[u8],
-            now: i64,
-        ) -> Result<u64, StorageError> {
-            self.inner.append(w, d, c, seq, e, now)
-        }
+        crm_sync::delegate_relay_store!(
+            inner: workspace_token, create_workspace, replace_token, append, read_after,
+            snapshot, last_seq, compact,
+        );
         fn forget_idle_clients(
             &mut self,
             before: i64,
@@ -432,25 +411,6 @@ mod tests {
                     .write(|_| Err(StorageError::Corrupt("the disk is gone".into())));
             }
             self.inner.forget_idle_clients(before, now, max, connected)
-        }
-        fn read_after(
-            &self,
-            w: &str,
-            d: &str,
-            after: u64,
-            limit: usize,
-            max_bytes: usize,
-        ) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
-            self.inner.read_after(w, d, after, limit, max_bytes)
-        }
-        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
-            self.inner.snapshot(w, d)
-        }
-        fn last_seq(&self, w: &str, d: &str) -> Result<u64, StorageError> {
-            self.inner.last_seq(w, d)
-        }
-        fn compact(&mut self, w: &str, d: &str, upto: u64, e: &[u8]) -> Result<(), StorageError> {
-            self.inner.compact(w, d, upto, e)
         }
     }
 

@@ -19,6 +19,107 @@ use crate::wire::{self, ClientId, Direction, ErrorCode, Limits, Message, WireErr
 /// A connection's number, chosen by the IO layer; unique among open connections.
 pub type ConnId = u64;
 
+/// Writes the named [`RelayStore`] methods of a wrapper, each handing its arguments to the
+/// same method of the field given (`delegate_relay_store!(inner: snapshot, compact)`): test
+/// stores change one or two methods of a real store and pass the rest through.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! delegate_relay_store {
+    ($field:tt: $($method:ident),+ $(,)?) => {
+        $($crate::delegate_relay_store!(@one $field $method);)+
+    };
+    (@one $f:tt workspace_token) => {
+        fn workspace_token(
+            &self,
+            workspace: &str,
+        ) -> ::std::result::Result<::std::option::Option<$crate::TokenHash>, Self::Error> {
+            self.$f.workspace_token(workspace)
+        }
+    };
+    (@one $f:tt create_workspace) => {
+        fn create_workspace(
+            &mut self,
+            workspace: &str,
+            token: &$crate::TokenHash,
+            now_ms: i64,
+        ) -> ::std::result::Result<(), Self::Error> {
+            self.$f.create_workspace(workspace, token, now_ms)
+        }
+    };
+    (@one $f:tt replace_token) => {
+        fn replace_token(
+            &mut self,
+            workspace: &str,
+            token: &$crate::TokenHash,
+            now_ms: i64,
+        ) -> ::std::result::Result<(), Self::Error> {
+            self.$f.replace_token(workspace, token, now_ms)
+        }
+    };
+    (@one $f:tt append) => {
+        fn append(
+            &mut self,
+            workspace: &str,
+            doc: &str,
+            client: &$crate::ClientId,
+            client_seq: u64,
+            envelope: &[u8],
+            now_ms: i64,
+        ) -> ::std::result::Result<u64, Self::Error> {
+            self.$f.append(workspace, doc, client, client_seq, envelope, now_ms)
+        }
+    };
+    (@one $f:tt forget_idle_clients) => {
+        fn forget_idle_clients(
+            &mut self,
+            before_ms: i64,
+            now_ms: i64,
+            max: usize,
+            connected: &dyn Fn(&str, &$crate::ClientId) -> bool,
+        ) -> ::std::result::Result<$crate::relay::IdleClients, Self::Error> {
+            self.$f.forget_idle_clients(before_ms, now_ms, max, connected)
+        }
+    };
+    (@one $f:tt read_after) => {
+        fn read_after(
+            &self,
+            workspace: &str,
+            doc: &str,
+            after: u64,
+            limit: usize,
+            max_bytes: usize,
+        ) -> ::std::result::Result<::std::vec::Vec<(u64, ::std::vec::Vec<u8>)>, Self::Error> {
+            self.$f.read_after(workspace, doc, after, limit, max_bytes)
+        }
+    };
+    (@one $f:tt snapshot) => {
+        fn snapshot(
+            &self,
+            workspace: &str,
+            doc: &str,
+        ) -> ::std::result::Result<::std::option::Option<(u64, ::std::vec::Vec<u8>)>, Self::Error>
+        {
+            self.$f.snapshot(workspace, doc)
+        }
+    };
+    (@one $f:tt compact) => {
+        fn compact(
+            &mut self,
+            workspace: &str,
+            doc: &str,
+            upto: u64,
+            envelope: &[u8],
+        ) -> ::std::result::Result<(), Self::Error> {
+            self.$f.compact(workspace, doc, upto, envelope)
+        }
+    };
+    (@one $f:tt last_seq) => {
+        fn last_seq(&self, workspace: &str, doc: &str) -> ::std::result::Result<u64, Self::Error> {
+            self.$f.last_seq(workspace, doc)
+        }
+    };
+}
+
 /// Durable storage of one relay. Every method that returns Ok has made its effect durable,
 /// or the IO layer holds back every output queued after it until it has (a store may group
 /// the writes of messages that arrive together into one commit): nothing is acknowledged
@@ -2393,51 +2494,10 @@ mod tests {
 
     impl RelayStore for Plain {
         type Error = MemoryStoreError;
-        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
-            self.0.workspace_token(w)
-        }
-        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.replace_token(w, t, n)
-        }
-        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.create_workspace(w, t, n)
-        }
-        fn append(
-            &mut self,
-            w: &str,
-            d: &str,
-            c: &ClientId,
-            s: u64,
-            e: &[u8],
-            n: i64,
-        ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e, n)
-        }
-        fn forget_idle_clients(
-            &mut self,
-            b: i64,
-            n: i64,
-            m: usize,
-            c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<IdleClients, Self::Error> {
-            self.0.forget_idle_clients(b, n, m, c)
-        }
-        fn read_after(
-            &self,
-            w: &str,
-            d: &str,
-            a: u64,
-            l: usize,
-            b: usize,
-        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l, b)
-        }
-        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
-            self.0.snapshot(w, d)
-        }
-        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
-            self.0.compact(w, d, u, e)
-        }
+        crate::delegate_relay_store!(
+            0: workspace_token, replace_token, create_workspace, append, forget_idle_clients,
+            read_after, snapshot, compact,
+        );
     }
 
     /// Counts how often the relay asks for a log's end.
@@ -2445,51 +2505,10 @@ mod tests {
 
     impl RelayStore for Counting {
         type Error = MemoryStoreError;
-        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
-            self.0.workspace_token(w)
-        }
-        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.replace_token(w, t, n)
-        }
-        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.create_workspace(w, t, n)
-        }
-        fn append(
-            &mut self,
-            w: &str,
-            d: &str,
-            c: &ClientId,
-            s: u64,
-            e: &[u8],
-            n: i64,
-        ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e, n)
-        }
-        fn forget_idle_clients(
-            &mut self,
-            b: i64,
-            n: i64,
-            m: usize,
-            c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<IdleClients, Self::Error> {
-            self.0.forget_idle_clients(b, n, m, c)
-        }
-        fn read_after(
-            &self,
-            w: &str,
-            d: &str,
-            a: u64,
-            l: usize,
-            b: usize,
-        ) -> Result<Vec<(u64, Vec<u8>)>, Self::Error> {
-            self.0.read_after(w, d, a, l, b)
-        }
-        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
-            self.0.snapshot(w, d)
-        }
-        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
-            self.0.compact(w, d, u, e)
-        }
+        crate::delegate_relay_store!(
+            0: workspace_token, replace_token, create_workspace, append, forget_idle_clients,
+            read_after, snapshot, compact,
+        );
         fn last_seq(&self, w: &str, d: &str) -> Result<u64, Self::Error> {
             self.1.set(self.1.get() + 1);
             self.0.last_seq(w, d)
@@ -3205,35 +3224,10 @@ mod tests {
 
     impl RelayStore for Lost {
         type Error = MemoryStoreError;
-        fn workspace_token(&self, w: &str) -> Result<Option<TokenHash>, Self::Error> {
-            self.0.workspace_token(w)
-        }
-        fn replace_token(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.replace_token(w, t, n)
-        }
-        fn create_workspace(&mut self, w: &str, t: &TokenHash, n: i64) -> Result<(), Self::Error> {
-            self.0.create_workspace(w, t, n)
-        }
-        fn append(
-            &mut self,
-            w: &str,
-            d: &str,
-            c: &ClientId,
-            s: u64,
-            e: &[u8],
-            n: i64,
-        ) -> Result<u64, Self::Error> {
-            self.0.append(w, d, c, s, e, n)
-        }
-        fn forget_idle_clients(
-            &mut self,
-            b: i64,
-            n: i64,
-            m: usize,
-            c: &dyn Fn(&str, &ClientId) -> bool,
-        ) -> Result<IdleClients, Self::Error> {
-            self.0.forget_idle_clients(b, n, m, c)
-        }
+        crate::delegate_relay_store!(
+            0: workspace_token, replace_token, create_workspace, append, forget_idle_clients,
+            snapshot, compact,
+        );
         fn read_after(
             &self,
             w: &str,
@@ -3245,12 +3239,6 @@ mod tests {
             let mut page = self.0.read_after(w, d, 0, l, b)?;
             page.retain(|(seq, _)| *seq <= 2);
             Ok(page)
-        }
-        fn snapshot(&self, w: &str, d: &str) -> Result<Option<(u64, Vec<u8>)>, Self::Error> {
-            self.0.snapshot(w, d)
-        }
-        fn compact(&mut self, w: &str, d: &str, u: u64, e: &[u8]) -> Result<(), Self::Error> {
-            self.0.compact(w, d, u, e)
         }
     }
 
