@@ -13,7 +13,8 @@
 // the refresh cycle the input arrived (0-16.7 ms at 60 Hz), not on the page. A trace of the
 // main thread, taken around each input, gives the other column: the time the main thread was
 // busy from the input's task to the end of the task that painted the next frame ("work"). The
-// goal, rendering the next frame within one frame at 60 Hz, is judged on it.
+// goal, rendering the next frame within one frame at 60 Hz, is judged on it. The same tasks'
+// thread time ("CPU time") is beside it: the work less the time the thread waited for a core.
 import { TRACE_CATEGORIES, importWorkspace, inputFrames, navLink, percentile, settle, shown, warmScreens, withApp } from "./lib.mjs";
 
 const [relayBin, distDir, file, label] = process.argv.slice(2);
