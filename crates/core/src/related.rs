@@ -220,7 +220,6 @@ impl Workspace {
             .collect()
     }
 
-    /// The live people of a company, by name.
     /// The contacts (not in the trash) whose manager is `contact`, in id order: from the link
     /// index, not a pass over every contact.
     pub fn reports_of(&self, contact: Id) -> Vec<Id> {
@@ -235,6 +234,7 @@ impl Workspace {
         ids
     }
 
+    /// The live people of a company, by name.
     pub fn people_of(&self, company: Id) -> Vec<Id> {
         by_title(self.linked(company, Kind::Contact, |c| {
             !c.is_trashed() && ref_field(c, "company") == Some(company)

@@ -240,9 +240,9 @@ pub fn RecordTable(
         });
         view! {
             <div role="cell" class="cell check">
-                // autocomplete="off": Chromium saves every other control's state into the
-                // history entry on each navigation's pushState, which then grows with the rows
-                // kept on screens away (BENCHMARKS.md, issue 4).
+                // autocomplete="off": on each navigation's pushState Chromium saves into the
+                // history entry the state of every form control not marked so, a cost that
+                // grows with the rows kept on screens away (BENCHMARKS.md, issue 4).
                 <input
                     type="checkbox"
                     autocomplete="off"
