@@ -46,7 +46,12 @@ const probe = () => {
             // `whole`: a selector for the last part of the page to come; the first frame
             // that has it ends the "whole page" time.
             const check = () =>
-              document.querySelector(whole) ? afterThisFrame(() => window.__wholes.push(performance.now() - start)) : requestAnimationFrame(check);
+              document.querySelector(whole)
+                ? afterThisFrame(() => {
+                    window.__wholes.push(performance.now() - start);
+                    window.__wholeDone?.();
+                  })
+                : requestAnimationFrame(check);
             if (whole) requestAnimationFrame(check);
           }),
         );
@@ -63,16 +68,15 @@ const probe = () => {
  */
 async function measure(page, cdp, what, type, act, whole) {
   await page.evaluate(([what, type, whole]) => (window.__armed = { what, type, whole }), [what, type, whole]);
-  const before = await page.evaluate(() => window.__frames.length);
-  const wholesBefore = await page.evaluate(() => window.__wholes.length);
   const events = [];
   const collect = (d) => events.push(...d.value);
   cdp.on("Tracing.dataCollected", collect);
   const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
   await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
-  // Told by the page (a binding), not polled: a poll sent now would run in the page between the
-  // input and its frame, and be counted in the work.
+  // Told by the page (bindings), not polled: a poll sent now would run in the page between the
+  // input and its frame, and be counted in the work (or in the whole page's time).
   const framed = new Promise((r) => (frameDone = r));
+  const wholeSeen = new Promise((r) => (wholeDone = r));
   await act();
   await framed;
   await cdp.send("Tracing.end");
@@ -82,7 +86,7 @@ async function measure(page, cdp, what, type, act, whole) {
   const frame = inputFrames(events, type).at(-1);
   if (!frame || Number.isNaN(frame.workMs)) throw new Error(`no ${type} and paint after it in the trace of "${what}"`);
   if (whole) {
-    await page.waitForFunction((n) => window.__wholes.length > n, wholesBefore);
+    await wholeSeen;
     wholes.push(await page.evaluate(() => window.__wholes.at(-1)));
   }
   // SLOW=<ms>: what the main thread did for an input whose work took longer.
@@ -94,12 +98,15 @@ async function measure(page, cdp, what, type, act, whole) {
 }
 
 
-/** Resolves the promise `measure` waits on; the page calls it once the frame is produced. */
+/** Resolve the promises `measure` waits on; the page calls them once the frame (and, when
+ * asked, the whole page) is produced. */
 let frameDone = () => {};
+let wholeDone = () => {};
 
 await withApp(relayBin, distDir, async (page, context) => {
   await context.addInitScript(probe);
   await page.exposeFunction("__frameDone", () => frameDone());
+  await page.exposeFunction("__wholeDone", () => wholeDone());
   await importWorkspace(page, file);
   const cdp = await context.newCDPSession(page);
   const nav = (key) => navLink(page, key);
