@@ -2,7 +2,7 @@
 // board (mouse-free too), activities, tasks and the calendar, find-anything, duplicates.
 import type { Page } from "@playwright/test";
 import { join } from "node:path";
-import { ARTIFACTS, appReady, expect, holdIndexedDbOpen, test } from "../support/fixtures";
+import { ARTIFACTS, ROW_TITLE, appReady, expect, holdIndexedDbOpen, rowTitles, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
@@ -26,7 +26,7 @@ const visible = async (l: import("@playwright/test").Locator) => strip((await l.
 /** Navigates inside the app (no reload), so a change still being written is never cut off. */
 const nav = (page: Page, key: string) => page.getByRole("navigation").getByRole("link", { name: msg("en", key) }).click();
 
-const titles = (page: Page) => page.getByTestId("table-rows").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents();
+const titles = (page: Page) => rowTitles(page.getByTestId("table-rows"));
 
 /** The in-place editor of `field` in the table row of `record`. */
 const cell = (page: Page, record: string, field: string) =>
@@ -518,18 +518,18 @@ test("a main screen is kept while the user is elsewhere: its search, scroll and 
   // Scrolled down, then to a record and back by the menu: the list is where the user left it.
   const rows = page.getByTestId("contact-table").getByTestId("table-rows");
   await rows.evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(rows.locator(".virtual-row:not([hidden]) .title-cell a", { hasText: "Person 29" })).toBeVisible();
-  await rows.locator(".virtual-row:not([hidden]) .title-cell a", { hasText: "Person 29" }).click();
+  await expect(rows.locator(ROW_TITLE, { hasText: "Person 29" })).toBeVisible();
+  await rows.locator(ROW_TITLE, { hasText: "Person 29" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Person 29" })).toBeVisible();
   await nav(page, "nav-contacts");
   await expect(page).toHaveTitle(new RegExp(`^${msg("en", "nav-contacts")} · `));
-  await expect(rows.locator(".virtual-row:not([hidden]) .title-cell a", { hasText: "Person 29" })).toBeVisible();
+  await expect(rows.locator(ROW_TITLE, { hasText: "Person 29" })).toBeVisible();
   expect(await rows.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
 
   // A search is kept, and a record renamed on its own page meanwhile shows its new name.
   await page.getByTestId("list-search").fill("stone");
   await expect.poll(() => titles(page)).toEqual(["Bob Stone"]);
-  await rows.locator(".virtual-row:not([hidden]) .title-cell a", { hasText: "Bob Stone" }).click();
+  await rows.locator(ROW_TITLE, { hasText: "Bob Stone" }).click();
   const name = page.locator('.fields-card [data-field="name"] .field-value');
   await edit(name);
   await page.keyboard.press("ControlOrMeta+a");

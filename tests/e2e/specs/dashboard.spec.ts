@@ -4,7 +4,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, rowTitles, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "").replace(/\s+/g, " ").trim();
@@ -207,7 +207,7 @@ test("an RFM cell lists its customers and can be kept as a saved view of compani
   await page.getByTestId("segment-saved").getByRole("link", { name: msg("en", "nav-companies") }).click();
   await expect(page.locator("main h1:visible")).toHaveText(msg("en", "nav-companies"));
   await page.getByTestId("saved-views").selectOption({ label: "Champions November" });
-  await expect.poll(() => page.getByTestId("table-rows").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents()).toEqual(["Acme GmbH"]);
+  await expect.poll(() => rowTitles(page.getByTestId("table-rows"))).toEqual(["Acme GmbH"]);
 });
 
 test("the scorecard's status follows the target as it is edited", async ({ page }) => {

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { ARTIFACTS, appReady, expect, holdIndexedDbOpen, test } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, holdIndexedDbOpen, rowTitles, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
@@ -31,8 +31,7 @@ async function choose(page: Page, name: string, text: string) {
   await expect(page.getByTestId("import-file-summary")).toContainText(name);
 }
 
-const listed = (page: Page) =>
-  page.getByTestId("contact-table").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents();
+const listed = (page: Page) => rowTitles(page.getByTestId("contact-table"));
 
 test("a CSV of contacts is mapped, checked, imported as one undo step, and its bad row comes back", async ({ page }) => {
   await page.goto("/contacts");

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { ARTIFACTS, appReady, expect, test, watchConsole } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, rowTitles, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 async function addContact(page: Page, name: string, email = "") {
@@ -29,7 +29,7 @@ const storedMeta = (page: Page, key: string) =>
     key,
   );
 
-const listed = (page: Page) => page.getByTestId("contact-table").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents();
+const listed = (page: Page) => rowTitles(page.getByTestId("contact-table"));
 
 /**
  * The titles in the order the rows are drawn, top to bottom; a row not exactly one row below

@@ -4,11 +4,11 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { ARTIFACTS, FIXED_NOW, appReady, expect, test, watchConsole } from "../support/fixtures";
+import { ARTIFACTS, FIXED_NOW, appReady, expect, rowTitles, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
 import { startRelay } from "../support/relay";
 
-const titles = (page: Page) => page.getByTestId("table-rows").locator(".virtual-row:not([hidden]) .title-cell a").allTextContents();
+const titles = (page: Page) => rowTitles(page.getByTestId("table-rows"));
 const nav = (page: Page, key: string) => page.getByRole("navigation").getByRole("link", { name: msg("en", key) }).click();
 
 async function addContact(page: Page, name: string) {

@@ -1,6 +1,6 @@
 // Shared fixtures: a relay per test file, a fixed clock, and a page that fails the test on any
 // console error or uncaught exception.
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startRelay, type Relay } from "./relay";
@@ -42,6 +42,15 @@ export function watchConsole(page: Page, sink: string[]) {
   });
   page.on("pageerror", (e) => sink.push(`${page.url()}: ${e.message}`));
 }
+
+/**
+ * The title links of a record table's rows on view. A table keeps rows past the end of a list
+ * that was longer, hidden with their last record (components/virtual_list.rs): they are left out.
+ */
+export const ROW_TITLE = ".virtual-row:not([hidden]) .title-cell a";
+
+/** The titles of the rows on view in `table`, top to bottom. */
+export const rowTitles = (table: Locator) => table.locator(ROW_TITLE).allTextContents();
 
 /** Waits until the wasm app has rendered a page heading. */
 export async function appReady(page: Page) {
