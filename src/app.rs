@@ -68,11 +68,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=|| kept("dashboard", || view! { <pages::dashboard::Dashboard /> }.into_any()) />
                     <Route path=path!("/contacts") view=|| kept("contacts", || view! { <pages::contacts::Contacts /> }.into_any()) />
-                    <Route path=path!("/contacts/:id") view=pages::records::detail::ContactDetail />
                     <Route path=path!("/companies") view=|| kept("companies", || view! { <pages::companies::Companies /> }.into_any()) />
-                    <Route path=path!("/companies/:id") view=pages::records::detail::CompanyDetail />
                     <Route path=path!("/deals") view=|| kept("deals", || view! { <pages::deals::Deals /> }.into_any()) />
-                    <Route path=path!("/deals/:id") view=pages::records::detail::DealDetail />
+                    // A contact's, company's or deal's page; any other pair is not found.
+                    <Route path=path!("/:collection/:id") view=pages::records::detail::RecordPage />
                     <Route path=path!("/duplicates") view=pages::duplicates::Duplicates />
                     <Route path=path!("/activities") view=|| kept("activities", || view! { <pages::activities::Activities /> }.into_any()) />
                     <Route path=path!("/tasks") view=|| kept("tasks", || view! { <pages::tasks::Tasks /> }.into_any()) />

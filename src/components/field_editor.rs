@@ -163,27 +163,53 @@ fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
 /// until the row shows another record.
 #[component]
 pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
+    view! {
+        <div role="cell" class="cell" data-field=target.name()>
+            {value_until_used(kind, id, target, true)}
+        </div>
+    }
+}
+
+/// One field of the record on a record page, labelled. The page is kept and shows another
+/// record when the user opens one (`id`), so, like a table cell, the field is its label and
+/// value until it is used, and only then a `FieldEditor` for that record.
+#[component]
+pub fn FieldRow(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
+    value_until_used(kind, id, target, false)
+}
+
+/// The field's value (with its label unless `compact`) until it is clicked; then an editor for
+/// the record shown at that moment, open, until `id` names another record.
+fn value_until_used(kind: Kind, id: Signal<Id>, target: Target, compact: bool) -> impl IntoView {
     let used = RwSignal::new(None::<Id>);
     let shown = shown(kind, id, target);
     let editing = Memo::new(move |_| used.get().is_some_and(|used| used == id.get()));
-    view! {
-        <div role="cell" class="cell" data-field=target.name()>
-            {move || {
-                if editing.get() {
-                    // Once the row shows another record the cell is that record's value
-                    // again; showing this one later must not reopen its editor.
-                    on_cleanup(move || {
-                        used.try_set(None);
-                    });
-                    view! {
-                        <FieldEditor kind=kind id=id.get_untracked() target=target compact=true editing=true />
-                    }
-                    .into_any()
-                } else {
-                    value_button(shown, move || used.set(Some(id.get_untracked()))).into_any()
+    move || {
+        if editing.get() {
+            // Once the page or row shows another record the field is that record's value
+            // again; showing this one later must not reopen its editor.
+            on_cleanup(move || {
+                used.try_set(None);
+            });
+            view! {
+                <FieldEditor kind=kind id=id.get_untracked() target=target compact=compact editing=true />
+            }
+            .into_any()
+        } else {
+            let button = value_button(shown, move || used.set(Some(id.get_untracked())));
+            if compact {
+                button.into_any()
+            } else {
+                let label = shown.label;
+                view! {
+                    <div class="field-editor" data-field=target.name()>
+                        <span class="field-label">{move || label.get()}</span>
+                        {button}
+                    </div>
                 }
-            }}
-        </div>
+                .into_any()
+            }
+        }
     }
 }
 

@@ -5,29 +5,81 @@
 use crm_core::schema::FieldType;
 use crm_core::{Command, FieldValue, HistoryEntry, Id, Kind, OrgNode};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use super::forms::{ActivityForm, Links, TaskForm};
-use crate::components::field_editor::{FieldEditor, Target};
+use crate::components::field_editor::{FieldRow, Target};
+use crate::components::keep_alive::{KeepAlive, screen_memo, use_shown};
 use crate::components::toast::use_toasts;
 use crate::components::value::{day_of, display, href};
 use crate::i18n::intl;
 use crate::i18n::{Msg, command_error, use_i18n};
 use crate::session::use_session;
 
+/// `/:collection/:id`: a contact's, company's or deal's page, kept like the main screens
+/// (`components::keep_alive`). Opening another record of the same kind changes the values in
+/// the page instead of building it again (its heading and a score of fields: more than half
+/// a frame at M); opening one of another kind builds that kind's page in it. One screen for
+/// the three kinds keeps at most one record page in the document.
 #[component]
-pub fn ContactDetail() -> impl IntoView {
-    view! { <RecordDetail kind=Kind::Contact /> }
+pub fn RecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let valid = Memo::new(move |_| {
+        params.with(|p| {
+            let kind = p.get("collection").and_then(|c| kind_of_collection(&c));
+            let id = p.get("id").and_then(|s| s.parse::<Id>().ok());
+            kind.is_some() && id.is_some()
+        })
+    });
+    move || {
+        if valid.get() {
+            view! { <KeepAlive name="record" page=|| view! { <KeptRecord /> }.into_any() /> }
+                .into_any()
+        } else {
+            view! { <crate::pages::not_found::NotFound /> }.into_any()
+        }
+    }
 }
 
-#[component]
-pub fn CompanyDetail() -> impl IntoView {
-    view! { <RecordDetail kind=Kind::Company /> }
+/// The kinds that have a page of their own, by the collection in their path.
+fn kind_of_collection(collection: &str) -> Option<Kind> {
+    [Kind::Contact, Kind::Company, Kind::Deal]
+        .into_iter()
+        .find(|k| k.collection() == collection)
 }
 
+/// The record a path (`/contacts/<id>`) shows, if it is a record page's.
+fn record_in_path(path: &str) -> Option<(Kind, Id)> {
+    let (collection, id) = path.strip_prefix('/')?.split_once('/')?;
+    Some((kind_of_collection(collection)?, id.parse().ok()?))
+}
+
+/// The record page screen: the record in the path, or while the screen is away the last one.
 #[component]
-pub fn DealDetail() -> impl IntoView {
-    view! { <RecordDetail kind=Kind::Deal /> }
+fn KeptRecord() -> impl IntoView {
+    let pathname = use_location().pathname;
+    let Some(first) = pathname.with_untracked(|p| record_in_path(p)) else {
+        return view! { <crate::pages::not_found::NotFound /> }.into_any();
+    };
+    let record = Memo::new(move |prev: Option<&(Kind, Id)>| {
+        pathname
+            .with(|p| record_in_path(p))
+            .or(prev.copied())
+            .unwrap_or(first)
+    });
+    let kind = Memo::new(move |_| record.get().0);
+    (move || {
+        let kind = kind.get();
+        // Only this kind's records: when another kind's opens, this page is on its way out
+        // and must not look for a contact under a company's id meanwhile.
+        let id = Memo::new(move |prev: Option<&Id>| match (record.get(), prev) {
+            ((k, id), _) if k == kind => id,
+            (_, Some(prev)) => *prev,
+            ((_, id), None) => id,
+        });
+        view! { <RecordView kind=kind id=id.into() /> }
+    })
+    .into_any()
 }
 
 /// The activity kind a second key picks after `l`.
@@ -54,52 +106,35 @@ pub fn is_typing(ev: &leptos::ev::KeyboardEvent) -> bool {
 }
 
 #[component]
-fn RecordDetail(kind: Kind) -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<Id>().ok())));
-    move || match id.get() {
-        Some(id) => view! { <RecordView kind=kind id=id /> }.into_any(),
-        None => view! { <crate::pages::not_found::NotFound /> }.into_any(),
-    }
-}
-
-#[component]
-fn RecordView(kind: Kind, id: Id) -> impl IntoView {
+fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let toasts = use_toasts();
-    let exists = Memo::new(move |_| {
+    let shown = use_shown();
+    let exists = screen_memo(move || {
+        let id = id.get();
         session
             .with(|ws| ws.get(kind, id).is_some())
             .unwrap_or(false)
     });
-    let title = Memo::new(move |_| {
+    let title = screen_memo(move || {
+        let id = id.get();
         session
             .with(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
             .flatten()
             .unwrap_or_default()
     });
-    let trashed = Memo::new(move |_| {
+    let trashed = screen_memo(move || {
+        let id = id.get();
         session
             .with(|ws| ws.get(kind, id).is_some_and(|r| r.is_trashed()))
             .unwrap_or(false)
     });
+    // A kept page sets the title again each time it is shown, and never while away.
     Effect::new(move |_| {
-        document().set_title(&format!("{} · {}", title.get(), i18n.t(Msg::AppName)));
-    });
-    let links = Memo::new(move |_| {
-        session
-            .with(|ws| Links::of(ws, kind, id))
-            .unwrap_or_default()
-    });
-    // The heading and the fields are in the frame after the click; what stands beside them
-    // (related records, the log form, the timeline, tasks and history: about half the page's
-    // work) is built once that frame is painted, and is in the next one. Together they would
-    // take more than a frame at M.
-    let side_ready = RwSignal::new(false);
-    crate::components::after_paint(move || {
-        // Gone already if the user left within the frame.
-        side_ready.try_set(true);
+        if shown.get() {
+            document().set_title(&format!("{} · {}", title.get(), i18n.t(Msg::AppName)));
+        }
     });
     let activity_kind = RwSignal::new("call".to_owned());
     let focus_log = RwSignal::new(false);
@@ -107,7 +142,12 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
     // `l` then c/e/m/v/n: log a call, email, meeting, visit or note.
     let pending_l = StoredValue::new(false);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if is_typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if !shown.get_untracked()
+            || is_typing(&ev)
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+        {
             pending_l.set_value(false);
             return;
         }
@@ -126,6 +166,7 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let trash = move |_| {
+        let id = id.get_untracked();
         let cmd = if trashed.get_untracked() {
             Command::Restore { kind, id }
         } else {
@@ -145,7 +186,7 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
         }
     };
 
-    let fields = move || {
+    let fields = screen_memo(move || {
         let mut targets: Vec<Target> = kind
             .fields()
             .iter()
@@ -155,7 +196,10 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
             .collect();
         session.with(|ws| targets.extend(ws.custom_fields(kind).into_iter().map(Target::Custom)));
         targets
-    };
+    });
+    // Kept pages stay in the document while away: the heading needs an id of its own.
+    let title_id = format!("page-title-{}", crate::components::unique_id());
+    let labelled_by = title_id.clone();
 
     view! {
         <Show
@@ -167,9 +211,9 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
                 </section>
             }
         >
-            <section class="page detail" aria-labelledby="page-title" data-testid="record-detail">
+            <section class="page detail" aria-labelledby=labelled_by.clone() data-testid="record-detail">
                 <header class="detail-head">
-                    <h1 id="page-title">{move || title.get()}</h1>
+                    <h1 id=title_id.clone()>{move || title.get()}</h1>
                     <span class="badge">{move || i18n.t(kind_name(kind))}</span>
                     <span class="spacer"></span>
                     <button type="button" class="button" data-testid="trash-record" class:danger=move || !trashed.get() on:click=trash>
@@ -181,33 +225,71 @@ fn RecordView(kind: Kind, id: Id) -> impl IntoView {
                 {move || trashed.get().then(|| view! {
                     <p class="banner warning" role="status">{move || i18n.t(Msg::InTrash)}</p>
                 })}
-                {(kind == Kind::Deal).then(|| view! { <super::super::deals::DealActions deal=id /> })}
+                {move || (kind == Kind::Deal).then(|| {
+                    let deal = id.get();
+                    view! { <super::super::deals::DealActions deal=deal /> }
+                })}
                 <div class="detail-grid">
                     <div class="card fields-card">
                         <h2>{move || i18n.t(Msg::Details)}</h2>
                         <For
-                            each=fields
+                            each=move || fields.get()
                             key=|t| t.name()
-                            children=move |t| view! { <FieldEditor kind=kind id=id target=t /> }
+                            children=move |t| view! { <FieldRow kind=kind id=id target=t /> }
                         />
                     </div>
                     <div class="detail-side">
-                        {move || side_ready.get().then(|| view! {
-                            <Related kind=kind id=id />
-                            <Show when=move || kind == Kind::Company>
-                                <super::super::dashboard::CustomerValue company=id />
-                            </Show>
-                            <ActivityForm links=links kind=activity_kind focus=focus_log />
-                            <p class="muted hint">{move || i18n.t(Msg::LogShortcutHint)}</p>
-                            <Timeline kind=kind id=id />
-                            <Tasks kind=kind id=id />
-                            <TaskForm links=links />
-                            <History kind=kind id=id />
+                        // Built for the record on view, and dropped when the page goes away:
+                        // another record's related records must never show, not even for a
+                        // frame.
+                        {move || shown.get().then(|| {
+                            let id = id.get();
+                            view! { <SideColumn kind=kind id=id activity_kind=activity_kind focus_log=focus_log /> }
                         })}
                     </div>
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// What stands beside a record's fields: related records, the log form, the timeline, tasks
+/// and history. It is built once the frame with the heading and fields is painted, and is in
+/// the next one: together they would take more than a frame at M.
+#[component]
+fn SideColumn(
+    kind: Kind,
+    id: Id,
+    activity_kind: RwSignal<String>,
+    focus_log: RwSignal<bool>,
+) -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let links = Memo::new(move |_| {
+        session
+            .with(|ws| Links::of(ws, kind, id))
+            .unwrap_or_default()
+    });
+    let ready = RwSignal::new(false);
+    crate::components::after_paint(move || {
+        // Gone already if the user left within the frame.
+        ready.try_set(true);
+    });
+    move || {
+        ready.get().then(|| {
+            view! {
+                <Related kind=kind id=id />
+                {(kind == Kind::Company).then(|| view! {
+                    <super::super::dashboard::CustomerValue company=id />
+                })}
+                <ActivityForm links=links kind=activity_kind focus=focus_log />
+                <p class="muted hint">{move || i18n.t(Msg::LogShortcutHint)}</p>
+                <Timeline kind=kind id=id />
+                <Tasks kind=kind id=id />
+                <TaskForm links=links />
+                <History kind=kind id=id />
+            }
+        })
     }
 }
 

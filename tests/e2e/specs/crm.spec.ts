@@ -201,6 +201,76 @@ test("a record page edits fields, logs an activity in two keystrokes, adds a tas
   await expect(page.getByText(msg("en", "in-trash"))).toHaveCount(0);
 });
 
+test("the record page is kept: another record opened in it shows only that record, an editor left open stays with its record, and a path that names no record is not found", async ({ page }) => {
+  await page.goto("/companies");
+  await appReady(page);
+  await addCompany(page, "Corvid Ltd");
+  await page.goto("/contacts");
+  await addContact(page, "Ann Able", "ann@example.com");
+  await addContact(page, "Bo Brown");
+  const field = (name: string) => page.locator(`.fields-card [data-field="${name}"] .field-value`);
+  const heading = page.locator("main h1:visible");
+
+  await page.getByRole("link", { name: "Ann Able" }).click();
+  await expect(heading).toHaveText("Ann Able");
+  const annPath = new URL(page.url()).pathname;
+  await heading.click();
+  await page.keyboard.press("l");
+  await page.keyboard.press("c");
+  await page.keyboard.type("Called Ann about the renewal");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("timeline")).toContainText("Called Ann about the renewal");
+  // An editor opened and cancelled: it belongs to Ann's page.
+  await edit(field("job_title"));
+  await page.keyboard.press("Escape");
+
+  await nav(page, "nav-contacts");
+  await page.getByRole("link", { name: "Bo Brown" }).click();
+  await expect(heading).toHaveText("Bo Brown");
+  await expect(page).toHaveTitle(/^Bo Brown · /);
+  await expect(field("name")).toHaveText("Bo Brown");
+  await expect(field("emails")).toHaveText("—");
+  await expect(page.getByTestId("timeline")).toContainText(msg("en", "no-activities"));
+  await expect(page.getByTestId("timeline")).not.toContainText("Called Ann");
+  await expect(page.locator(".fields-card :is(input, select, textarea)")).toHaveCount(0);
+
+  // Back on Ann's page: her values and timeline, and no editor reopened.
+  await page.goBack();
+  await page.goBack();
+  await expect(heading).toHaveText("Ann Able");
+  await expect(field("emails")).toHaveText("ann@example.com");
+  await expect(page.getByTestId("timeline")).toContainText("Called Ann about the renewal");
+  await expect(page.locator(".fields-card :is(input, select, textarea)")).toHaveCount(0);
+  // An edit on the kept page goes to the record it shows.
+  await edit(field("job_title"));
+  await page.keyboard.type("Buyer");
+  await page.keyboard.press("Enter");
+  await expect(field("job_title")).toHaveText("Buyer");
+  await nav(page, "nav-contacts");
+  await expect(cell(page, "Ann Able", "job_title")).toHaveText("Buyer");
+  await expect(cell(page, "Bo Brown", "job_title")).toHaveText("—");
+
+  // Another kind in the same screen: one record page in the document at a time.
+  await nav(page, "nav-companies");
+  await page.getByRole("link", { name: "Corvid Ltd" }).click();
+  await expect(heading).toHaveText("Corvid Ltd");
+  await expect(page.getByTestId("org-chart")).toBeVisible();
+  await expect(page.getByTestId("record-detail")).toHaveCount(1);
+
+  // A path with a record id under no record kind, or no id, is not found.
+  const annId = annPath.split("/").at(-1)!;
+  for (const path of [`/widgets/${annId}`, "/contacts/not-an-id"]) {
+    await page.evaluate((p) => {
+      history.pushState(null, "", p);
+      dispatchEvent(new PopStateEvent("popstate"));
+    }, path);
+    await expect(heading).toHaveText(msg("en", "not-found-title"));
+  }
+  await page.goto(annPath);
+  await appReady(page);
+  await expect(heading).toHaveText("Ann Able");
+});
+
 test("deals move by keyboard, by menu and by drag; win, lose with a reason; list view; pipeline editor", async ({ page }) => {
   await createPipeline(page);
   await addDeal(page, "Big order", "1200");
