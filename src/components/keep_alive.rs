@@ -175,6 +175,15 @@ impl Screens {
     /// Hides screen `name` and stops its costly derivations.
     fn hide(self, name: &'static str) {
         if let Some((root, screen)) = self.find(name) {
+            // An editor left open (the user went back with the keyboard or the browser's
+            // button, so no click moved focus first) saves when it loses focus: it must not
+            // wait, unsaved, in a screen nobody sees.
+            if let Some(active) = document().active_element()
+                && root.contains(Some(&active))
+                && let Ok(active) = active.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = active.blur();
+            }
             let _ = root.set_attribute("data-away", "");
             screen.shown.set(false);
             screen.left();

@@ -5,7 +5,8 @@
 use crm_core::schema::FieldType;
 use crm_core::{Command, FieldValue, HistoryEntry, Id, Kind, OrgNode};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
+use leptos_router::location::Url;
 
 use super::forms::{ActivityForm, Links, TaskForm};
 use crate::components::field_editor::{FieldRow, Target};
@@ -23,14 +24,9 @@ use crate::session::use_session;
 /// the three kinds keeps at most one record page in the document.
 #[component]
 pub fn RecordPage() -> impl IntoView {
-    let params = use_params_map();
-    let valid = Memo::new(move |_| {
-        params.with(|p| {
-            let kind = p.get("collection").and_then(|c| kind_of_collection(&c));
-            let id = p.get("id").and_then(|s| s.parse::<Id>().ok());
-            kind.is_some() && id.is_some()
-        })
-    });
+    let pathname = use_location().pathname;
+    // The path read as the kept screen reads it, so the two never disagree on which record.
+    let valid = Memo::new(move |_| pathname.with(|p| record_in_path(p).is_some()));
     move || {
         if valid.get() {
             view! { <KeepAlive name="record" page=|| view! { <KeptRecord /> }.into_any() /> }
@@ -48,38 +44,42 @@ fn kind_of_collection(collection: &str) -> Option<Kind> {
         .find(|k| k.collection() == collection)
 }
 
-/// The record a path (`/contacts/<id>`) shows, if it is a record page's.
+/// The record a path (`/contacts/<id>`, also with a trailing `/` or percent-encoded, as the
+/// router matches it) shows, if it is a record page's.
 fn record_in_path(path: &str) -> Option<(Kind, Id)> {
-    let (collection, id) = path.strip_prefix('/')?.split_once('/')?;
-    Some((kind_of_collection(collection)?, id.parse().ok()?))
+    let path = path.strip_prefix('/')?;
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let (collection, id) = path.split_once('/')?;
+    let kind = kind_of_collection(&Url::unescape(collection))?;
+    Some((kind, Url::unescape(id).parse().ok()?))
 }
 
 /// The record page screen: the record in the path, or while the screen is away the last one.
 #[component]
 fn KeptRecord() -> impl IntoView {
     let pathname = use_location().pathname;
-    let Some(first) = pathname.with_untracked(|p| record_in_path(p)) else {
-        return view! { <crate::pages::not_found::NotFound /> }.into_any();
-    };
-    let record = Memo::new(move |prev: Option<&(Kind, Id)>| {
+    let record = Memo::new(move |prev: Option<&Option<(Kind, Id)>>| {
         pathname
             .with(|p| record_in_path(p))
-            .or(prev.copied())
-            .unwrap_or(first)
+            .or_else(|| prev.copied().flatten())
     });
-    let kind = Memo::new(move |_| record.get().0);
-    (move || {
-        let kind = kind.get();
-        // Only this kind's records: when another kind's opens, this page is on its way out
-        // and must not look for a contact under a company's id meanwhile.
-        let id = Memo::new(move |prev: Option<&Id>| match (record.get(), prev) {
-            ((k, id), _) if k == kind => id,
-            (_, Some(prev)) => *prev,
-            ((_, id), None) => id,
-        });
-        view! { <RecordView kind=kind id=id.into() /> }
-    })
-    .into_any()
+    let kind = Memo::new(move |_| record.get().map(|(kind, _)| kind));
+    move || match (kind.get(), record.get_untracked()) {
+        (Some(kind), Some((_, first))) => {
+            // Only this kind's records: when another kind's opens, this page is on its way
+            // out and must not look for a contact under a company's id meanwhile.
+            let id = Memo::new(move |prev: Option<&Id>| {
+                record
+                    .get()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, id)| id)
+                    .or(prev.copied())
+                    .unwrap_or(first)
+            });
+            view! { <RecordView kind=kind id=id.into() /> }.into_any()
+        }
+        _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+    }
 }
 
 /// The activity kind a second key picks after `l`.
@@ -225,7 +225,8 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
                 {move || trashed.get().then(|| view! {
                     <p class="banner warning" role="status">{move || i18n.t(Msg::InTrash)}</p>
                 })}
-                {move || (kind == Kind::Deal).then(|| {
+                // Only while on view: the board's move menu has the same buttons.
+                {move || (kind == Kind::Deal && shown.get()).then(|| {
                     let deal = id.get();
                     view! { <super::super::deals::DealActions deal=deal /> }
                 })}
@@ -274,6 +275,12 @@ fn SideColumn(
     crate::components::after_paint(move || {
         // Gone already if the user left within the frame.
         ready.try_set(true);
+    });
+    // The page is kept: the next record's log form starts afresh, and takes focus only when
+    // `L` is pressed again.
+    on_cleanup(move || {
+        focus_log.try_set(false);
+        activity_kind.try_set("call".to_owned());
     });
     move || {
         ready.get().then(|| {
