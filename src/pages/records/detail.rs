@@ -37,21 +37,15 @@ pub fn RecordPage() -> impl IntoView {
     }
 }
 
-/// The kinds that have a page of their own, by the collection in their path.
-fn kind_of_collection(collection: &str) -> Option<Kind> {
-    [Kind::Contact, Kind::Company, Kind::Deal]
-        .into_iter()
-        .find(|k| k.collection() == collection)
-}
-
 /// The record a path (`/contacts/<id>`, also with a trailing `/` or percent-encoded, as the
-/// router matches it) shows, if it is a record page's.
+/// router matches it) shows, if it is a record page's: a kind that has pages (`href`).
 fn record_in_path(path: &str) -> Option<(Kind, Id)> {
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
     let (collection, id) = path.split_once('/')?;
-    let kind = kind_of_collection(&Url::unescape(collection))?;
-    Some((kind, Url::unescape(id).parse().ok()?))
+    let kind = Kind::from_collection(&Url::unescape(collection))?;
+    let id = Url::unescape(id).parse().ok()?;
+    href(kind, id).map(|_| (kind, id))
 }
 
 /// The record page screen: the record in the path, or while the screen is away the last one.
@@ -136,35 +130,6 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
             document().set_title(&format!("{} · {}", title.get(), i18n.t(Msg::AppName)));
         }
     });
-    let activity_kind = RwSignal::new("call".to_owned());
-    let focus_log = RwSignal::new(false);
-
-    // `l` then c/e/m/v/n: log a call, email, meeting, visit or note.
-    let pending_l = StoredValue::new(false);
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if !shown.get_untracked()
-            || is_typing(&ev)
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-        {
-            pending_l.set_value(false);
-            return;
-        }
-        let key = ev.key();
-        if pending_l.get_value() {
-            pending_l.set_value(false);
-            if let Some(k) = activity_for_key(&key) {
-                ev.prevent_default();
-                activity_kind.set(k.to_owned());
-                focus_log.set(true);
-            }
-        } else if key == "l" {
-            pending_l.set_value(true);
-        }
-    });
-    on_cleanup(move || keys.remove());
-
     let trash = move |_| {
         let id = id.get_untracked();
         let cmd = if trashed.get_untracked() {
@@ -245,7 +210,7 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
                         // frame.
                         {move || shown.get().then(|| {
                             let id = id.get();
-                            view! { <SideColumn kind=kind id=id activity_kind=activity_kind focus_log=focus_log /> }
+                            view! { <SideColumn kind=kind id=id /> }
                         })}
                     </div>
                 </div>
@@ -256,16 +221,35 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
 
 /// What stands beside a record's fields: related records, the log form, the timeline, tasks
 /// and history. It is built once the frame with the heading and fields is painted, and is in
-/// the next one: together they would take more than a frame at M.
+/// the next one: together they would take more than a frame at M. It exists only while its
+/// record is on view, so its log form (and the `L` shortcut that fills it) is that record's.
 #[component]
-fn SideColumn(
-    kind: Kind,
-    id: Id,
-    activity_kind: RwSignal<String>,
-    focus_log: RwSignal<bool>,
-) -> impl IntoView {
+fn SideColumn(kind: Kind, id: Id) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
+    let activity_kind = RwSignal::new("call".to_owned());
+    let focus_log = RwSignal::new(false);
+
+    // `l` then c/e/m/v/n: log a call, email, meeting, visit or note.
+    let pending_l = StoredValue::new(false);
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if is_typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            pending_l.set_value(false);
+            return;
+        }
+        let key = ev.key();
+        if pending_l.get_value() {
+            pending_l.set_value(false);
+            if let Some(k) = activity_for_key(&key) {
+                ev.prevent_default();
+                activity_kind.set(k.to_owned());
+                focus_log.set(true);
+            }
+        } else if key == "l" {
+            pending_l.set_value(true);
+        }
+    });
+    on_cleanup(move || keys.remove());
     let links = Memo::new(move |_| {
         session
             .with(|ws| Links::of(ws, kind, id))
@@ -275,12 +259,6 @@ fn SideColumn(
     crate::components::after_paint(move || {
         // Gone already if the user left within the frame.
         ready.try_set(true);
-    });
-    // The page is kept: the next record's log form starts afresh, and takes focus only when
-    // `L` is pressed again.
-    on_cleanup(move || {
-        focus_log.try_set(false);
-        activity_kind.try_set("call".to_owned());
     });
     move || {
         ready.get().then(|| {
