@@ -58,6 +58,13 @@ pub fn App() -> impl IntoView {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", locale.tag());
             let _ = html.set_attribute("dir", locale.dir().as_str());
+            // What an empty field's dash is read as (style/main.css, `.field-value:empty`):
+            // one property here instead of a label on each of hundreds of value buttons.
+            if let Some(html) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&html) {
+                let _ = html
+                    .style()
+                    .set_property("--empty-label", &css_string(&i18n::t(locale, Msg::Empty)));
+            }
         }
     });
     Effect::new(move |_| theme.apply_to_document());
@@ -84,4 +91,23 @@ pub fn App() -> impl IntoView {
             </Shell>
         </Router>
     }
+}
+
+/// `text` as a CSS string token, for a custom property read by `content`.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A line break cannot be in a CSS string; a label never needs one.
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -131,10 +131,18 @@ fn shown(kind: Kind, id: Signal<Id>, target: Target) -> Shown {
     Shown { ty, label, value }
 }
 
-/// The value as a button that starts editing: "—" when empty, named "label: value".
-fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let (label, value) = (shown.label, shown.value);
+/// The value as a button that starts editing, named by the element `label_id` (the field's
+/// label, or its column's header) and its value. An empty field's button has no text: the
+/// stylesheet draws a dash there, read as "empty" (`.field-value:empty`).
+///
+/// The name is put together by `aria-labelledby`, fixed when the button is built, rather than
+/// an `aria-label` written on every change: a search keystroke changes the value of every
+/// cell on view, and the label's effect (formatting it and setting the attribute) was a
+/// quarter of the keystroke's script (BENCHMARKS.md, issue 4).
+fn value_button(shown: Shown, label_id: &str, start: impl Fn() + 'static) -> impl IntoView {
+    let value = shown.value;
+    let id = format!("v-{}", super::unique_id());
+    let labelled_by = format!("{label_id} {id}");
     view! {
         // `dir="auto"`: a value takes its own direction (an email or a Latin name in a Persian
         // table reads from its start, and is cut at its end), aligned by the stylesheet.
@@ -142,17 +150,11 @@ fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
             type="button"
             class="field-value"
             dir="auto"
-            class:empty=move || value.with(Option::is_none)
-            aria-label=move || {
-                format!(
-                    "{}: {}",
-                    label.get(),
-                    value.get().unwrap_or_else(|| i18n.t(Msg::Empty)),
-                )
-            }
+            id=id
+            aria-labelledby=labelled_by
             on:click=move |_| start()
         >
-            {move || value.get().unwrap_or_else(|| "—".to_owned())}
+            {move || value.get().unwrap_or_default()}
         </button>
     }
 }
@@ -161,11 +163,13 @@ fn value_button(shown: Shown, start: impl Fn() + 'static) -> impl IntoView {
 /// changes). A list shows hundreds of cells and edits one at a time, so a cell is only its
 /// value until it is used; then it becomes a `FieldEditor` for that record, already editing,
 /// until the row shows another record.
+///
+/// `header`: the id of the element in the column's header that names the field.
 #[component]
-pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
+pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target, header: String) -> impl IntoView {
     view! {
         <div role="cell" class="cell" data-field=target.name()>
-            {value_until_used(kind, id, target, true)}
+            {value_until_used(kind, id, target, Some(header))}
         </div>
     }
 }
@@ -175,12 +179,21 @@ pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
 /// value until it is used, and only then a `FieldEditor` for that record.
 #[component]
 pub fn FieldRow(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
-    value_until_used(kind, id, target, false)
+    value_until_used(kind, id, target, None)
 }
 
-/// The field's value (with its label unless `compact`) until it is clicked; then an editor for
-/// the record shown at that moment, open, until `id` names another record.
-fn value_until_used(kind: Kind, id: Signal<Id>, target: Target, compact: bool) -> impl IntoView {
+/// The field's value (with its label, unless a column's `header` names it) until it is
+/// clicked; then an editor for the record shown at that moment, open, until `id` names
+/// another record.
+fn value_until_used(
+    kind: Kind,
+    id: Signal<Id>,
+    target: Target,
+    header: Option<String>,
+) -> impl IntoView {
+    let compact = header.is_some();
+    // The label's id: the column's header, or the label shown beside the value.
+    let label_id = header.unwrap_or_else(|| format!("l-{}", super::unique_id()));
     let used = RwSignal::new(None::<Id>);
     let shown = shown(kind, id, target);
     let editing = Memo::new(move |_| used.get().is_some_and(|used| used == id.get()));
@@ -191,19 +204,20 @@ fn value_until_used(kind: Kind, id: Signal<Id>, target: Target, compact: bool) -
             on_cleanup(move || {
                 used.try_set(None);
             });
+            // Used only when compact: a page's field editor shows a label of its own.
             view! {
-                <FieldEditor kind=kind id=id.get_untracked() target=target compact=compact editing=true />
+                <FieldEditor kind=kind id=id.get_untracked() target=target compact=compact editing=true header=label_id.clone() />
             }
             .into_any()
         } else {
-            let button = value_button(shown, move || used.set(Some(id.get_untracked())));
+            let button = value_button(shown, &label_id, move || used.set(Some(id.get_untracked())));
             if compact {
                 button.into_any()
             } else {
                 let label = shown.label;
                 view! {
                     <div class="field-editor" data-field=target.name()>
-                        <span class="field-label">{move || label.get()}</span>
+                        <span class="field-label" id=label_id.clone()>{move || label.get()}</span>
                         {button}
                     </div>
                 }
@@ -224,6 +238,9 @@ pub fn FieldEditor(
     /// Start with the editor open and focused (a table cell that was just clicked).
     #[prop(optional)]
     editing: bool,
+    /// When `compact`: the id of the column header that names the field.
+    #[prop(optional)]
+    header: Option<String>,
 ) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
@@ -456,14 +473,18 @@ pub fn FieldEditor(
     // Plain closures rather than `<Show>`s: a record page shows a score of these, and each
     // `Show` is an owner, a memo and an effect of its own.
     let is_editing = Memo::new(move |_| editing.get());
+    let label_id = match header {
+        Some(header) if compact => header,
+        _ => format!("f-{uid}-l"),
+    };
     view! {
         <div class="field-editor" class:compact=compact data-field=target.name() id=format!("f-{uid}-w")>
-            {(!compact).then(|| view! { <span class="field-label">{move || label.get()}</span> })}
+            {(!compact).then(|| view! { <span class="field-label" id=label_id.clone()>{move || label.get()}</span> })}
             {move || {
                 if is_editing.get() {
                     editor().into_any()
                 } else {
-                    value_button(shown, start).into_any()
+                    value_button(shown, &label_id, start).into_any()
                 }
             }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

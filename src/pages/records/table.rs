@@ -76,6 +76,9 @@ pub fn RecordTable(
     let owner = RwSignal::new(String::new());
     let territory = RwSignal::new(String::new());
     let selected = RwSignal::new(BTreeSet::<Id>::new());
+    // Ids of the headers' labels, which name the value buttons of their column.
+    let table_id = crate::components::unique_id();
+    let header_id = move |t: Target| format!("t{table_id}-{}", t.name());
 
     // What the toolbar and headers show, apart from the search text: a keystroke in the search
     // box changes `query` but none of these, so they do not re-render.
@@ -218,7 +221,7 @@ pub fn RecordTable(
                             view! {
                                 <div role="columnheader" class="cell" aria-sort=move || aria_sort(key.clone())>
                                     <button type="button" class="sort" on:click=move |_| toggle_sort(key2.clone())>
-                                        {move || label.get()}
+                                        <span id=header_id(t)>{move || label.get()}</span>
                                         {move || sort_mark(aria_sort(key3.clone()))}
                                     </button>
                                 </div>
@@ -268,7 +271,7 @@ pub fn RecordTable(
                 targets
                     .get()
                     .into_iter()
-                    .map(|t| view! { <FieldCell kind=kind id=id target=t /> })
+                    .map(|t| view! { <FieldCell kind=kind id=id target=t header=header_id(t) /> })
                     .collect_view()
             }}
         }

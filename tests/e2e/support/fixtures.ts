@@ -52,6 +52,16 @@ export const ROW_TITLE = ".virtual-row:not([hidden]) .title-cell a";
 /** The titles of the rows on view in `table`, top to bottom. */
 export const rowTitles = (table: Locator) => table.locator(ROW_TITLE).allTextContents();
 
+/**
+ * Checks that the field's value button (`.field-value`) shows an empty field: no text of its
+ * own, the stylesheet's dash, and a name ending in "empty" (`label` is the field's label).
+ */
+export async function expectEmptyValue(button: Locator, label: string) {
+  await expect(button).toHaveText("");
+  await expect(button).toHaveAccessibleName(`${label} empty`);
+  expect(await button.evaluate((b) => getComputedStyle(b, "::before").content)).toBe('"—" / "empty"');
+}
+
 /** Waits until the wasm app has rendered a page heading. */
 export async function appReady(page: Page) {
   await expect(page.locator("main h1:visible")).toBeVisible();
