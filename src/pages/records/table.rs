@@ -79,6 +79,21 @@ pub fn RecordTable(
     // Ids of the headers' labels, which name the value buttons of their column.
     let table_id = crate::components::unique_id();
     let header_id = move |t: Target| format!("t{table_id}-{}", t.name());
+    // A row's checkbox is named "Select <the row's title>" by `aria-labelledby`: the words
+    // around the title, cut once per locale from the message, and the row's title link. Its
+    // own `aria-label` had to be formatted and written for every row a search keystroke
+    // changed.
+    let select_words = Memo::new(move |_| {
+        const NAME: &str = "\u{E000}";
+        let full = i18n.t_with(Msg::SelectRecord, &[("name", NAME)]);
+        let bare = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
+        match full.split_once(NAME) {
+            Some((before, after)) => (bare(before), bare(after)),
+            None => (bare(&full), String::new()),
+        }
+    });
+    let select_before = format!("t{table_id}-sel-a");
+    let select_after = format!("t{table_id}-sel-b");
 
     // What the toolbar and headers show, apart from the search text: a keystroke in the search
     // box changes `query` but none of these, so they do not re-render.
@@ -234,6 +249,8 @@ pub fn RecordTable(
     };
 
     let record_cells = move |id: Signal<Id>| {
+        let link_id = format!("t{table_id}-r{}", crate::components::unique_id());
+        let select_by = format!("t{table_id}-sel-a {link_id} t{table_id}-sel-b");
         let title = screen_memo(move || {
             let id = id.get();
             session
@@ -249,7 +266,7 @@ pub fn RecordTable(
                 <input
                     type="checkbox"
                     autocomplete="off"
-                    aria-label=move || i18n.t_with(Msg::SelectRecord, &[("name", &title.get())])
+                    aria-labelledby=select_by
                     prop:checked=move || selected.with(|s| s.contains(&id.get()))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
@@ -265,7 +282,7 @@ pub fn RecordTable(
                 />
             </div>
             <div role="cell" class="cell title-cell">
-                <a href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</a>
+                <a id=link_id href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</a>
             </div>
             {move || {
                 targets
@@ -464,6 +481,8 @@ pub fn RecordTable(
                 aria-label=move || i18n.t(kind_list_label(kind))
                 aria-rowcount=move || rows.with(Vec::len) + 1
             >
+                <span id=select_before hidden>{move || select_words.with(|w| w.0.clone())}</span>
+                <span id=select_after hidden>{move || select_words.with(|w| w.1.clone())}</span>
                 {header}
                 <VirtualList
                     items=rows.into()

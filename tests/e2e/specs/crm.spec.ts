@@ -114,7 +114,12 @@ test("the contact table sorts, filters, groups, saves views, chooses columns, ed
   await page.locator(".column-chooser").getByLabel(msg("en", "field-source")).check();
   await expect(page.getByRole("columnheader", { name: msg("en", "field-source") })).toBeVisible();
 
-  // Bulk: tag two, then trash them and undo.
+  // Bulk: tag two, then trash them and undo. A row's checkbox is named after its record,
+  // and a value button after its column and value.
+  await expect(page.getByRole("checkbox", { name: "Select Ann Lee", exact: true })).toHaveCount(1);
+  await expect(
+    page.getByTestId("table-rows").getByRole("row").filter({ hasText: "Ann Lee" }).locator('[data-field="emails"] .field-value'),
+  ).toHaveAccessibleName(`${msg("en", "field-emails")} ann@example.com`);
   await page.getByRole("checkbox", { name: /Select .?Ann Lee/ }).check();
   await page.getByRole("checkbox", { name: /Select .?Bob Stone/ }).check();
   await expect.poll(() => visible(page.getByTestId("bulk-bar"))).toContain("2 selected");
