@@ -59,6 +59,10 @@ impl I18n {
     pub(crate) fn t_with(&self, msg: Msg, args: &[(&'static str, &str)]) -> String {
         super::t_with(self.locale.get(), msg, args)
     }
+
+    pub(crate) fn t_around(&self, msg: Msg, name: &'static str) -> (String, String) {
+        super::t_around(self.locale.get(), msg, name)
+    }
 }
 
 pub fn use_i18n() -> I18n {

@@ -800,6 +800,21 @@ pub(crate) fn t_with(locale: Locale, msg: Msg, args: &[(&'static str, &str)]) ->
     catalog().message(locale, msg.key(), Some(&fa))
 }
 
+/// The words of `msg` before and after its one text argument `name`, without the isolation
+/// marks Fluent puts around it: for a name put together from parts ("Select" and a row's own
+/// title, by `aria-labelledby`) instead of formatted anew for every value.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn t_around(locale: Locale, msg: Msg, name: &'static str) -> (String, String) {
+    // A private-use character: in no message, so it marks the argument's place.
+    const MARK: &str = "\u{E000}";
+    let full = t_with(locale, msg, &[(name, MARK)]);
+    let bare = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
+    match full.split_once(MARK) {
+        Some((before, after)) => (bare(before), bare(after)),
+        None => (bare(&full), String::new()),
+    }
+}
+
 /// A message whose key is built from data: `field-<name>` for schema fields, `choice-<value>`
 /// for choice values, `kind-<collection>` for record kinds. A native test checks that every
 /// such key exists in every locale; a value without a message (sizes like `1-10`) shows as is.

@@ -73,6 +73,24 @@ fn visible(s: String) -> String {
 }
 
 #[test]
+fn the_words_around_an_argument_put_the_message_back_together() {
+    for locale in Locale::ALL {
+        let (before, after) = t_around(locale, Msg::SelectRecord, "name");
+        assert_eq!(
+            format!("{before}Ann Lee{after}"),
+            visible(t_with(locale, Msg::SelectRecord, &[("name", "Ann Lee")])),
+            "{}",
+            locale.tag()
+        );
+        assert!(
+            !before.is_empty(),
+            "{}: no words before the name",
+            locale.tag()
+        );
+    }
+}
+
+#[test]
 fn russian_plural_forms() {
     let count = |n: f64| visible(t_count(Locale::Ru, Msg::ContactsCount, "count", n));
     assert_eq!(count(1.0), "1 контакт");

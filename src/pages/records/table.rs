@@ -83,17 +83,8 @@ pub fn RecordTable(
     // around the title, cut once per locale from the message, and the row's title link. Its
     // own `aria-label` had to be formatted and written for every row a search keystroke
     // changed.
-    let select_words = Memo::new(move |_| {
-        const NAME: &str = "\u{E000}";
-        let full = i18n.t_with(Msg::SelectRecord, &[("name", NAME)]);
-        let bare = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
-        match full.split_once(NAME) {
-            Some((before, after)) => (bare(before), bare(after)),
-            None => (bare(&full), String::new()),
-        }
-    });
-    let select_before = format!("t{table_id}-sel-a");
-    let select_after = format!("t{table_id}-sel-b");
+    let select_words = Memo::new(move |_| i18n.t_around(Msg::SelectRecord, "name"));
+    let select_word_id = move |side: &str| format!("t{table_id}-sel-{side}");
 
     // What the toolbar and headers show, apart from the search text: a keystroke in the search
     // box changes `query` but none of these, so they do not re-render.
@@ -250,7 +241,7 @@ pub fn RecordTable(
 
     let record_cells = move |id: Signal<Id>| {
         let link_id = format!("t{table_id}-r{}", crate::components::unique_id());
-        let select_by = format!("t{table_id}-sel-a {link_id} t{table_id}-sel-b");
+        let select_by = format!("{} {link_id} {}", select_word_id("a"), select_word_id("b"));
         let title = screen_memo(move || {
             let id = id.get();
             session
@@ -481,8 +472,8 @@ pub fn RecordTable(
                 aria-label=move || i18n.t(kind_list_label(kind))
                 aria-rowcount=move || rows.with(Vec::len) + 1
             >
-                <span id=select_before hidden>{move || select_words.with(|w| w.0.clone())}</span>
-                <span id=select_after hidden>{move || select_words.with(|w| w.1.clone())}</span>
+                <span id=select_word_id("a") hidden>{move || select_words.with(|w| w.0.clone())}</span>
+                <span id=select_word_id("b") hidden>{move || select_words.with(|w| w.1.clone())}</span>
                 {header}
                 <VirtualList
                     items=rows.into()
