@@ -204,9 +204,10 @@ fn value_until_used(
             on_cleanup(move || {
                 used.try_set(None);
             });
-            // Used only when compact: a page's field editor shows a label of its own.
+            // A page's field editor shows a label of its own; a cell's is its column header.
+            let header = compact.then(|| label_id.clone());
             view! {
-                <FieldEditor kind=kind id=id.get_untracked() target=target compact=compact editing=true header=label_id.clone() />
+                <FieldEditor kind=kind id=id.get_untracked() target=target editing=true header=header />
             }
             .into_any()
         } else {
@@ -232,16 +233,15 @@ pub fn FieldEditor(
     kind: Kind,
     id: Id,
     target: Target,
-    /// In a table cell: no label shown (the column header names it).
-    #[prop(optional)]
-    compact: bool,
     /// Start with the editor open and focused (a table cell that was just clicked).
     #[prop(optional)]
     editing: bool,
-    /// When `compact`: the id of the column header that names the field.
-    #[prop(optional)]
+    /// In a table cell: the id of the column header's label, which names the field; no label
+    /// is shown beside the value.
+    #[prop(optional_no_strip)]
     header: Option<String>,
 ) -> impl IntoView {
+    let compact = header.is_some();
     let session = use_session();
     let i18n = use_i18n();
     let start_editing = editing;
@@ -473,10 +473,7 @@ pub fn FieldEditor(
     // Plain closures rather than `<Show>`s: a record page shows a score of these, and each
     // `Show` is an owner, a memo and an effect of its own.
     let is_editing = Memo::new(move |_| editing.get());
-    let label_id = match header {
-        Some(header) if compact => header,
-        _ => format!("f-{uid}-l"),
-    };
+    let label_id = header.unwrap_or_else(|| format!("f-{uid}-l"));
     view! {
         <div class="field-editor" class:compact=compact data-field=target.name() id=format!("f-{uid}-w")>
             {(!compact).then(|| view! { <span class="field-label" id=label_id.clone()>{move || label.get()}</span> })}
