@@ -112,7 +112,7 @@ fn table(ws: &Workspace, label: &str, now: i64) {
     let rows: Vec<Row<'_>> = vec![
         (
             "pipeline: open deals by stage (dashboard `pipeline`)",
-            Box::new(|| pipeline::open_by_stage(ws, &cut).len()),
+            Box::new(|| pipeline::open_by_stage(ws, &cut.deals).len()),
         ),
         (
             "pipeline: win rate, last 12 months (`win-rate`)",
@@ -120,7 +120,7 @@ fn table(ws: &Workspace, label: &str, now: i64) {
         ),
         (
             "pipeline: forecast, 12 months in one pass (`forecast`)",
-            Box::new(|| pipeline::forecast_by(ws, &cut, &ahead).len()),
+            Box::new(|| pipeline::forecast_by(ws, &cut.deals, &ahead).len()),
         ),
         (
             "pipeline: forecast, one cut (`forecast-undated`)",
@@ -128,7 +128,7 @@ fn table(ws: &Workspace, label: &str, now: i64) {
         ),
         (
             "pipeline: win rate, 12 months in one pass (`win-trend`)",
-            Box::new(|| pipeline::win_rate_by(ws, &cut, &behind).len()),
+            Box::new(|| pipeline::win_rate_by(ws, &cut.deals, &behind).len()),
         ),
         (
             "team: per member and territory (`team`, read by the revenue and activity cards)",

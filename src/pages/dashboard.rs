@@ -12,8 +12,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crm_core::analytics::{
-    ClvParams, DAY_MS, PerCurrency, Period, PipelineCut, RfmParams, Segment, TeamFilter,
-    TeamReport, clv, pipeline, rfm, team,
+    ClvParams, DAY_MS, DealFilter, PerCurrency, Period, PipelineCut, RfmParams, Segment,
+    TeamFilter, TeamReport, clv, pipeline, rfm, team,
 };
 use crm_core::{Command, Currency, FieldKey, Filter, FilterOp, Id, Kind, Query, Sort, Timestamp};
 use js_sys::{Array, Function, Intl, Object, Reflect};
@@ -259,14 +259,13 @@ pub fn Dashboard() -> impl IntoView {
 fn PipelineCard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let period = last_year(now_ms());
     let rows = screen_memo(move || {
         timed("pipeline", || {
             let locale = i18n.locale();
             session
                 .with_reads(|ws| {
                     let currency = ws.default_currency();
-                    pipeline::open_by_stage(ws, &PipelineCut::new(period))
+                    pipeline::open_by_stage(ws, &DealFilter::default())
                         .into_iter()
                         .next()
                         .map(|p| {
@@ -386,10 +385,7 @@ fn ForecastCard() -> impl IntoView {
                     let cur = ws.default_currency();
                     // The months of the user's calendar, each one period.
                     let periods: Vec<Period> = ms.iter().map(|m| m.period).collect();
-                    let Some(first) = periods.first() else {
-                        return Vec::new();
-                    };
-                    let amounts = pipeline::forecast_by(ws, &PipelineCut::new(*first), &periods);
+                    let amounts = pipeline::forecast_by(ws, &DealFilter::default(), &periods);
                     ms.into_iter()
                         .zip(amounts)
                         .map(|(m, a)| {
@@ -474,10 +470,7 @@ fn WinTrendCard() -> impl IntoView {
             session
                 .with_reads(|ws| {
                     let periods: Vec<Period> = ms.iter().map(|m| m.period).collect();
-                    let Some(first) = periods.first() else {
-                        return Vec::new();
-                    };
-                    let rates = pipeline::win_rate_by(ws, &PipelineCut::new(*first), &periods);
+                    let rates = pipeline::win_rate_by(ws, &DealFilter::default(), &periods);
                     ms.into_iter()
                         .zip(rates)
                         .map(|(m, w)| {

@@ -181,7 +181,7 @@ fn report(
             .unwrap_or_default()
     };
     let cut = PipelineCut::new(period);
-    let pipelines: Vec<_> = pipeline::open_by_stage(ws, &cut)
+    let pipelines: Vec<_> = pipeline::open_by_stage(ws, &cut.deals)
         .into_iter()
         .map(|p| {
             json!({

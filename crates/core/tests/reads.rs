@@ -9,8 +9,8 @@ mod common;
 use common::*;
 use crm_core::analytics::scorecard::{judge, readings};
 use crm_core::analytics::{
-    ClvParams, DAY_MS, Period, PipelineCut, RfmParams, ScorecardParams, TeamFilter, clv, pipeline,
-    rfm, scorecard, team,
+    ClvParams, DAY_MS, DealFilter, Period, PipelineCut, RfmParams, ScorecardParams, TeamFilter,
+    clv, pipeline, rfm, scorecard, team,
 };
 use crm_core::{Command, FieldValue, Kind, Timestamp, Workspace};
 use proptest::prelude::*;
@@ -207,7 +207,7 @@ fn figures() -> Vec<(&'static str, Figure)> {
         (
             "pipeline",
             Box::new(move |ws| {
-                format!("{:?}", pipeline::open_by_stage(ws, &PipelineCut::new(year)))
+                format!("{:?}", pipeline::open_by_stage(ws, &DealFilter::default()))
             }),
         ),
         (
@@ -340,8 +340,7 @@ fn figures_read_the_kinds_they_depend_on_and_no_others() {
     let mut ws = with_pipeline(1);
     ws.apply(command(&Op::Deal(1, None, 100), NOW), &ctx(NOW))
         .unwrap();
-    let year = PipelineCut::new(Period::new(Timestamp(0), Timestamp(NOW)));
-    let (_, kinds) = ws.reading(|w| pipeline::open_by_stage(w, &year));
+    let (_, kinds) = ws.reading(|w| pipeline::open_by_stage(w, &DealFilter::default()));
     assert!(kinds.contains(&Kind::Deal) && kinds.contains(&Kind::Pipeline));
     assert!(!kinds.contains(&Kind::Contact), "{kinds:?}");
     let month = Period::new(Timestamp(NOW - 30 * DAY_MS), Timestamp(NOW));

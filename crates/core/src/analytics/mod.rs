@@ -72,7 +72,7 @@ pub use customers::{
     Clv, ClvParams, ClvSettings, LifeCycle, LifeCycleParams, Pareto, RetentionRow, Rfm, RfmParams,
     RfmRow, Segment, clv, life_cycle, pareto, retention, rfm,
 };
-pub use pipeline::PipelineCut;
+pub use pipeline::{DealFilter, PipelineCut};
 pub use scorecard::{Scorecard, ScorecardParams, scorecard};
 pub use team::{TeamFigures, TeamFilter, TeamReport, team};
 

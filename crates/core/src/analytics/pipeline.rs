@@ -1,8 +1,10 @@
-//! Pipeline measures, each for a [`PipelineCut`] (pipeline, owner, territory, period).
+//! Pipeline measures, each for a [`PipelineCut`]: the deals of a [`DealFilter`] (pipeline,
+//! owner, territory) over a period. Those that do not apply a period ([`open_by_stage`], and
+//! [`forecast_by`] and [`win_rate_by`], which take a list of periods) take the filter alone.
 //!
 //! | measure | deals it reads | period |
 //! |---|---|---|
-//! | [`open_by_stage`] | open deals | not used: the pipeline as it stands now |
+//! | [`open_by_stage`] | open deals | none (it takes a filter): the pipeline as it stands now |
 //! | [`forecast`] | open deals | `expected_close` (as 00:00 UTC that day) in the period; deals without a valid date are listed apart, whatever the period |
 //! | [`win_rate`], [`average_deal_size`], [`sales_cycle`], [`lost_reasons`] | won / lost deals | `closed_at` in the period |
 //! | [`stage_conversion`], [`time_in_stage`] | every deal | `created_at` in the period: the deals that entered the pipeline then |
@@ -28,13 +30,20 @@ use crate::time::Timestamp;
 use crate::value::{FieldValue, parse_date};
 use crate::workspace::Workspace;
 
-/// Which deals a pipeline measure looks at. `None` means "all".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PipelineCut {
+/// Which deals a pipeline measure looks at, whatever the period. `None` means "all"; the
+/// default is every deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DealFilter {
     pub pipeline: Option<Id>,
     pub owner: Option<Id>,
     /// As `Workspace::territory_of` a deal: its company's territory, else its owner's.
     pub territory: Option<Id>,
+}
+
+/// The deals of a filter over a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipelineCut {
+    pub deals: DealFilter,
     /// `[from, to)`; see the module docs for what each measure applies it to.
     pub period: Period,
 }
@@ -43,9 +52,7 @@ impl PipelineCut {
     /// Every pipeline, owner and territory, over `period`.
     pub fn new(period: Period) -> Self {
         Self {
-            pipeline: None,
-            owner: None,
-            territory: None,
+            deals: DealFilter::default(),
             period,
         }
     }
@@ -238,20 +245,20 @@ impl Pipe {
     }
 }
 
-/// The live pipelines of a cut (in the order the app lists them: position, name, id) and a
-/// way to walk the cut's deals once.
+/// The live pipelines of a filter (in the order the app lists them: position, name, id) and a
+/// way to walk the filter's deals once.
 struct Scope<'a> {
     ws: &'a Workspace,
-    cut: &'a PipelineCut,
+    filter: &'a DealFilter,
     pipes: Vec<Pipe>,
     by_id: HashMap<Id, usize>,
 }
 
 impl<'a> Scope<'a> {
-    fn new(ws: &'a Workspace, cut: &'a PipelineCut) -> Self {
+    fn new(ws: &'a Workspace, filter: &'a DealFilter) -> Self {
         let mut found: Vec<(i64, &str, &Record)> = ws
             .live(Kind::Pipeline)
-            .filter(|p| cut.pipeline.is_none_or(|c| c == p.id))
+            .filter(|p| filter.pipeline.is_none_or(|c| c == p.id))
             .map(|p| {
                 let position = match p.get("position") {
                     Some(FieldValue::Int(n)) => *n,
@@ -281,25 +288,25 @@ impl<'a> Scope<'a> {
         let by_id = pipes.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         Self {
             ws,
-            cut,
+            filter,
             pipes,
             by_id,
         }
     }
 
-    /// Live deals of the cut (pipeline, owner, territory; not the period) with a known status,
-    /// each with the index of its pipeline in `pipes`.
+    /// Live deals of the filter with a known status, each with the index of its pipeline in
+    /// `pipes`.
     fn deals(&self) -> impl Iterator<Item = (&'a Record, usize, Status)> + '_ {
         let ws = self.ws;
         ws.live(Kind::Deal).filter_map(move |d| {
             let p = *self.by_id.get(&ref_field(d, "pipeline")?)?;
             let s = status(d)?;
             if self
-                .cut
+                .filter
                 .owner
                 .is_some_and(|o| ref_field(d, "owner") != Some(o))
                 || self
-                    .cut
+                    .filter
                     .territory
                     .is_some_and(|t| ws.territory_of(Kind::Deal, d.id) != Some(t))
             {
@@ -308,22 +315,18 @@ impl<'a> Scope<'a> {
             Some((d, p, s))
         })
     }
+}
 
-    /// `closed_at`, when it lies in the period.
-    fn closed_in_period(&self, deal: &Record) -> Option<Timestamp> {
-        time_field(deal, "closed_at").filter(|t| self.cut.period.contains(*t))
-    }
-
-    fn created_in_period(&self, deal: &Record) -> bool {
-        self.cut.period.contains(deal.created_at)
-    }
+/// `closed_at`, when it lies in `period`.
+fn closed_in(deal: &Record, period: Period) -> Option<Timestamp> {
+    time_field(deal, "closed_at").filter(|t| period.contains(*t))
 }
 
 // ----- the measures -----
 
-/// Open deals by stage, per pipeline of the cut: count, value and weighted value.
-pub fn open_by_stage(ws: &Workspace, cut: &PipelineCut) -> Vec<PipelineStages> {
-    let scope = Scope::new(ws, cut);
+/// Open deals by stage, per pipeline of the filter: count, value and weighted value.
+pub fn open_by_stage(ws: &Workspace, deals: &DealFilter) -> Vec<PipelineStages> {
+    let scope = Scope::new(ws, deals);
     let mut out: Vec<PipelineStages> = scope
         .pipes
         .iter()
@@ -361,7 +364,7 @@ fn expected_close(d: &Record) -> Option<((i64, u32, u32), Timestamp)> {
 
 /// The weighted forecast: open deals by the month of their `expected_close`.
 pub fn forecast(ws: &Workspace, cut: &PipelineCut) -> Forecast {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     let mut out = Forecast::default();
     for (d, p, s) in scope.deals() {
         if s != Status::Open {
@@ -386,10 +389,10 @@ pub fn forecast(ws: &Workspace, cut: &PipelineCut) -> Forecast {
 
 /// Win rate over the deals closed in the period, by count and by value (per currency).
 pub fn win_rate(ws: &Workspace, cut: &PipelineCut) -> WinRate {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     let mut out = WinRate::default();
     for (d, _, s) in scope.deals() {
-        if s == Status::Open || scope.closed_in_period(d).is_none() {
+        if s == Status::Open || closed_in(d, cut.period).is_none() {
             continue;
         }
         out.add(d, s);
@@ -404,11 +407,11 @@ fn period_of(periods: &[Period], t: Timestamp) -> Option<usize> {
     periods.get(i).filter(|p| p.contains(t)).map(|_| i)
 }
 
-/// [`forecast`] for each of `periods` (sorted, not overlapping; the cut's own period is not
-/// used), every month of each added up, in one pass over the deals instead of one per period.
-/// The periods may be the months of any calendar (the Persian dashboard's are Solar Hijri).
-pub fn forecast_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec<Amounts> {
-    let scope = Scope::new(ws, cut);
+/// [`forecast`] for each of `periods` (sorted, not overlapping), every month of each added
+/// up, in one pass over the deals instead of one per period. The periods may be the months of
+/// any calendar (the Persian dashboard's are Solar Hijri).
+pub fn forecast_by(ws: &Workspace, deals: &DealFilter, periods: &[Period]) -> Vec<Amounts> {
+    let scope = Scope::new(ws, deals);
     let mut out = vec![Amounts::default(); periods.len()];
     for (d, p, s) in scope.deals() {
         if s != Status::Open {
@@ -424,10 +427,9 @@ pub fn forecast_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec
     out
 }
 
-/// [`win_rate`] for each of `periods` (sorted, not overlapping; the cut's own period is not
-/// used) in one pass over the deals.
-pub fn win_rate_by(ws: &Workspace, cut: &PipelineCut, periods: &[Period]) -> Vec<WinRate> {
-    let scope = Scope::new(ws, cut);
+/// [`win_rate`] for each of `periods` (sorted, not overlapping) in one pass over the deals.
+pub fn win_rate_by(ws: &Workspace, deals: &DealFilter, periods: &[Period]) -> Vec<WinRate> {
+    let scope = Scope::new(ws, deals);
     let mut out = vec![WinRate::default(); periods.len()];
     for (d, _, s) in scope.deals() {
         if s == Status::Open {
@@ -476,7 +478,7 @@ impl WinRate {
 /// Stage conversion (next step and cumulative) of the deals created in the period, per
 /// pipeline of the cut; see [`Conversion`].
 pub fn stage_conversion(ws: &Workspace, cut: &PipelineCut) -> Vec<Conversion> {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     // reached[pipeline][step]: the deals that reached the step; the won step is last.
     let mut reached: Vec<Vec<Vec<Id>>> = scope
         .pipes
@@ -485,7 +487,7 @@ pub fn stage_conversion(ws: &Workspace, cut: &PipelineCut) -> Vec<Conversion> {
         .collect();
     for (d, p, s) in scope.deals() {
         let pipe = &scope.pipes[p];
-        if !scope.created_in_period(d) || pipe.stages.is_empty() {
+        if !cut.period.contains(d.created_at) || pipe.stages.is_empty() {
             continue;
         }
         let furthest = if s == Status::Won {
@@ -533,10 +535,10 @@ pub fn stage_conversion(ws: &Workspace, cut: &PipelineCut) -> Vec<Conversion> {
 
 /// Average value of the deals won in the period, per currency.
 pub fn average_deal_size(ws: &Workspace, cut: &PipelineCut) -> BTreeMap<Currency, DealSize> {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     let mut sums: BTreeMap<Currency, (Vec<Id>, i64)> = BTreeMap::new();
     for (d, _, s) in scope.deals() {
-        if s != Status::Won || scope.closed_in_period(d).is_none() {
+        if s != Status::Won || closed_in(d, cut.period).is_none() {
             continue;
         }
         if let Some(v) = money_field(d, "value") {
@@ -562,14 +564,14 @@ pub fn average_deal_size(ws: &Workspace, cut: &PipelineCut) -> BTreeMap<Currency
 
 /// Sales cycle: days from `created_at` to `closed_at` of the deals won in the period.
 pub fn sales_cycle(ws: &Workspace, cut: &PipelineCut) -> SalesCycle {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     let mut deals = Vec::new();
     let mut ms = Vec::new();
     for (d, _, s) in scope.deals() {
         if s != Status::Won {
             continue;
         }
-        if let Some(closed) = scope.closed_in_period(d) {
+        if let Some(closed) = closed_in(d, cut.period) {
             deals.push(d.id);
             ms.push(closed.since(d.created_at).max(0));
         }
@@ -585,7 +587,7 @@ pub fn sales_cycle(ws: &Workspace, cut: &PipelineCut) -> SalesCycle {
 /// Average days in each stage of the deals created in the period, per pipeline of the cut;
 /// see [`PipelineStageTimes`].
 pub fn time_in_stage(ws: &Workspace, cut: &PipelineCut, now: Timestamp) -> Vec<PipelineStageTimes> {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     // Per pipeline and stage: the deals that were in it and their total milliseconds.
     let mut acc: Vec<Vec<(Vec<Id>, i128)>> = scope
         .pipes
@@ -597,7 +599,7 @@ pub fn time_in_stage(ws: &Workspace, cut: &PipelineCut, now: Timestamp) -> Vec<P
     let mut touched: Vec<usize> = Vec::new();
     for (d, p, s) in scope.deals() {
         let pipe = &scope.pipes[p];
-        if !scope.created_in_period(d) || pipe.stages.is_empty() {
+        if !cut.period.contains(d.created_at) || pipe.stages.is_empty() {
             continue;
         }
         scratch.resize(scratch.len().max(pipe.stages.len()), None);
@@ -661,7 +663,7 @@ pub fn time_in_stage(ws: &Workspace, cut: &PipelineCut, now: Timestamp) -> Vec<P
 /// Sales velocity per currency (every currency with open deals or deals won in the period);
 /// see [`Velocity`].
 pub fn sales_velocity(ws: &Workspace, cut: &PipelineCut) -> Vec<Velocity> {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     #[derive(Default)]
     struct Acc {
         open: Vec<Id>,
@@ -681,7 +683,7 @@ pub fn sales_velocity(ws: &Workspace, cut: &PipelineCut) -> Vec<Velocity> {
                 }
             }
             Status::Won | Status::Lost => {
-                let Some(closed) = scope.closed_in_period(d) else {
+                let Some(closed) = closed_in(d, cut.period) else {
                     continue;
                 };
                 if s == Status::Lost {
@@ -738,11 +740,11 @@ pub fn sales_velocity(ws: &Workspace, cut: &PipelineCut) -> Vec<Velocity> {
 /// Why deals closed in the period were lost: count and value per reason, the reasons compared
 /// trimmed and case-insensitively; most frequent first (ties: by the compared form).
 pub fn lost_reasons(ws: &Workspace, cut: &PipelineCut) -> Vec<LostReason> {
-    let scope = Scope::new(ws, cut);
+    let scope = Scope::new(ws, &cut.deals);
     // key → (spellings and their counts, the row)
     let mut groups: BTreeMap<String, (BTreeMap<String, usize>, LostReason)> = BTreeMap::new();
     for (d, _, s) in scope.deals() {
-        if s != Status::Lost || scope.closed_in_period(d).is_none() {
+        if s != Status::Lost || closed_in(d, cut.period).is_none() {
             continue;
         }
         let spelling = d.text("lost_reason").unwrap_or_default().trim();
@@ -839,7 +841,7 @@ mod tests {
         deal(&mut ws, 8, D, "lead", eur(1_000), &[]);
         trash(&mut ws, Kind::Deal, id(8), 2 * D); // trashed: nowhere
 
-        let got = open_by_stage(&ws, &all(0, 1));
+        let got = open_by_stage(&ws, &DealFilter::default());
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].pipeline, id(PIPELINE));
         let rows = &got[0].stages;
@@ -879,33 +881,33 @@ mod tests {
         );
         // Deal 3: owner m2 (no territory), no company → no territory.
         deal(&mut ws, 3, D, "lead", eur(400), &[("owner", link(m2))]);
-        let lead = |cut: PipelineCut| {
-            open_by_stage(&ws, &cut)
+        let lead = |filter: DealFilter| {
+            open_by_stage(&ws, &filter)
                 .first()
                 .map(|p| p.stages[0].open.clone())
         };
 
-        let mut cut = all(0, 1);
-        assert_eq!(lead(cut).unwrap().deals, ids(&[1, 2, 3]));
-        cut.owner = Some(m1);
-        assert_eq!(lead(cut).unwrap().value, per(&[("EUR", 300)]));
-        cut.owner = None;
-        cut.territory = Some(t1);
-        assert_eq!(lead(cut).unwrap().deals, ids(&[1]));
-        cut.territory = Some(t2);
-        assert_eq!(lead(cut).unwrap().deals, ids(&[2]));
-        cut.territory = None;
-        cut.pipeline = Some(id(999)); // no such pipeline: nothing
-        assert_eq!(lead(cut), None);
-        cut.pipeline = Some(id(PIPELINE));
-        assert_eq!(lead(cut).unwrap().deals.len(), 3);
+        let mut filter = DealFilter::default();
+        assert_eq!(lead(filter).unwrap().deals, ids(&[1, 2, 3]));
+        filter.owner = Some(m1);
+        assert_eq!(lead(filter).unwrap().value, per(&[("EUR", 300)]));
+        filter.owner = None;
+        filter.territory = Some(t1);
+        assert_eq!(lead(filter).unwrap().deals, ids(&[1]));
+        filter.territory = Some(t2);
+        assert_eq!(lead(filter).unwrap().deals, ids(&[2]));
+        filter.territory = None;
+        filter.pipeline = Some(id(999)); // no such pipeline: nothing
+        assert_eq!(lead(filter), None);
+        filter.pipeline = Some(id(PIPELINE));
+        assert_eq!(lead(filter).unwrap().deals.len(), 3);
     }
 
     #[test]
     fn an_empty_pipeline_gives_empty_figures_not_zero_rates() {
         let ws = with_pipeline();
         let cut = all(0, 100 * D);
-        let stages = open_by_stage(&ws, &cut);
+        let stages = open_by_stage(&ws, &cut.deals);
         assert!(
             stages[0]
                 .stages
@@ -935,7 +937,7 @@ mod tests {
         assert!(lost_reasons(&ws, &cut).is_empty());
         // A workspace without any pipeline at all.
         let bare = Workspace::new([2; 16]);
-        assert!(open_by_stage(&bare, &cut).is_empty());
+        assert!(open_by_stage(&bare, &cut.deals).is_empty());
         assert!(stage_conversion(&bare, &cut).is_empty());
     }
 
@@ -1040,8 +1042,8 @@ mod tests {
             Period::new(Timestamp(11 * D), Timestamp(21 * D)),
             Period::new(Timestamp(24 * D), Timestamp(34 * D)),
         ];
-        let forecasts = forecast_by(&ws, &PipelineCut::new(periods[0]), &periods);
-        let rates = win_rate_by(&ws, &PipelineCut::new(periods[0]), &periods);
+        let forecasts = forecast_by(&ws, &DealFilter::default(), &periods);
+        let rates = win_rate_by(&ws, &DealFilter::default(), &periods);
         for (i, p) in periods.iter().enumerate() {
             let one = forecast(&ws, &PipelineCut::new(*p));
             let mut summed = Amounts::default();
@@ -1324,7 +1326,7 @@ mod tests {
         let cut = all(0, 100 * D);
         assert!(win_rate(&ws, &cut).won.is_empty());
         assert!(
-            open_by_stage(&ws, &cut)[0]
+            open_by_stage(&ws, &cut.deals)[0]
                 .stages
                 .iter()
                 .all(|s| s.open.deals.is_empty())
