@@ -289,36 +289,36 @@ pub fn RecordTable(
     // whatever is at its place. The row itself (a `.table-row`) is the grid: its cells go
     // straight in.
     let row_view = move |row: Signal<Row>| {
-        let group = Memo::new(move |_| match row.get() {
-            Row::Group { label, count } => Some((label, count)),
-            Row::Record(_) => None,
-        });
-        let record = Memo::new(move |_| match row.get() {
-            Row::Record(id) => Some(id),
+        // Whether the slot shows a group's heading or a record is the one change that rebuilds
+        // it; otherwise the heading or the cells follow the row itself, with no memo of their
+        // own in between (each was one more node to mark and check, for every row on view, at
+        // each search keystroke).
+        let is_group = Memo::new(move |_| row.with(|r| matches!(r, Row::Group { .. })));
+        let record_of = |r: &Row| match r {
+            Row::Record(id) => Some(*id),
             Row::Group { .. } => None,
-        });
-        let is_group = Memo::new(move |_| group.with(Option::is_some));
+        };
         move || {
             if is_group.get() {
                 view! {
                     <div role="cell" class="cell group-label">
                         {move || {
-                            group.with(|g| {
-                                g.as_ref().map(|(label, count)| {
+                            row.with(|r| match r {
+                                Row::Group { label, count } => {
                                     let label = if label.is_empty() { i18n.t(Msg::NoValue) } else { label.clone() };
                                     let count = crate::i18n::intl::format_number(i18n.locale(), *count as f64);
-                                    format!("{label} · {count}")
-                                })
+                                    Some(format!("{label} · {count}"))
+                                }
+                                Row::Record(_) => None,
                             })
                         }}
                     </div>
                 }
                 .into_any()
             } else {
-                record
-                    .get_untracked()
+                row.with_untracked(record_of)
                     .map(|first| {
-                        record_cells(Signal::derive(move || record.get().unwrap_or(first)))
+                        record_cells(Signal::derive(move || row.with(record_of).unwrap_or(first)))
                     })
                     .into_any()
             }
