@@ -133,21 +133,11 @@ fn open(path: &Path) -> anyhow::Result<Workspace> {
     ws.with_context(|| format!("{} is not a Hearth workspace", path.display()))
 }
 
-/// Midnight UTC of a `YYYY-MM-DD` day.
+/// Midnight UTC of a `YYYY-MM-DD` day (a real one: the app's own date rule).
 fn day(text: &str) -> anyhow::Result<Timestamp> {
-    let parts: Vec<&str> = text.split('-').collect();
     let bad = || anyhow::anyhow!("{text:?} is not a day: write it as YYYY-MM-DD");
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let (y, m, d): (i64, u32, u32) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(bad());
-    }
+    let (y, m, d) = crm_core::value::parse_date(text.trim()).ok_or_else(bad)?;
+    // Four-digit years only, so the milliseconds cannot overflow.
     Ok(Timestamp(
         crm_core::pipeline::days_from_civil(y, m, d) * DAY_MS,
     ))

@@ -232,9 +232,14 @@ fn reports_the_analytics_of_a_period_as_json() {
     assert_eq!(r["rfm"]["customers"][0]["company"], "Acme");
     assert_eq!(r["rfm"]["customers"][0]["frequency"], 1);
 
-    let out = crm(&["report", file.to_str().unwrap(), "--from", "2026-13-01"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a day"));
+    for bad in ["2026-13-01", "2026-02-31", "2026-+2-01", "300000000-01-01"] {
+        let out = crm(&["report", file.to_str().unwrap(), "--from", bad]);
+        assert!(!out.status.success(), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not a day"),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

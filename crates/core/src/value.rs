@@ -233,10 +233,20 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// `YYYY-MM-DD`, a real calendar date.
+/// `YYYY-MM-DD`, a real calendar date: ten ASCII characters, digits but for the two dashes.
+/// (Dates are stored as this text and compared as text, so `2026-+1-05`, which `parse`
+/// would read as January, must not pass.)
 pub fn parse_date(s: &str) -> Option<(i64, u32, u32)> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
         return None;
     }
     let year: i64 = s[0..4].parse().ok()?;
@@ -516,6 +526,19 @@ mod tests {
         assert!(parse_date("2023-02-29").is_none());
         assert!(parse_date("2023-13-01").is_none());
         assert!(parse_date("23-01-01").is_none());
+        // Signs and spaces read as numbers by `str::parse`, stored as typed, would sort wrong
+        // among dates compared as text.
+        for bad in [
+            "2026-+1-05",
+            "2026-01-+5",
+            "-001-01-01",
+            "+026-01-05",
+            "2026- 1-05",
+            "2026-01-5 ",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_birthday("--+1-05"), None);
         assert_eq!(parse_birthday("--02-29"), Some((None, 2, 29)));
         assert_eq!(parse_birthday("1990-05-17"), Some((Some(1990), 5, 17)));
     }
