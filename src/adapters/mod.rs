@@ -6,6 +6,7 @@ pub mod idb;
 pub mod notify;
 pub mod p2p;
 pub mod prefs;
+pub mod random;
 pub mod service_worker;
 pub mod sync;
 pub mod workspace_store;

@@ -72,9 +72,7 @@ pub struct Direct {
 
 /// A key for a link made by hand: no relay names the peer, so any unused id does.
 fn random_key() -> ClientId {
-    let mut b = [0u8; 16];
-    let _ = getrandom::fill(&mut b);
-    b
+    super::random::unique_bytes()
 }
 
 const OFFER: u8 = b'o';

@@ -150,12 +150,9 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// Nonces must never repeat under one key (`random::unique_bytes`).
 fn random<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    // Nonces must never repeat under one key; without a random source the browser could not
-    // run this app at all (ids come from the same place).
-    let _ = getrandom::fill(&mut b);
-    b
+    super::random::unique_bytes()
 }
 
 /// The relay's WebSocket address: the origin the app was served from.

@@ -32,19 +32,13 @@ pub enum StoreError {
     Registry(String),
     #[error("local storage is not open")]
     NotOpen,
+    #[error("this browser gave no random numbers, so no secret key can be made")]
+    NoRandom,
 }
 
-/// 16 bytes from the browser's cryptographic random source.
+/// 16 random bytes, unique on this page: for ids (`random::unique_bytes`).
 pub fn random_bytes() -> [u8; 16] {
-    let mut b = [0u8; 16];
-    // Without a random source nothing could be created safely; it exists in every browser
-    // that runs wasm.
-    if getrandom::fill(&mut b).is_err() {
-        let t = js_sys::Date::now().to_bits().to_le_bytes();
-        b[..8].copy_from_slice(&t);
-        b[8..].copy_from_slice(&js_sys::Math::random().to_bits().to_le_bytes());
-    }
-    b
+    super::random::unique_bytes()
 }
 
 fn hex(bytes: &[u8]) -> String {

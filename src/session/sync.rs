@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::{Live, Session};
 use crate::adapters::now_ms;
 use crate::adapters::p2p::DirectHooks;
+use crate::adapters::random::secret_bytes;
 use crate::adapters::sync::{Hooks, Release, SyncLink, SyncView, lead, local_id, relay_id};
 use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
 use crm_core::PeerSync;
@@ -246,8 +247,7 @@ impl Session {
         let secret = match load_secret(&db, &local).await? {
             Some(s) => s,
             None => {
-                let mut bytes = [0u8; 32];
-                let _ = getrandom::fill(&mut bytes);
+                let bytes = secret_bytes::<32>().ok_or(StoreError::NoRandom)?;
                 let secret = WorkspaceSecret::new(bytes, 0);
                 db.put(store::META, &secret_key(&local), &encode_secret(&secret))
                     .await?;
@@ -285,8 +285,7 @@ impl Session {
             live.borrow().sync.clone().ok_or(
                 "another tab of this browser syncs this workspace; change the secret there",
             )?;
-        let mut bytes = [0u8; 32];
-        let _ = getrandom::fill(&mut bytes);
+        let bytes = secret_bytes::<32>().ok_or_else(|| StoreError::NoRandom.to_string())?;
         let new = old.rotate(bytes).map_err(|e| e.to_string())?;
         // Kept first: if the page closes right after, this device still holds the secret the
         // relay will admit.
