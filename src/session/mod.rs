@@ -473,11 +473,17 @@ impl Session {
         });
     }
 
-    /// Deletes a workspace's data from this browser (the caller has asked for confirmation).
-    /// Deleting the open one opens another, or a fresh empty one.
+    /// Deletes a workspace's data from this browser (the caller has asked for confirmation):
+    /// its records, its sharing (`sync::forget_sync`) and who "me" is in it. Deleting the open
+    /// one opens another, or a fresh empty one.
     pub fn delete_workspace(self, id: String, fallback_name: String) {
         self.run(async move {
             let db = self.db()?;
+            let open = self.current.get_untracked().as_deref() == Some(id.as_str());
+            if open {
+                // Closed first: its sync link must not save its place again after it is gone.
+                self.live.set_value(None);
+            }
             let mut list = self.workspaces.get_untracked();
             list.retain(|w| w.id != id);
             if list.is_empty() {
@@ -485,9 +491,10 @@ impl Session {
             }
             store::save_workspaces(&db, &list).await?;
             store::delete_workspace_data(&db, &id).await?;
+            sync::forget_sync(&db, &id).await?;
+            crate::adapters::prefs::save_me(&id, None);
             self.workspaces.set(list.clone());
-            if self.current.get_untracked().as_deref() == Some(id.as_str()) {
-                self.live.set_value(None);
+            if open {
                 self.open(list[0].id.clone()).await?;
             }
             Ok(())

@@ -52,6 +52,18 @@ async fn load_secret(
         .and_then(|b| decode_secret(&b)))
 }
 
+/// Forgets on this device that a workspace was shared: its secret, where its download from the
+/// relay had got to, and a pending offer of the whole document. For a workspace deleted here:
+/// joining it again must start from nothing, not from where the deleted copy stopped (that
+/// skipped its whole history), and a deleted workspace's key must not stay behind.
+pub(super) async fn forget_sync(
+    db: &crate::adapters::idb::Idb,
+    local: &str,
+) -> Result<(), StoreError> {
+    let keys = [secret_key(local), state_key(local), repush_key(local)];
+    Ok(db.batch(store::META, &[], &keys).await?)
+}
+
 impl Session {
     /// Starts syncing a just-opened workspace if it is shared (this device holds its secret).
     pub(super) async fn resume_sync(

@@ -197,6 +197,40 @@ test("three browsers edit at once and converge", async ({ page, browser, baseURL
   for (const [context] of others) await context.close();
 });
 
+test("a colleague who deletes the shared workspace and opens the link again gets all of it back", async ({ page, browser, baseURL, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const link = await share(page, "Ann Lee");
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
+  await joinWith(page2, link, "Ann Lee");
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  // From now on only the relay holds the workspace: no direct link can carry it back.
+  await page.close();
+  const rows = page2.getByTestId("workspace-list").locator("li");
+  await expect(rows).toHaveCount(2);
+  page2.once("dialog", (d) => d.accept());
+  await rows.filter({ hasText: msg("en", "workspace-current") }).getByRole("button", { name: msg("en", "workspace-delete") }).click();
+  await expect(rows).toHaveCount(1);
+  // Nothing of it is left in this browser: not its secret, nor where its download had got
+  // to (which made a second join skip everything before it).
+  const left = await page2.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open("hearth");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction("meta").objectStore("meta").getAllKeys();
+          keys.onsuccess = () => resolve((keys.result as string[]).filter((k) => k.startsWith("sync-")));
+          keys.onerror = () => reject(keys.error);
+        };
+      }),
+  );
+  expect(left).toEqual([]);
+  await joinWith(page2, link, "Ann Lee");
+  await other.close();
+});
+
 test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {
   await page.goto("/join#join=not-a-workspace");
   await appReady(page);
