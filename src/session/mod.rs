@@ -36,6 +36,9 @@ struct Live {
     store: Option<ChunkStore>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+    /// Changes made here, queued for storage and not yet posted to the other tabs: they go
+    /// out once a write has stored them, the first one or a retry.
+    unposted: Vec<Vec<u8>>,
     /// The connection to the team's relay, while the workspace is shared.
     sync: Option<Rc<crate::adapters::sync::SyncLink>>,
 }
@@ -134,6 +137,7 @@ impl Session {
                     store: None,
                     channel: None,
                     _on_message: None,
+                    unposted: Vec::new(),
                     sync: None,
                 }))));
                 self.status.set(SaveStatus::Failed(e.to_string()));
@@ -183,6 +187,7 @@ impl Session {
             store: Some(chunk_store),
             channel: None,
             _on_message: None,
+            unposted: Vec::new(),
             sync: None,
         }));
         self.listen(&live, &id);
@@ -371,17 +376,25 @@ impl Session {
             return;
         };
         // Queued before anything is awaited, so `unsaved` sees it at once.
-        let key = (!bytes.is_empty()).then(|| chunk_store.queue(bytes.clone()));
-        let sent = bytes;
+        if !bytes.is_empty() {
+            chunk_store.queue(bytes.clone());
+            live.borrow_mut().unposted.push(bytes);
+        }
         wasm_bindgen_futures::spawn_local(async move {
             match chunk_store.flush().await {
                 Ok(()) => {
                     self.status.set(SaveStatus::Saved);
                     mark("hearth:persisted");
-                    if key.is_some()
-                        && let Some(c) = &live.borrow().channel
-                    {
-                        let _ = c.post_message(&Uint8Array::from(sent.as_slice()));
+                    // Other tabs take stored changes without storing them again; a change
+                    // whose first write failed goes with the retry that stored it.
+                    let (unposted, channel) = {
+                        let mut l = live.borrow_mut();
+                        (std::mem::take(&mut l.unposted), l.channel.clone())
+                    };
+                    if let Some(c) = channel {
+                        for bytes in unposted {
+                            let _ = c.post_message(&Uint8Array::from(bytes.as_slice()));
+                        }
                     }
                     if chunk_store.needs_compaction()
                         && !self.compaction_held.get_value()

@@ -99,6 +99,33 @@ test("a change in one tab appears in another tab", async ({ page, context, conso
   expect(chunks).toBe(2);
 });
 
+test("a change whose write failed reaches the other tabs with the retry that stores it", async ({ page, context, consoleErrors }) => {
+  await page.goto("/contacts");
+  await appReady(page);
+  const second = await context.newPage();
+  watchConsole(second, consoleErrors);
+  await second.goto("/contacts");
+  await appReady(second);
+  // The first tab's writes are refused, as on a full disk.
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    (window as unknown as { restorePut: () => void }).restorePut = () => (IDBObjectStore.prototype.put = put);
+    IDBObjectStore.prototype.put = () => {
+      throw new DOMException("the disk is full", "QuotaExceededError");
+    };
+  });
+  await addContact(page, "Stored late");
+  await expect(page.getByTestId("save-failed")).toContainText("the disk is full");
+  // Other tabs get changes once they are stored, not before.
+  await expect(second.getByText("Stored late")).toHaveCount(0);
+  await page.evaluate(() => (window as unknown as { restorePut: () => void }).restorePut());
+  await page.getByTestId("save-failed").getByRole("button", { name: msg("en", "save-retry") }).click();
+  await expect(page.getByTestId("save-failed")).toHaveCount(0);
+  await expect(second.getByTestId("contact-table")).toContainText("Stored late");
+  await addContact(page, "Stored at once");
+  await expect(second.getByTestId("contact-table")).toContainText("Stored at once");
+});
+
 test("a workspace exported and imported into a fresh browser is identical", async ({ page, browser, relay }) => {
   await page.goto("/contacts");
   await appReady(page);
