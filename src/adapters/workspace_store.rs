@@ -187,20 +187,27 @@ impl ChunkStore {
         // Snapshots (`/s/`) before incrementals (`/i/`), each in write order.
         keys.sort_by_key(|k| (!k.contains("/s/"), k.clone()));
         let values = db.get_many(CHUNKS, &keys).await?;
+        let chunks: Vec<(String, Vec<u8>)> = keys
+            .into_iter()
+            .zip(values)
+            .filter_map(|(key, value)| Some((key, value?)))
+            .collect();
+        // Everything loaded is already stored: the workspace's incremental saves start here.
+        let (ws, problems) = Workspace::open_chunks(&chunks, actor)?;
+        // A damaged chunk is not the store's to delete: a compaction here leaves it, as one in
+        // the worker does (`compact_stored`), for a later version or a person to recover.
         let mut state = State::default();
-        let mut chunks = Vec::new();
-        for (key, value) in keys.into_iter().zip(values) {
-            let Some(bytes) = value else { continue };
+        for (key, bytes) in chunks {
+            if problems.iter().any(|p| p.key == key) {
+                continue;
+            }
             if key.contains("/s/") {
                 state.snapshot_bytes += bytes.len();
             } else {
                 state.incremental_bytes += bytes.len();
             }
-            state.known.push(key.clone());
-            chunks.push((key, bytes));
+            state.known.push(key);
         }
-        // Everything loaded is already stored: the workspace's incremental saves start here.
-        let (ws, problems) = Workspace::open_chunks(&chunks, actor)?;
         let store = ChunkStore {
             db: Rc::new(RefCell::new(db)),
             workspace: workspace.to_owned(),

@@ -137,6 +137,42 @@ async fn a_corrupt_chunk_is_skipped_and_reported() {
 }
 
 #[wasm_bindgen_test]
+async fn a_compaction_in_the_page_keeps_a_damaged_chunk() {
+    let n = name("compact-damaged");
+    let d = db(&n).await;
+    let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
+        .await
+        .unwrap();
+    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
+    store.persist(ws.save_incremental()).await.unwrap();
+    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
+        .await
+        .unwrap();
+    let (store, mut ws, problems) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(problems.len(), 1);
+    store.compact(ws.save()).await.unwrap();
+    let keys = d.keys_with_prefix("chunks", "w/").await.unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys.contains(&"w/i/9999999999999-garbage".to_owned()));
+    assert_eq!(
+        d.get("chunks", "w/i/9999999999999-garbage")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(&b"not automerge"[..])
+    );
+    // The snapshot holds the sound one: nothing is lost on the next open.
+    let (_, ws, problems) = ChunkStore::open(db(&n).await, "w", random_bytes())
+        .await
+        .unwrap();
+    assert_eq!(ws.live(Kind::Contact).count(), 1);
+    assert_eq!(problems.len(), 1);
+    delete_database(&n).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn a_compaction_apart_holds_every_sound_chunk_and_deletes_only_those() {
     let n = name("apart");
     let d = db(&n).await;
