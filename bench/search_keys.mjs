@@ -1,0 +1,61 @@
+// A search keystroke's cost by what it does to the list (issue 4): the same six keys over and
+// over in the contacts search ("m", "a", "r", then Backspace three times), each traced like
+// `frames.mjs` does, reported per key: the main thread's work and its CPU time from the input
+// to the painted frame (median and max), and with DETAIL=1 what each sample's tasks did.
+//   node bench/search_keys.mjs <relay binary> <dist dir> <workspace file> [rounds]
+// The keys that change every row on view (the first letter, and deleting back to it or to
+// nothing) are the ones that set the keystroke's 95th percentile in `frames.mjs`.
+import { TRACE_CATEGORIES, importWorkspace, inputFrames, navLink, settle, shown, warmScreens, withApp } from "./lib.mjs";
+
+const [relayBin, distDir, file, rounds = "6"] = process.argv.slice(2);
+const KEYS = [
+  ["m", "'' → m"],
+  ["a", "m → ma"],
+  ["r", "ma → mar"],
+  ["Backspace", "mar → ma"],
+  ["Backspace", "ma → m"],
+  ["Backspace", "m → ''"],
+];
+
+await withApp(relayBin, distDir, async (page, context) => {
+  await importWorkspace(page, file);
+  await warmScreens(page);
+  const cdp = await context.newCDPSession(page);
+  await navLink(page, "Contacts").click();
+  await settle(page);
+  await shown(page, "list-search").focus();
+  const samples = KEYS.map(() => []);
+  for (let r = 0; r < Number(rounds); r++) {
+    for (const [k, [key]] of KEYS.entries()) {
+      const events = [];
+      const collect = (d) => events.push(...d.value);
+      cdp.on("Tracing.dataCollected", collect);
+      const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+      await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
+      await page.keyboard.press(key);
+      // The frame after everything the key caused, then one more task: it has been painted.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+      await cdp.send("Tracing.end");
+      await complete;
+      cdp.off("Tracing.dataCollected", collect);
+      const frame = inputFrames(events, "keydown").at(-1);
+      if (!frame) throw new Error(`no keydown and paint after it in the trace of ${key}`);
+      samples[k].push(frame);
+      await settle(page);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cells = (xs) => `${median(xs).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
+  console.log("| keystroke | work median / max | CPU time median / max | samples |");
+  console.log("|---|---:|---:|---:|");
+  for (const [k, [, label]] of KEYS.entries()) {
+    const s = samples[k];
+    console.log(`| ${label} | ${cells(s.map((f) => f.workMs))} | ${cells(s.map((f) => f.cpuMs))} | ${s.length} |`);
+  }
+  if (process.env.DETAIL) {
+    for (const [k, [, label]] of KEYS.entries()) {
+      console.log(`\n${label}`);
+      for (const f of samples[k]) console.log(`  ${f.cpuMs.toFixed(1)} ms CPU: ${f.tasks.map((t) => t.events.join(", ")).join(" | ")}`);
+    }
+  }
+});
