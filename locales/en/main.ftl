@@ -162,6 +162,7 @@ err-reason-required = Say why the deal was lost.
 err-not-an-option = “{ $value }” is not an option of this field ({ $options }).
 err-merge-with-self = A record cannot be merged with itself.
 err-nothing-to-undo = Nothing to undo.
+err-undo-while-writing = An import is still being written. Undo it once it is done.
 err-nothing-to-redo = Nothing to redo.
 err-stage-in-use = Move the { $count } deals in “{ $stage }” to another stage first.
 clear = Clear

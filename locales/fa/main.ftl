@@ -160,6 +160,7 @@ err-reason-required = بگویید چرا معامله ناموفق بود.
 err-not-an-option = «{ $value }» از گزینه‌های این فیلد نیست ({ $options }).
 err-merge-with-self = یک رکورد را نمی‌توان با خودش ادغام کرد.
 err-nothing-to-undo = چیزی برای برگرداندن نیست.
+err-undo-while-writing = وارد کردن رکوردها هنوز در حال نوشتن است. پس از پایانش آن را برگردانید.
 err-nothing-to-redo = چیزی برای انجام دوباره نیست.
 err-stage-in-use = نخست { $count } معاملهٔ مرحلهٔ «{ $stage }» را به مرحلهٔ دیگری ببرید.
 clear = پاک کردن

@@ -167,6 +167,7 @@ err-reason-required = Укажите, почему сделка проигран
 err-not-an-option = «{ $value }» не входит в варианты этого поля ({ $options }).
 err-merge-with-self = Запись нельзя объединить с самой собой.
 err-nothing-to-undo = Нечего отменять.
+err-undo-while-writing = Импорт ещё записывается. Отмените его, когда он закончится.
 err-nothing-to-redo = Нечего повторять.
 err-stage-in-use = Сначала перенесите сделки с этапа «{ $stage }» на другой этап (сделок: { $count }).
 clear = Очистить

@@ -92,6 +92,7 @@ pub(crate) fn command_error(locale: Locale, e: &CommandError) -> String {
         ),
         CommandError::MergeWithSelf => t_with(locale, Msg::ErrMergeWithSelf, none),
         CommandError::NothingToUndo => t_with(locale, Msg::ErrNothingToUndo, none),
+        CommandError::UndoWhileWriting => t_with(locale, Msg::ErrUndoWhileWriting, none),
         CommandError::NothingToRedo => t_with(locale, Msg::ErrNothingToRedo, none),
         CommandError::StageInUse { stage, deals } => t_with(
             locale,

@@ -304,6 +304,7 @@ messages! {
     ErrNotAnOption = "err-not-an-option",
     ErrMergeWithSelf = "err-merge-with-self",
     ErrNothingToUndo = "err-nothing-to-undo",
+    ErrUndoWhileWriting = "err-undo-while-writing",
     ErrNothingToRedo = "err-nothing-to-redo",
     ErrStageInUse = "err-stage-in-use",
     Clear = "clear",

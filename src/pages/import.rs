@@ -12,7 +12,7 @@ use crm_core::import::{
     NamePart, PlanBuilder, PreviewRow, PreviewValue, Rejected, Summary, Table, Target, Warning,
 };
 use crm_core::schema::{COMPANY_KINDS, CUSTOM_TYPES, FieldType};
-use crm_core::{Currency, Id, Kind, MatchReason, Workspace};
+use crm_core::{CommandError, Currency, Id, Kind, MatchReason, UndoStepId, Workspace};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
@@ -56,7 +56,8 @@ enum Phase {
     Checking(f64),
     Review,
     Writing(f64),
-    Done(Summary),
+    /// Written, as undo step `.1` (none for an import that wrote nothing).
+    Done(Summary, Option<UndoStepId>),
     Undone,
     Refused(String),
 }
@@ -646,7 +647,8 @@ pub fn Import() -> impl IntoView {
             let done = (generation.get_value() == run_id)
                 .then(|| draft.try_update_value(Option::take).flatten())
                 .flatten();
-            phase.set(Phase::Done(plan.summary));
+            let step = writer.undo_step();
+            phase.set(Phase::Done(plan.summary, step));
             release(plan.release()).await;
             if let Some(d) = done {
                 release(d.release()).await;
@@ -1351,7 +1353,7 @@ fn Outcome(phase: RwSignal<Phase>, kind: RwSignal<Kind>, session: Session) -> im
     let n = move |v: usize| format_number(i18n.locale(), v as f64);
     view! {
         {move || match phase.get() {
-            Phase::Done(s) => {
+            Phase::Done(s, step) => {
                 let created_also = [
                     (Msg::ImportCompaniesCreated, s.companies_created),
                     (Msg::ImportContactsCreated, s.contacts_created),
@@ -1381,7 +1383,12 @@ fn Outcome(phase: RwSignal<Phase>, kind: RwSignal<Kind>, session: Session) -> im
                                 class="button"
                                 data-testid="import-undo"
                                 on:click=move |_| {
-                                    match session.undo() {
+                                    // The import's own step: whatever was changed since stays.
+                                    let undone = match step {
+                                        Some(step) => session.undo_step(step),
+                                        None => Err(CommandError::NothingToUndo),
+                                    };
+                                    match undone {
                                         Ok(()) => phase.set(Phase::Undone),
                                         Err(e) => phase.set(Phase::Refused(command_error(i18n.locale_untracked(), &e))),
                                     }

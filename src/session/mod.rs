@@ -333,6 +333,11 @@ impl Session {
         self.mutate(|ws| ws.undo(&self.ctx()))
     }
 
+    /// Undoes one undo step (an import's), wherever it is among this device's steps.
+    pub fn undo_step(&self, step: crm_core::UndoStepId) -> Result<(), CommandError> {
+        self.mutate(|ws| ws.undo_step(step, &self.ctx()))
+    }
+
     pub fn redo(&self) -> Result<(), CommandError> {
         self.mutate(|ws| ws.redo(&self.ctx()))
     }

@@ -177,6 +177,8 @@ pub enum CommandError {
     InfiniteLifetimeValue,
     #[error("nothing to undo")]
     NothingToUndo,
+    #[error("an import is still being written; undo it once it is done")]
+    UndoWhileWriting,
     #[error("nothing to redo")]
     NothingToRedo,
     #[error("the document refused the change: {0}")]

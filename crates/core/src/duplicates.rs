@@ -208,13 +208,13 @@ impl Workspace {
                 .fields
                 .iter()
                 .find(|(s, _)| s.name == spec.name)
-                .map(|(_, v)| v);
+                .map(|(_, v)| v.clone());
             rows.push(MergeRow {
                 field: spec.name.to_owned(),
                 custom: None,
                 keep: kv.cloned(),
                 remove: rv.cloned(),
-                result: written.or(kv).cloned(),
+                result: written.unwrap_or_else(|| kv.cloned()),
             });
         }
         let custom_fields: BTreeSet<Id> = k.custom.keys().chain(r.custom.keys()).copied().collect();
@@ -412,6 +412,51 @@ mod tests {
             Some(&BTreeSet::from([MatchReason::Email("h5".into())]))
         );
         assert!(!pairs.contains_key(&(1000, 2000)), "only with the oldest");
+    }
+
+    #[test]
+    fn merging_a_contact_with_their_manager_leaves_no_link_between_them() {
+        for (keep, remove) in [(1, 2), (2, 1)] {
+            let mut ws = Workspace::new([1; 16]);
+            contact(&mut ws, 1, 1, "Ann Lee", &[]);
+            // 2 reports to 1; 3 reports to 2.
+            contact(&mut ws, 2, 2, "Ann Lee", &[("reports_to", link(id(1)))]);
+            contact(&mut ws, 3, 3, "Bo", &[("reports_to", link(id(2)))]);
+            let preview = ws
+                .merge_preview(Kind::Contact, id(keep), id(remove))
+                .unwrap();
+            let reports = preview.rows.iter().find(|r| r.field == "reports_to");
+            assert_eq!(
+                reports.and_then(|r| r.result.clone()),
+                None,
+                "{keep} {remove}"
+            );
+            ws.apply(
+                Command::MergeDuplicates {
+                    kind: Kind::Contact,
+                    keep: id(keep),
+                    remove: id(remove),
+                },
+                &ctx(4),
+            )
+            .unwrap();
+            // Neither the kept contact's own manager (the other one, now in the trash) nor
+            // itself: no manager.
+            assert_eq!(
+                ws.get(Kind::Contact, id(keep)).unwrap().get("reports_to"),
+                None
+            );
+            // Whoever reported to either now reports to the kept one.
+            let expected = if remove == 2 {
+                Some(&link(id(1)))
+            } else {
+                Some(&link(id(2)))
+            };
+            assert_eq!(
+                ws.get(Kind::Contact, id(3)).unwrap().get("reports_to"),
+                expected
+            );
+        }
     }
 
     #[test]

@@ -42,4 +42,4 @@ pub use related::{FeedFilter, OrgNode};
 pub use schema::{FieldType, Kind};
 pub use time::Timestamp;
 pub use value::{FieldError, FieldValue};
-pub use workspace::{HistoryEntry, Link, PeerSync, Workspace, WorkspaceError};
+pub use workspace::{HistoryEntry, Link, PeerSync, UndoStepId, Workspace, WorkspaceError};

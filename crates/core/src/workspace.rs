@@ -107,9 +107,11 @@ pub struct Workspace {
     /// How many entries were dropped from the front of `change_log`.
     change_base: u64,
     pub(crate) query_cache: std::cell::RefCell<crate::query::QueryCache>,
-    undo: Vec<Vec<RecordDiff>>,
-    redo: Vec<Vec<RecordDiff>>,
-    /// While set, commands fold into one undo step (`begin_undo_group`).
+    undo: Vec<UndoStep>,
+    redo: Vec<UndoStep>,
+    /// The id the next undo step gets.
+    next_step: u64,
+    /// While set, batches written through it fold into one undo step (`begin_undo_group`).
     undo_group: Option<UndoGroup>,
     /// Per kind (`Kind::index`), how many times a record of it was re-read into the view.
     kind_changes: [u64; Kind::ALL.len()],
@@ -228,6 +230,7 @@ impl Workspace {
             query_cache: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            next_step: 0,
             undo_group: None,
             kind_changes: [0; Kind::ALL.len()],
             reads: std::cell::Cell::new(0),
@@ -591,7 +594,7 @@ impl Workspace {
     pub fn apply(&mut self, cmd: Command, ctx: &Ctx) -> Result<(), CommandError> {
         let plan = self.plan(cmd, ctx)?;
         let diffs = self.write(plan, ctx)?;
-        self.record_undo(diffs);
+        self.record_undo(diffs, None);
         Ok(())
     }
 
@@ -603,6 +606,27 @@ impl Workspace {
         &mut self,
         cmds: Vec<Command>,
         ctx: &Ctx,
+    ) -> Result<(), (usize, CommandError)> {
+        self.apply_batch_to(cmds, ctx, None)
+    }
+
+    /// [`Workspace::apply_batch`] whose undo step is the open group's `group`
+    /// ([`Workspace::begin_undo_group`]): the batches of one import, written apart so the page
+    /// stays responsive, are undone as one, and nothing else joins them.
+    pub fn apply_batch_in(
+        &mut self,
+        group: UndoStepId,
+        cmds: Vec<Command>,
+        ctx: &Ctx,
+    ) -> Result<(), (usize, CommandError)> {
+        self.apply_batch_to(cmds, ctx, Some(group))
+    }
+
+    fn apply_batch_to(
+        &mut self,
+        cmds: Vec<Command>,
+        ctx: &Ctx,
+        group: Option<UndoStepId>,
     ) -> Result<(), (usize, CommandError)> {
         let mut plan = Plan::default();
         let mut seen = BTreeSet::new();
@@ -622,34 +646,33 @@ impl Workspace {
             plan.records.extend(p.records);
         }
         let diffs = self.write(plan, ctx).map_err(|e| (0, e))?;
-        self.record_undo(diffs);
+        self.record_undo(diffs, group);
         Ok(())
     }
 
     /// A new command starts a new redo-less future; only the last `UNDO_DEPTH` steps are kept.
-    fn record_undo(&mut self, diffs: Vec<RecordDiff>) {
+    /// `group`: the open group's step, which the diffs join wherever it is in the stack.
+    fn record_undo(&mut self, diffs: Vec<RecordDiff>, group: Option<UndoStepId>) {
         if diffs.is_empty() {
             return;
         }
-        if let Some(g) = &mut self.undo_group {
-            if g.open
-                && self.undo.len() == g.depth
-                && let Some(top) = self.undo.last_mut()
-            {
+        self.redo.clear();
+        let group = group.and_then(|id| self.undo_group.as_mut().filter(|g| g.id == id));
+        if let Some(g) = group {
+            if let Some(step) = self.undo.iter_mut().rev().find(|s| s.id == g.id) {
                 for d in diffs {
                     match g.at.get(&(d.kind, d.id)) {
                         Some(&i) => {
-                            if let Some(m) = top.get_mut(i) {
+                            if let Some(m) = step.diffs.get_mut(i) {
                                 m.after = d.after;
                             }
                         }
                         None => {
-                            g.at.insert((d.kind, d.id), top.len());
-                            top.push(d);
+                            g.at.insert((d.kind, d.id), step.diffs.len());
+                            step.diffs.push(d);
                         }
                     }
                 }
-                self.redo.clear();
                 return;
             }
             g.at = diffs
@@ -657,24 +680,37 @@ impl Workspace {
                 .enumerate()
                 .map(|(i, d)| ((d.kind, d.id), i))
                 .collect();
-            g.open = true;
+            let id = g.id;
+            self.push_undo(UndoStep { id, diffs });
+            return;
         }
-        self.undo.push(diffs);
+        let id = self.new_step_id();
+        self.push_undo(UndoStep { id, diffs });
+    }
+
+    fn new_step_id(&mut self) -> UndoStepId {
+        self.next_step += 1;
+        UndoStepId(self.next_step)
+    }
+
+    fn push_undo(&mut self, step: UndoStep) {
+        self.undo.push(step);
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
-        self.redo.clear();
-        if let Some(g) = &mut self.undo_group {
-            g.depth = self.undo.len();
-        }
     }
 
-    /// Until `end_undo_group`, every command joins one undo step, so work written in several
-    /// batches (a large import, written in chunks so the page stays responsive) is undone and
-    /// redone as a whole. A record touched by several of them keeps its state before the first
-    /// and after the last. An undo in between closes the step; later commands start another.
-    pub fn begin_undo_group(&mut self) {
-        self.undo_group = Some(UndoGroup::default());
+    /// Opens an undo group: batches written with [`Workspace::apply_batch_in`] and the id
+    /// returned form one undo step, however many there are and whatever is applied between
+    /// them (which gets steps of its own). While it is open its step cannot be undone (an
+    /// import half written would stay half written); `end_undo_group` closes it.
+    pub fn begin_undo_group(&mut self) -> UndoStepId {
+        let id = self.new_step_id();
+        self.undo_group = Some(UndoGroup {
+            id,
+            at: HashMap::new(),
+        });
+        id
     }
 
     pub fn end_undo_group(&mut self) {
@@ -683,28 +719,55 @@ impl Workspace {
 
     /// Reverts this device's most recent command (as a new change, so it syncs like any edit).
     pub fn undo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
-        let diffs = self.undo.pop().ok_or(CommandError::NothingToUndo)?;
-        let plan = self.revert_plan(&diffs, true);
+        let top = self.undo.last().ok_or(CommandError::NothingToUndo)?;
+        if self.undo_group.as_ref().is_some_and(|g| g.id == top.id) {
+            return Err(CommandError::UndoWhileWriting);
+        }
+        let id = top.id;
+        self.undo_step(id, ctx)
+    }
+
+    /// Reverts undo step `id` (the one an import's batches formed), wherever it is in the
+    /// stack: what it changed goes back to what it was before it, and steps after it stay.
+    /// `NothingToUndo` if it is no longer there (undone, or too far back).
+    pub fn undo_step(&mut self, id: UndoStepId, ctx: &Ctx) -> Result<(), CommandError> {
+        let at = self
+            .undo
+            .iter()
+            .rposition(|s| s.id == id)
+            .ok_or(CommandError::NothingToUndo)?;
+        let plan = self.revert_plan(&self.undo[at].diffs, true);
         self.write(plan, ctx)?;
-        self.redo.push(diffs);
+        let step = self.undo.remove(at);
+        self.redo.push(step);
         Ok(())
     }
 
     pub fn redo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
-        let diffs = self.redo.pop().ok_or(CommandError::NothingToRedo)?;
-        let plan = self.revert_plan(&diffs, false);
+        let step = self.redo.last().ok_or(CommandError::NothingToRedo)?;
+        let plan = self.revert_plan(&step.diffs, false);
         self.write(plan, ctx)?;
-        self.undo.push(diffs);
+        if let Some(step) = self.redo.pop() {
+            self.undo.push(step);
+        }
         Ok(())
     }
 }
 
-/// The undo step commands join while a group is open: where it is on the stack and where
-/// each record's diff is in it.
-#[derive(Debug, Default)]
+/// Names one undo step: an import keeps its own to undo it later, whatever came after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UndoStepId(u64);
+
+#[derive(Debug)]
+struct UndoStep {
+    id: UndoStepId,
+    diffs: Vec<RecordDiff>,
+}
+
+/// The open undo group: its step's id and where each record's diff is in that step.
+#[derive(Debug)]
 struct UndoGroup {
-    open: bool,
-    depth: usize,
+    id: UndoStepId,
     at: HashMap<(Kind, Id), usize>,
 }
 
@@ -746,12 +809,32 @@ impl Write {
 
 /// The changes of a merge before they become a plan (see `Workspace::merge_writes`).
 pub(crate) struct MergeWrites {
-    /// Fields of the kept record that change, with their merged values.
-    pub(crate) fields: Vec<(&'static FieldSpec, FieldValue)>,
+    /// Fields of the kept record that change, with their merged values (`None`: cleared).
+    pub(crate) fields: Vec<(&'static FieldSpec, Option<FieldValue>)>,
     /// Custom values the kept record takes from the removed one.
     pub(crate) custom: Vec<(Id, FieldValue)>,
     /// Records whose links are re-pointed from the removed record to the kept one.
     relinks: Vec<RecordWrite>,
+}
+
+/// `value` of field `spec` without its links to `ids`, records of `kind` (`None` if nothing is
+/// left of it).
+fn without_links_to(
+    spec: &FieldSpec,
+    kind: Kind,
+    value: FieldValue,
+    ids: [Id; 2],
+) -> Option<FieldValue> {
+    match (spec.ty, value) {
+        (FieldType::Ref(t), FieldValue::Ref(id)) if t == kind && ids.contains(&id) => None,
+        (FieldType::RefSet(t), FieldValue::Set(mut set)) if t == kind => {
+            for id in ids {
+                set.remove(&id.to_string());
+            }
+            (!set.is_empty()).then_some(FieldValue::Set(set))
+        }
+        (_, value) => Some(value),
+    }
 }
 
 impl MergeWrites {
@@ -1387,7 +1470,7 @@ impl Workspace {
         let mut keep_writes: Vec<Write> = merge
             .fields
             .into_iter()
-            .map(|(spec, v)| Write::Field(spec, Some(v)))
+            .map(|(spec, v)| Write::Field(spec, v))
             .collect();
         keep_writes.extend(
             merge
@@ -1429,24 +1512,26 @@ impl Workspace {
         for spec in kind.fields() {
             let (kv, rv) = (k.get(spec.name), r.get(spec.name));
             let merged = match (spec.ty, kv, rv) {
-                (_, _, None) => continue,
                 (FieldType::LongText, Some(FieldValue::Text(a)), Some(FieldValue::Text(b)))
                     if a != b =>
                 {
-                    FieldValue::Text(format!("{a}\n\n{b}"))
+                    Some(FieldValue::Text(format!("{a}\n\n{b}")))
                 }
                 (_, Some(FieldValue::Set(a)), Some(FieldValue::Set(b))) => {
                     let mut u = b.clone();
                     u.extend(a.clone());
-                    if &u == a {
-                        continue;
-                    }
-                    FieldValue::Set(u)
+                    Some(FieldValue::Set(u))
                 }
-                (_, None, Some(v)) => v.clone(),
-                _ => continue,
+                (_, None, Some(v)) => Some(v.clone()),
+                _ => kv.cloned(),
             };
-            fields.push((spec, merged));
+            // A link from one of the two to the other (the removed contact reported to the
+            // kept one, or the other way round) would leave the kept record pointing at itself
+            // or into the trash: it goes.
+            let merged = merged.and_then(|v| without_links_to(spec, kind, v, [keep, remove]));
+            if merged.as_ref() != kv {
+                fields.push((spec, merged));
+            }
         }
         let custom = r
             .custom
@@ -1514,6 +1599,17 @@ impl Workspace {
             let mut writes = Vec::new();
             if trashed(b) != trashed(a) {
                 writes.push(Write::Trashed(trashed(to)));
+            }
+            if to.is_none() {
+                // Undoing a creation only trashes: the record keeps its fields there, so a
+                // restore brings it back whole (and a redo has nothing to write back).
+                plan.records.push(RecordWrite {
+                    kind: d.kind,
+                    id: d.id,
+                    create: false,
+                    writes,
+                });
+                continue;
             }
             let field = |r: Option<&Record>, name: &str| r.and_then(|r| r.get(name)).cloned();
             for spec in d.kind.fields() {

@@ -386,13 +386,30 @@ fn undo_and_redo_this_devices_changes() {
     );
     ws.undo(&ctx(5)).unwrap();
     ws.undo(&ctx(6)).unwrap();
-    assert!(
-        ws.get(Kind::Contact, id(1)).unwrap().is_trashed(),
-        "undoing a creation trashes, never erases"
+    let c = ws.get(Kind::Contact, id(1)).unwrap();
+    assert!(c.is_trashed(), "undoing a creation trashes");
+    assert_eq!(
+        c.text("name"),
+        Some("Ann"),
+        "and never erases: the record is whole in the trash"
     );
     assert_eq!(ws.undo(&ctx(7)), Err(CommandError::NothingToUndo));
     ws.redo(&ctx(8)).unwrap();
-    assert!(!ws.get(Kind::Contact, id(1)).unwrap().is_trashed());
+    let c = ws.get(Kind::Contact, id(1)).unwrap();
+    assert!(!c.is_trashed());
+    assert_eq!(c.text("name"), Some("Ann"));
+    // Undone again and restored from the trash instead: back with its name.
+    ws.undo(&ctx(9)).unwrap();
+    ws.apply(
+        Command::Restore {
+            kind: Kind::Contact,
+            id: id(1),
+        },
+        &ctx(10),
+    )
+    .unwrap();
+    let c = ws.get(Kind::Contact, id(1)).unwrap();
+    assert_eq!((c.is_trashed(), c.text("name")), (false, Some("Ann")));
 }
 
 #[test]

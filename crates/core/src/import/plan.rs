@@ -55,7 +55,7 @@ use crate::pipeline::{Stage, stages, stages_value};
 use crate::schema::{COMPANY_KINDS, CUSTOM_TYPES, FieldSpec, FieldType, Kind};
 use crate::search::normalize;
 use crate::value::{FieldError, FieldValue, phone_key, validate_as};
-use crate::workspace::Workspace;
+use crate::workspace::{UndoStepId, Workspace};
 
 use super::cells::{
     PersonRef, clean_label, company_size, labelled_items, normalize_date, person_ref, person_refs,
@@ -2459,7 +2459,8 @@ pub struct PlanWriter<'a> {
     /// The next command of the current step.
     at: usize,
     written: usize,
-    started: bool,
+    /// The undo step the batches form, once the first is written.
+    group: Option<UndoStepId>,
 }
 
 impl PlanWriter<'_> {
@@ -2472,6 +2473,12 @@ impl PlanWriter<'_> {
         self.plan.steps.iter().map(|s| s.commands.len()).sum()
     }
 
+    /// The undo step the import's batches formed (`Workspace::undo_step` undoes the import
+    /// alone, whatever was done since); `None` until something is written.
+    pub fn undo_step(&self) -> Option<UndoStepId> {
+        self.group
+    }
+
     /// Writes up to `max` commands (at least one) as one batch, never across a step boundary.
     /// `Ok(true)` once everything is written. On an error nothing of the import is left
     /// written (all chunks undone) and the writer is spent.
@@ -2479,18 +2486,16 @@ impl PlanWriter<'_> {
         let Some(step) = self.plan.steps.get(self.step) else {
             return Ok(true);
         };
-        if !self.started {
-            ws.begin_undo_group();
-            self.started = true;
-        }
+        let group = *self.group.get_or_insert_with(|| ws.begin_undo_group());
         let end = step.commands.len().min(self.at.saturating_add(max.max(1)));
         let chunk = step.commands.get(self.at..end).unwrap_or_default().to_vec();
-        if let Err((i, e)) = ws.apply_batch(chunk, ctx) {
+        if let Err((i, e)) = ws.apply_batch_in(group, chunk, ctx) {
             let wrote_any = self.written > 0;
             ws.end_undo_group();
             if wrote_any {
-                // One undo step holds everything written so far.
-                let _ = ws.undo(ctx);
+                // One undo step holds everything written so far (and nothing else: what was
+                // done meanwhile stays).
+                let _ = ws.undo_step(group, ctx);
             }
             let offset: usize = self
                 .plan
@@ -2602,7 +2607,7 @@ impl ImportPlan {
             step: 0,
             at: 0,
             written: 0,
-            started: false,
+            group: None,
         }
     }
 

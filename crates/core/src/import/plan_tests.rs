@@ -984,6 +984,62 @@ fn a_writer_writes_in_chunks_as_one_undo_step_and_rolls_back_when_refused() {
     );
 }
 
+#[test]
+fn work_done_while_an_import_is_written_is_its_own_undo_step() {
+    let mut ws = ann_and_acme();
+    let t = csv("Name,Company\nBob,Acme\nCara,Beta\nDan,Acme\nEve,\n");
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(5));
+    let mut w = plan.writer();
+    assert!(!w.write(&mut ws, &ctx(), 2).unwrap());
+    // Half written: Ctrl+Z must not take back half an import.
+    assert_eq!(ws.undo(&ctx()), Err(CommandError::UndoWhileWriting));
+    // An edit made meanwhile, elsewhere in the app, between two batches.
+    let edit = |title: &str| crate::command::Command::Update {
+        kind: Kind::Contact,
+        id: id(1),
+        fields: vec![("job_title".into(), Some(text(title)))],
+    };
+    ws.apply(edit("CTO"), &ctx()).unwrap();
+    while !w.write(&mut ws, &ctx(), 2).unwrap() {}
+    assert_eq!(titles(&ws, Kind::Contact).len(), 5);
+    // The import's Undo takes back the import alone, though the edit came after it began.
+    let step = w.undo_step().unwrap();
+    ws.undo_step(step, &ctx()).unwrap();
+    assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
+    assert_eq!(titles(&ws, Kind::Company), ["Acme"]);
+    let ann = |ws: &Workspace| {
+        ws.get(Kind::Contact, id(1))
+            .unwrap()
+            .text("job_title")
+            .map(str::to_owned)
+    };
+    assert_eq!(ann(&ws).as_deref(), Some("CTO"));
+    assert_eq!(ws.undo_step(step, &ctx()), Err(CommandError::NothingToUndo));
+    // The edit is the next step back.
+    ws.undo(&ctx()).unwrap();
+    assert_eq!(ann(&ws), None);
+
+    // A batch refused after an edit made between batches takes back the import, not the edit.
+    let mut ws = ann_and_acme();
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::default(), ids(6));
+    let mut w = plan.writer();
+    assert!(!w.write(&mut ws, &ctx(), 1).unwrap());
+    ws.apply(edit("COO"), &ctx()).unwrap();
+    trash(&mut ws, Kind::Company, id(2), 2);
+    let refused = loop {
+        match w.write(&mut ws, &ctx(), 1) {
+            Ok(true) => panic!("Bob links to a trashed company"),
+            Ok(false) => {}
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(refused.error, CommandError::LinkToTrash { .. }));
+    assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
+    assert_eq!(ann(&ws).as_deref(), Some("COO"));
+}
+
 fn ann_and_acme() -> Workspace {
     let mut ws = Workspace::new([1; 16]);
     make(&mut ws, Kind::Contact, id(1), 1, &[("name", text("Ann"))]);
