@@ -403,6 +403,7 @@ impl SyncLink {
         let mut applied = false;
         let mut signals = Vec::new();
         let mut peers = None;
+        let mut repush = false;
         loop {
             let event = self.session.borrow_mut().poll_event();
             let Some(event) = event else { break };
@@ -416,7 +417,16 @@ impl SyncLink {
                 Event::RelayError { message, .. } => *self.problem.borrow_mut() = Some(message),
                 Event::Signal { from, data } => signals.push((from, data)),
                 Event::Peers { clients } => peers = Some(clients),
+                Event::Repush { .. } => repush = true,
             }
+        }
+        if repush {
+            // The relay lost what this device had sent: all of it again, as one change.
+            let snapshot = (self.hooks.snapshot)();
+            self.session
+                .borrow_mut()
+                .push(DOC, &snapshot, random::<24>());
+            self.send_pending();
         }
         if save {
             (self.hooks.save)(self.session.borrow().saved().to_bytes());

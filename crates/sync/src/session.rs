@@ -300,6 +300,12 @@ pub enum Event {
     Peers {
         clients: Vec<ClientId>,
     },
+    /// The relay lost entries of `doc` this device had (restored from a backup), its own
+    /// acknowledged changes perhaps among them: push the whole document again (`push` with
+    /// a saved copy), so nothing made here stays known to this device alone.
+    Repush {
+        doc: String,
+    },
 }
 
 /// Where the connection to the relay stands.
@@ -1065,19 +1071,28 @@ impl ClientSession {
             self.gap(doc);
         } else {
             // The relay's log ends before what this device already has: it lost entries
-            // (restored from a backup). Staying ahead would make its next entries, numbered
-            // again from `upto + 1`, look like duplicates and be ignored.
+            // (restored from a backup), and may have numbered new ones from `upto + 1` since,
+            // which staying ahead would skip. Its whole log again (what this device has
+            // already applies as nothing new), and this device's document offered whole: its
+            // own changes the relay lost go out again.
             let cursor = state.cursor;
-            state.cursor = upto;
+            state.cursor = 0;
             state.own.clear();
-            state.caught_up = true;
+            state.subscribing = 1;
             self.dirty = true;
+            self.send(&Message::Subscribe {
+                doc: doc.to_owned(),
+                since: 0,
+            });
             self.events.push_back(Event::RelayError {
                 code: ErrorCode::Internal,
                 message: format!(
-                    "the relay's log of {doc} ends at {upto}, before {cursor} which this device has; it lost entries"
+                    "the relay's log of {doc} ends at {upto}, before {cursor} which this device has; it lost entries: downloading it again and sending this device's copy"
                 ),
                 fatal: false,
+            });
+            self.events.push_back(Event::Repush {
+                doc: doc.to_owned(),
             });
         }
     }
@@ -1844,7 +1859,7 @@ mod tests {
     }
 
     #[test]
-    fn a_relay_that_lost_entries_does_not_freeze_the_cursor() {
+    fn a_relay_that_lost_entries_is_read_again_from_the_start_and_given_this_copy() {
         let mut s = online();
         for seq in 1..=5 {
             recv(&mut s, deliver(seq, b"x"));
@@ -1853,18 +1868,45 @@ mod tests {
         s.connected(2);
         recv(&mut s, Message::Welcome { server_time_ms: 2 });
         events(&mut s);
+        let _ = sent(&mut s);
+        // Restored from a backup at 2, the relay has since taken entry 3 from someone else.
         recv(&mut s, caught_up(3));
-        assert!(matches!(
-            events(&mut s).as_slice(),
-            [
-                Event::RelayError {
-                    code: ErrorCode::Internal,
-                    ..
-                },
-                Event::Changed
-            ]
-        ));
+        let evs = events(&mut s);
+        assert!(
+            matches!(
+                evs.as_slice(),
+                [
+                    Event::RelayError {
+                        code: ErrorCode::Internal,
+                        fatal: false,
+                        ..
+                    },
+                    Event::Repush { doc },
+                    Event::Changed
+                ] if doc == DOC
+            ),
+            "{evs:?}"
+        );
+        assert_eq!(s.cursor(DOC), 0);
+        let sent = sent(&mut s);
+        assert!(
+            sent.iter()
+                .any(|m| matches!(m, Message::Subscribe { doc, since: 0 } if doc == DOC)),
+            "{sent:?}"
+        );
+        // Entry 3, someone else's, is applied, not taken for one this device had.
+        for seq in 1..=3 {
+            recv(&mut s, deliver(seq, b"again"));
+        }
+        recv(&mut s, caught_up(3));
         assert_eq!(s.cursor(DOC), 3);
+        assert_eq!(
+            events(&mut s)
+                .iter()
+                .filter(|e| matches!(e, Event::Apply { .. }))
+                .count(),
+            3
+        );
         recv(&mut s, deliver(4, b"new"));
         assert_eq!(s.cursor(DOC), 4);
     }

@@ -271,7 +271,7 @@ impl Sim {
                     message,
                     fatal,
                 } => panic!("client {i}: relay error {code:?} (fatal {fatal}): {message}"),
-                Event::Signal { .. } | Event::Peers { .. } => {}
+                Event::Signal { .. } | Event::Peers { .. } | Event::Repush { .. } => {}
             }
         }
     }
