@@ -488,6 +488,8 @@ pub fn Import() -> impl IntoView {
         session.with_untracked(|ws| {
             let mut b =
                 PlanBuilder::new(ws, &m, options).map_err(|e| import_error(i18n.locale(), &e))?;
+            // The whole file tells how its dates read, also for the rows previewed.
+            b.learn_date_order(&l.table.rows);
             b.push(
                 l.table
                     .rows
@@ -518,7 +520,10 @@ pub fn Import() -> impl IntoView {
         phase.set(Phase::Checking(0.0));
         wasm_bindgen_futures::spawn_local(async move {
             let total = l.table.rows.len().max(1);
-            timed("hearth:import-check", || builder.reserve(total));
+            timed("hearth:import-check", || {
+                builder.reserve(total);
+                builder.learn_date_order(&l.table.rows);
+            });
             let mut slice = Slice::start();
             for rows in l.table.rows.chunks(CHECK_CHUNK) {
                 timed("hearth:import-check", || builder.push(rows));

@@ -68,6 +68,44 @@ fn digits(s: &str) -> Option<u32> {
 /// `None` for a cell that means "no date" (Outlook writes `0/0/00`); anything unrecognised is
 /// returned as it is, for validation to refuse with the value shown.
 pub(crate) fn normalize_date(raw: &str) -> Option<String> {
+    normalize_date_in(raw, SlashOrder::PerCell)
+}
+
+/// How `a/b/yyyy` dates are read: as each cell shows (day first only when the first number is
+/// over 12), or as the whole file shows ([`slash_evidence`] over its date cells), so that in a
+/// day-first file `05/06/2024` is 5 June like `13/05/2024` is 13 May.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SlashOrder {
+    #[default]
+    PerCell,
+    DayFirst,
+    MonthFirst,
+}
+
+/// What one `a/b/yyyy` cell says of its file's order: day first if its first number is over
+/// 12, month first if its second is; `None` when it cannot tell (or is not such a date).
+pub(crate) fn slash_evidence(raw: &str) -> Option<SlashOrder> {
+    if !raw.contains('/') {
+        return None;
+    }
+    let folded = fold_digits(raw.trim());
+    let date = folded.split([' ', 'T']).next()?;
+    let parts: Vec<&str> = date.split('/').collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    if a.len() == 4 || !matches!(c.len(), 2 | 4) {
+        return None;
+    }
+    match (digits(a)?, digits(b)?) {
+        (a, b) if a > 12 && (1..=12).contains(&b) => Some(SlashOrder::DayFirst),
+        (a, b) if b > 12 && (1..=12).contains(&a) => Some(SlashOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// [`normalize_date`], reading `a/b/yyyy` in `order`.
+pub(crate) fn normalize_date_in(raw: &str, order: SlashOrder) -> Option<String> {
     let folded = fold_digits(raw.trim());
     let s = folded.as_str();
     if s.is_empty() {
@@ -127,10 +165,11 @@ pub(crate) fn normalize_date(raw: &str) -> Option<String> {
             return ymd(na, nb, nc);
         }
         let Some(y) = year(c) else { continue };
-        let (m, d) = match sep {
-            '.' => (nb, na),
-            '/' if na > 12 => (nb, na),
-            '/' => (na, nb),
+        let (m, d) = match (sep, order) {
+            ('/', SlashOrder::DayFirst) => (nb, na),
+            ('/', SlashOrder::MonthFirst) => (na, nb),
+            ('/', SlashOrder::PerCell) if na > 12 => (nb, na),
+            ('/', SlashOrder::PerCell) => (na, nb),
             _ => (nb, na),
         };
         return ymd(y, m, d);
@@ -264,6 +303,45 @@ mod tests {
         assert_eq!(d("0/0/00"), None);
         assert_eq!(d("  "), None);
         assert_eq!(d("soon"), Some("soon".into()));
+    }
+
+    #[test]
+    fn a_file_shows_whether_its_slashed_dates_put_the_day_first() {
+        use SlashOrder::*;
+        assert_eq!(slash_evidence("13/05/2024"), Some(DayFirst));
+        assert_eq!(slash_evidence("05/13/2024 10:00"), Some(MonthFirst));
+        assert_eq!(slash_evidence("۱۳/۰۵/۲۰۲۴"), Some(DayFirst));
+        for unknown in [
+            "05/06/2024",
+            "2024/13/05",
+            "13.05.2024",
+            "13/13/2024",
+            "13/05",
+            "x",
+        ] {
+            assert_eq!(slash_evidence(unknown), None, "{unknown}");
+        }
+        assert_eq!(
+            normalize_date_in("05/06/2024", DayFirst),
+            Some("2024-06-05".into())
+        );
+        assert_eq!(
+            normalize_date_in("05/06/2024", MonthFirst),
+            Some("2024-05-06".into())
+        );
+        assert_eq!(
+            normalize_date_in("05/06/2024", PerCell),
+            Some("2024-05-06".into())
+        );
+        // Only slashed dates follow the file's order.
+        assert_eq!(
+            normalize_date_in("05.06.2024", MonthFirst),
+            Some("2024-06-05".into())
+        );
+        assert_eq!(
+            normalize_date_in("2024/05/06", DayFirst),
+            Some("2024-05-06".into())
+        );
     }
 
     #[test]

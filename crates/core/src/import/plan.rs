@@ -58,8 +58,8 @@ use crate::value::{FieldError, FieldValue, phone_key, validate_as};
 use crate::workspace::{UndoStepId, Workspace};
 
 use super::cells::{
-    PersonRef, clean_label, company_size, labelled_items, normalize_date, person_ref, person_refs,
-    tag_items,
+    PersonRef, SlashOrder, clean_label, company_size, labelled_items, normalize_date_in,
+    person_ref, person_refs, slash_evidence, tag_items,
 };
 use super::csv::{CsvWriter, Delimiter};
 use super::mapping::{Mapping, NamePart, Target};
@@ -671,6 +671,8 @@ pub struct PlanBuilder {
     preview: Vec<PreviewRow>,
     blank: usize,
     read: usize,
+    /// How `a/b/yyyy` dates read in this file ([`PlanBuilder::learn_date_order`]).
+    slash: SlashOrder,
 }
 
 impl PlanBuilder {
@@ -818,6 +820,7 @@ impl PlanBuilder {
             preview: Vec::new(),
             blank: 0,
             read: 0,
+            slash: SlashOrder::PerCell,
         })
     }
 
@@ -828,6 +831,42 @@ impl PlanBuilder {
         self.rows.reserve(rows);
         // Typically an email, a phone and a name key per row.
         self.file_keys.reserve(rows.saturating_mul(3));
+    }
+
+    /// Learns from every row of the file, before any is pushed, whether its `a/b/yyyy` dates
+    /// put the day or the month first: one that can only be day first (`13/05/2024`) makes
+    /// them all day first (`05/06/2024` is then 5 June), one that can only be month first the
+    /// opposite. A file showing both, or neither, has each date read on its own (month first
+    /// unless the first number is over 12).
+    pub fn learn_date_order(&mut self, rows: &[Row]) {
+        let dates: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(c, Col::Field { spec, .. }
+                    if matches!(spec.ty, FieldType::Date | FieldType::Birthday))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let (mut day, mut month) = (false, false);
+        for row in rows {
+            if day && month {
+                break;
+            }
+            for &i in &dates {
+                match row.cells.get(i).and_then(|c| slash_evidence(c)) {
+                    Some(SlashOrder::DayFirst) => day = true,
+                    Some(SlashOrder::MonthFirst) => month = true,
+                    _ => {}
+                }
+            }
+        }
+        self.slash = match (day, month) {
+            (true, false) => SlashOrder::DayFirst,
+            (false, true) => SlashOrder::MonthFirst,
+            _ => SlashOrder::PerCell,
+        };
     }
 
     /// Reads a batch of rows; call as often as needed, in file order.
@@ -1315,7 +1354,8 @@ impl PlanBuilder {
                         .join("\n\n");
                     parse_input(name, spec.ty, &joined, currency)?
                 }
-                FieldType::Date | FieldType::Birthday => match normalize_date(first) {
+                FieldType::Date | FieldType::Birthday => match normalize_date_in(first, self.slash)
+                {
                     Some(d) => parse_input(name, spec.ty, &d, currency)?,
                     None => None,
                 },

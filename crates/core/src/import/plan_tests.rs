@@ -912,6 +912,35 @@ fn legacy_encoded_files_with_russian_and_persian_headers_import() {
 }
 
 #[test]
+fn slashed_dates_read_in_the_order_the_whole_file_shows() {
+    let birthday = |ws: &Workspace, who: &str| {
+        named(ws, Kind::Contact, who)
+            .text("birthday")
+            .map(str::to_owned)
+    };
+    // A British export: one date can only be day first, so all of them are, the first
+    // row's (read before the telling one) included.
+    let t = csv("Name,Birthday\nAnn,05/06/1990\nBob,13/05/1991\nCy,01/02/1992\n");
+    let mut ws = Workspace::new([1; 16]);
+    import(&mut ws, &t, Kind::Contact, &Choices::default(), 1);
+    assert_eq!(birthday(&ws, "Ann").as_deref(), Some("1990-06-05"));
+    assert_eq!(birthday(&ws, "Bob").as_deref(), Some("1991-05-13"));
+    assert_eq!(birthday(&ws, "Cy").as_deref(), Some("1992-02-01"));
+    // An American one: month first throughout.
+    let t = csv("Name,Birthday\nAnn,05/06/1990\nBob,05/13/1991\n");
+    let mut ws = Workspace::new([1; 16]);
+    import(&mut ws, &t, Kind::Contact, &Choices::default(), 2);
+    assert_eq!(birthday(&ws, "Ann").as_deref(), Some("1990-05-06"));
+    assert_eq!(birthday(&ws, "Bob").as_deref(), Some("1991-05-13"));
+    // Both kinds in one file: each date as it shows (month first when it cannot tell).
+    let t = csv("Name,Birthday\nAnn,05/06/1990\nBob,05/13/1991\nCy,13/05/1992\n");
+    let mut ws = Workspace::new([1; 16]);
+    import(&mut ws, &t, Kind::Contact, &Choices::default(), 3);
+    assert_eq!(birthday(&ws, "Ann").as_deref(), Some("1990-05-06"));
+    assert_eq!(birthday(&ws, "Cy").as_deref(), Some("1992-05-13"));
+}
+
+#[test]
 fn a_writer_writes_in_chunks_as_one_undo_step_and_rolls_back_when_refused() {
     let mut ws = ann_and_acme();
     ws.apply(

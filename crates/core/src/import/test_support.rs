@@ -36,6 +36,7 @@ pub fn csv(text: &str) -> Table {
 pub fn draft_with(ws: &Workspace, table: &Table, mapping: &Mapping, chunk: usize) -> Draft {
     let options = ImportOptions::new(ws.default_currency());
     let mut b = PlanBuilder::new(ws, mapping, options).unwrap();
+    b.learn_date_order(&table.rows);
     for rows in table.rows.chunks(chunk.max(1)) {
         b.push(rows);
     }
