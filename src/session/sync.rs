@@ -151,7 +151,8 @@ impl Session {
                 l.ws.save_incremental()
             };
             self.changed();
-            self.persist(live, bytes);
+            self.persist(Rc::clone(&live), bytes);
+            self.repair_merges(&live);
         });
         let db = self.db.get_value();
         let key = state_key(local);
@@ -206,7 +207,8 @@ impl Session {
                     return;
                 }
                 self.changed();
-                self.persist(live, bytes);
+                self.persist(Rc::clone(&live), bytes);
+                self.repair_merges(&live);
             }),
             open: self.direct_links,
         });
@@ -364,6 +366,30 @@ impl Session {
     }
 
     /// Sends a local change to colleagues (when the workspace is shared).
+    /// After changes from colleagues: links they made to a record merged away meanwhile follow
+    /// the merge (`Workspace::repair_merged_links`), as this device's change, stored and sent.
+    fn repair_merges(self, live: &Rc<RefCell<Live>>) {
+        let ctx = self.ctx();
+        let repaired = {
+            let mut l = live.borrow_mut();
+            match l.ws.repair_merged_links(&ctx) {
+                Ok(0) => return,
+                Ok(_) => Ok(l.ws.save_incremental()),
+                Err(e) => Err(e),
+            }
+        };
+        match repaired {
+            Ok(bytes) => {
+                self.changed();
+                self.push_to_team(live, &bytes);
+                self.persist(Rc::clone(live), bytes);
+            }
+            Err(e) => self.report(format!(
+                "links to a merged record could not follow the merge: {e}"
+            )),
+        }
+    }
+
     pub(super) fn push_to_team(&self, live: &Rc<RefCell<Live>>, bytes: &[u8]) {
         let link = live.borrow().sync.clone();
         if let Some(link) = link {

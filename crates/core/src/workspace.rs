@@ -754,6 +754,84 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// The live record a merged-away record's merges lead to (it may have been merged into
+    /// one that was merged in turn); `None` if they lead nowhere live.
+    fn merge_target(&self, kind: Kind, id: Id) -> Option<Id> {
+        let mut at = self.get(kind, id)?;
+        // A chain longer than this is a loop of merges made at once on several devices.
+        for _ in 0..16 {
+            let next = self.get(kind, at.merged_into?)?;
+            if !next.is_trashed() {
+                return Some(next.id);
+            }
+            at = next;
+        }
+        None
+    }
+
+    /// Re-points the links that still lead to a record merged away: made on a device that had
+    /// not yet seen the merge (an activity logged offline on the contact another colleague
+    /// merged meanwhile), they arrive after it and would leave the activity on a record in the
+    /// trash, missing from the kept record's timeline. Run after applying changes from
+    /// elsewhere; writes one change (not an undo step: it finishes the merge) and returns how
+    /// many records it re-pointed. Devices doing it at once write the same values.
+    pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
+        let merged: Vec<(Kind, Id, Id)> = Kind::ALL
+            .into_iter()
+            .flat_map(|k| {
+                self.records(k)
+                    .filter(|r| r.merged_into.is_some())
+                    .map(move |r| (k, r.id))
+                    .collect::<Vec<_>>()
+            })
+            .filter_map(|(k, id)| self.merge_target(k, id).map(|keep| (k, id, keep)))
+            .collect();
+        let mut moves: HashMap<Kind, HashMap<Id, Id>> = HashMap::new();
+        for (kind, gone, keep) in merged {
+            moves.entry(kind).or_default().insert(gone, keep);
+        }
+        let mut plan = Plan::default();
+        for other_kind in Kind::ALL {
+            // Every live record of `other_kind` linking to a record merged away, once.
+            let referrers: BTreeSet<Id> = moves
+                .values()
+                .flat_map(|m| m.keys())
+                .flat_map(|gone| self.referrers(*gone, other_kind))
+                .collect();
+            for rid in referrers {
+                let Some(rec) = self.get(other_kind, rid).filter(|r| !r.is_trashed()) else {
+                    continue;
+                };
+                let mut writes = Vec::new();
+                for (kind, m) in &moves {
+                    // The kept record's own links to what was merged into it stay for a
+                    // person to sort out: re-pointed they would point at itself.
+                    let m: HashMap<Id, Id> = m
+                        .iter()
+                        .filter(|(_, keep)| (other_kind, rid) != (*kind, **keep))
+                        .map(|(a, b)| (*a, *b))
+                        .collect();
+                    writes.extend(relink_all(rec, *kind, &m));
+                }
+                if !writes.is_empty() {
+                    plan.records.push(RecordWrite {
+                        kind: other_kind,
+                        id: rid,
+                        create: false,
+                        writes,
+                    });
+                }
+            }
+        }
+        let n = plan.records.len();
+        if n > 0 {
+            self.write(plan, ctx)?;
+        }
+        Ok(n)
+    }
+}
+
 /// Names one undo step: an import keeps its own to undo it later, whatever came after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UndoStepId(u64);
@@ -815,6 +893,39 @@ pub(crate) struct MergeWrites {
     pub(crate) custom: Vec<(Id, FieldValue)>,
     /// Records whose links are re-pointed from the removed record to the kept one.
     relinks: Vec<RecordWrite>,
+}
+
+/// The writes that point `rec`'s links to `from` (a record of `kind`) at `to` instead.
+fn relink_writes(rec: &Record, kind: Kind, from: Id, to: Id) -> Vec<Write> {
+    relink_all(rec, kind, &HashMap::from([(from, to)]))
+}
+
+/// The writes that point each of `rec`'s links to a record of `kind` named in `moves` at the
+/// record it moves to.
+fn relink_all(rec: &Record, kind: Kind, moves: &HashMap<Id, Id>) -> Vec<Write> {
+    let mut writes = Vec::new();
+    for spec in rec.kind.fields() {
+        match (spec.ty, rec.get(spec.name)) {
+            (FieldType::Ref(t), Some(FieldValue::Ref(id))) if t == kind => {
+                if let Some(to) = moves.get(id) {
+                    writes.push(Write::Field(spec, Some(FieldValue::Ref(*to))));
+                }
+            }
+            (FieldType::RefSet(t), Some(FieldValue::Set(ids))) if t == kind => {
+                let mut moved = ids.clone();
+                for (from, to) in moves {
+                    if moved.remove(&from.to_string()).is_some() {
+                        moved.insert(to.to_string(), String::new());
+                    }
+                }
+                if &moved != ids {
+                    writes.push(Write::Field(spec, Some(FieldValue::Set(moved))));
+                }
+            }
+            _ => {}
+        }
+    }
+    writes
 }
 
 /// `value` of field `spec` without its links to `ids`, records of `kind` (`None` if nothing is
@@ -1541,31 +1652,12 @@ impl Workspace {
             .collect();
         // Every link to the removed record now points to the kept one.
         let mut relinks = Vec::new();
-        let removed_key = remove.to_string();
         for other_kind in Kind::ALL {
             for rec in self.records(other_kind) {
                 if (other_kind, rec.id) == (kind, keep) || (other_kind, rec.id) == (kind, remove) {
                     continue;
                 }
-                let mut writes = Vec::new();
-                for spec in other_kind.fields() {
-                    match (spec.ty, rec.get(spec.name)) {
-                        (FieldType::Ref(t), Some(FieldValue::Ref(id)))
-                            if t == kind && *id == remove =>
-                        {
-                            writes.push(Write::Field(spec, Some(FieldValue::Ref(keep))));
-                        }
-                        (FieldType::RefSet(t), Some(FieldValue::Set(ids)))
-                            if t == kind && ids.contains_key(&removed_key) =>
-                        {
-                            let mut ids = ids.clone();
-                            ids.remove(&removed_key);
-                            ids.insert(keep.to_string(), String::new());
-                            writes.push(Write::Field(spec, Some(FieldValue::Set(ids))));
-                        }
-                        _ => {}
-                    }
-                }
+                let writes = relink_writes(rec, kind, remove, keep);
                 if !writes.is_empty() {
                     relinks.push(RecordWrite {
                         kind: other_kind,

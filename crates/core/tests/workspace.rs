@@ -632,6 +632,85 @@ fn save_load_and_incremental_round_trip() {
     assert_eq!(b.heads(), a.heads());
 }
 
+#[test]
+fn links_made_offline_to_a_contact_merged_meanwhile_follow_the_merge() {
+    let mut a = Workspace::new(actor(1));
+    for (n, name) in [(1, "Ann Lee"), (2, "Ann Lee"), (5, "Bo")] {
+        a.apply(
+            create(Kind::Contact, id(n), &[("name", text(name))]),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    let mut b = fork(&mut a, 2);
+    // Offline, B logs a call with the duplicate (and Bo), and makes it Bo's manager.
+    b.apply(
+        create(
+            Kind::Activity,
+            id(3),
+            &[
+                ("kind", text("call")),
+                ("at", FieldValue::Timestamp(Timestamp(2))),
+                (
+                    "contacts",
+                    FieldValue::set([id(2).to_string(), id(5).to_string()]),
+                ),
+            ],
+        ),
+        &ctx(2),
+    )
+    .unwrap();
+    b.apply(
+        update(
+            Kind::Contact,
+            id(5),
+            &[("reports_to", Some(FieldValue::Ref(id(2))))],
+        ),
+        &ctx(2),
+    )
+    .unwrap();
+    // Meanwhile A merges the duplicate into Ann.
+    a.apply(
+        Command::MergeDuplicates {
+            kind: Kind::Contact,
+            keep: id(1),
+            remove: id(2),
+        },
+        &ctx(3),
+    )
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    b.merge(&mut a).unwrap();
+    // Synced, the call and the link point at the contact in the trash...
+    assert_eq!(
+        a.get(Kind::Activity, id(3)).unwrap().get("contacts"),
+        Some(&FieldValue::set([id(2).to_string(), id(5).to_string()]))
+    );
+    // ...until the repair after a sync points them at the kept one.
+    assert_eq!(b.repair_merged_links(&ctx(4)), Ok(2));
+    assert_eq!(
+        b.repair_merged_links(&ctx(5)),
+        Ok(0),
+        "nothing left to repair"
+    );
+    a.merge(&mut b).unwrap();
+    assert_eq!(
+        a.repair_merged_links(&ctx(7)),
+        Ok(0),
+        "the repair syncs like any change"
+    );
+    for ws in [&a, &b] {
+        assert_eq!(
+            ws.get(Kind::Activity, id(3)).unwrap().get("contacts"),
+            Some(&FieldValue::set([id(1).to_string(), id(5).to_string()]))
+        );
+        assert_eq!(
+            ws.get(Kind::Contact, id(5)).unwrap().get("reports_to"),
+            Some(&FieldValue::Ref(id(1)))
+        );
+    }
+}
+
 // ----- merge rules between replicas -----
 
 #[test]
