@@ -231,6 +231,58 @@ test("a colleague who deletes the shared workspace and opens the link again gets
   await other.close();
 });
 
+test("a call logged offline on a contact a colleague merged meanwhile ends up on the kept contact", async ({ page, context, browser, baseURL, consoleErrors }) => {
+  test.setTimeout(120_000);
+  const link = await share(page, "Ivan Petrov");
+  await nav(page, "nav-contacts");
+  await addContact(page, "ivan petrov");
+  await nav(page, "nav-settings");
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
+  await joinWith(page2, link, "ivan petrov");
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+
+  // The colleague is cut off (no relay, and no direct link: the sharer's tab is closed) and
+  // logs a call with the duplicate.
+  await other.setOffline(true);
+  await page.close();
+  await nav(page2, "nav-contacts");
+  await page2.getByTestId("table-rows").getByRole("link", { name: "ivan petrov", exact: true }).click();
+  await page2.locator("main h1:visible").click();
+  await page2.keyboard.press("l");
+  await page2.keyboard.press("c");
+  await page2.keyboard.type("Offline call");
+  await page2.keyboard.press("Enter");
+  await expect(page2.getByTestId("timeline")).toContainText("Offline call");
+
+  // Meanwhile the sharer merges the duplicate into Ivan Petrov.
+  const sharer = await context.newPage();
+  watchConsole(sharer, consoleErrors);
+  await sharer.goto("/duplicates");
+  await appReady(sharer);
+  await sharer.getByTestId("duplicate-pair").first().getByRole("button", { name: msg("en", "review-merge") }).click();
+  const preview = sharer.getByTestId("merge-preview");
+  if (!((await preview.getByRole("columnheader").nth(1).textContent()) ?? "").includes("Ivan Petrov")) {
+    await sharer.getByTestId("swap-merge").click();
+  }
+  await expect(preview.getByRole("columnheader").nth(1)).toContainText("Ivan Petrov");
+  await sharer.getByTestId("confirm-merge").click();
+  await expect(sharer.getByTestId("duplicate-pair")).toHaveCount(0);
+  await nav(sharer, "nav-settings");
+  await expect(sharer.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+
+  // Back online, the call follows the merge, on both sides.
+  await other.setOffline(false);
+  for (const p of [page2, sharer]) {
+    await nav(p, "nav-contacts");
+    await expect.poll(() => titles(p), { timeout: 30_000 }).toEqual(["Ivan Petrov"]);
+    await p.getByTestId("table-rows").getByRole("link", { name: "Ivan Petrov", exact: true }).click();
+    await expect(p.getByTestId("timeline")).toContainText("Offline call", { timeout: 30_000 });
+  }
+  await other.close();
+});
+
 test("a damaged invite link is refused with the reason and joins nothing", async ({ page }) => {
   await page.goto("/join#join=not-a-workspace");
   await appReady(page);
