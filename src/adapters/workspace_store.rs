@@ -279,6 +279,11 @@ impl ChunkStore {
         Ok(())
     }
 
+    /// Whether chunk `key` (from `queue`) is still waiting to be written.
+    pub fn is_pending(&self, key: &str) -> bool {
+        self.state.borrow().pending.iter().any(|(k, _)| k == key)
+    }
+
     pub fn pending_count(&self) -> usize {
         self.state.borrow().pending.len()
     }

@@ -36,9 +36,9 @@ struct Live {
     store: Option<ChunkStore>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
-    /// Changes made here, queued for storage and not yet posted to the other tabs: they go
-    /// out once a write has stored them, the first one or a retry.
-    unposted: Vec<Vec<u8>>,
+    /// Changes made here (with their chunk's key), queued for storage and not yet posted to
+    /// the other tabs: each goes out once a write has stored it, the first one or a retry.
+    unposted: Vec<(String, Vec<u8>)>,
     /// The connection to the team's relay, while the workspace is shared.
     sync: Option<Rc<crate::adapters::sync::SyncLink>>,
 }
@@ -382,8 +382,8 @@ impl Session {
         };
         // Queued before anything is awaited, so `unsaved` sees it at once.
         if !bytes.is_empty() {
-            chunk_store.queue(bytes.clone());
-            live.borrow_mut().unposted.push(bytes);
+            let key = chunk_store.queue(bytes.clone());
+            live.borrow_mut().unposted.push((key, bytes));
         }
         wasm_bindgen_futures::spawn_local(async move {
             match chunk_store.flush().await {
@@ -391,13 +391,18 @@ impl Session {
                     self.status.set(SaveStatus::Saved);
                     mark("hearth:persisted");
                     // Other tabs take stored changes without storing them again; a change
-                    // whose first write failed goes with the retry that stored it.
-                    let (unposted, channel) = {
+                    // whose first write failed goes with the retry that stored it, and one
+                    // queued while this write was under way waits for its own.
+                    let (stored, channel) = {
                         let mut l = live.borrow_mut();
-                        (std::mem::take(&mut l.unposted), l.channel.clone())
+                        let (stored, waiting) = std::mem::take(&mut l.unposted)
+                            .into_iter()
+                            .partition(|(key, _)| !chunk_store.is_pending(key));
+                        l.unposted = waiting;
+                        (stored, l.channel.clone())
                     };
                     if let Some(c) = channel {
-                        for bytes in unposted {
+                        for (_, bytes) in stored {
                             let _ = c.post_message(&Uint8Array::from(bytes.as_slice()));
                         }
                     }
@@ -499,8 +504,16 @@ impl Session {
             let db = self.db()?;
             let open = self.current.get_untracked().as_deref() == Some(id.as_str());
             if open {
-                // Closed first: its sync link must not save its place again after it is gone.
-                self.live.set_value(None);
+                // Its sync link stops first: it must not save its place again once that is
+                // gone. The workspace stays open until its data is gone (if that fails, the
+                // user still has it, and the error).
+                let link = self
+                    .live
+                    .get_value()
+                    .and_then(|l| l.borrow_mut().sync.take());
+                if let Some(link) = link {
+                    link.stop();
+                }
             }
             let mut list = self.workspaces.get_untracked();
             list.retain(|w| w.id != id);
@@ -513,6 +526,7 @@ impl Session {
             crate::adapters::prefs::save_me(&id, None);
             self.workspaces.set(list.clone());
             if open {
+                self.live.set_value(None);
                 self.open(list[0].id.clone()).await?;
             }
             Ok(())

@@ -365,10 +365,20 @@ impl Session {
         Ok(())
     }
 
-    /// Sends a local change to colleagues (when the workspace is shared).
     /// After changes from colleagues: links they made to a record merged away meanwhile follow
     /// the merge (`Workspace::repair_merged_links`), as this device's change, stored and sent.
+    /// In a task of its own: it is called from inside the sync link's and a direct link's
+    /// delivery, and sending the repair goes back into both (a peer's state is borrowed there).
     fn repair_merges(self, live: &Rc<RefCell<Live>>) {
+        let weak = Rc::downgrade(live);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(live) = weak.upgrade() {
+                self.repair_merges_now(&live);
+            }
+        });
+    }
+
+    fn repair_merges_now(self, live: &Rc<RefCell<Live>>) {
         let ctx = self.ctx();
         let repaired = {
             let mut l = live.borrow_mut();
@@ -390,6 +400,7 @@ impl Session {
         }
     }
 
+    /// Sends a local change to colleagues (when the workspace is shared).
     pub(super) fn push_to_team(&self, live: &Rc<RefCell<Live>>, bytes: &[u8]) {
         let link = live.borrow().sync.clone();
         if let Some(link) = link {

@@ -267,6 +267,7 @@ fn import(
             kind.collection()
         )
     })?;
+    builder.learn_date_order(&table.rows);
     builder.push(&table.rows);
     let draft = builder.finish();
     for r in draft.rejected() {

@@ -310,4 +310,26 @@ fn imports_a_csv_into_the_file_and_lists_as_csv() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("use skip, merge or create"));
+
+    // A British file: its dates read day first throughout, as in the app.
+    let uk = tmp.path().join("uk.csv");
+    std::fs::write(
+        &uk,
+        "Name,Birthday\nUna Fox,05/06/1990\nVic Low,13/05/1991\n",
+    )
+    .unwrap();
+    assert!(
+        crm(&["import", f, "contacts", uk.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let listed: serde_json::Value =
+        serde_json::from_slice(&crm(&["list", "contacts", f]).stdout).unwrap();
+    let una = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fields"]["name"] == "Una Fox")
+        .unwrap();
+    assert_eq!(una["fields"]["birthday"], "1990-06-05");
 }

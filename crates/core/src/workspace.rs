@@ -696,7 +696,12 @@ impl Workspace {
     fn push_undo(&mut self, step: UndoStep) {
         self.undo.push(step);
         if self.undo.len() > UNDO_DEPTH {
-            self.undo.remove(0);
+            // The oldest step goes, unless it is an import still being written: its Undo
+            // must take back all of it.
+            let open = self.undo_group.as_ref().map(|g| g.id);
+            if let Some(i) = self.undo.iter().position(|s| Some(s.id) != open) {
+                self.undo.remove(i);
+            }
         }
     }
 
@@ -728,24 +733,31 @@ impl Workspace {
     }
 
     /// Reverts undo step `id` (the one an import's batches formed), wherever it is in the
-    /// stack: what it changed goes back to what it was before it, and steps after it stay.
-    /// `NothingToUndo` if it is no longer there (undone, or too far back).
+    /// stack: what it changed goes back to what it was before it, but for what has been
+    /// changed again since (an edit made after it stays), and the steps after it stay.
+    /// `NothingToUndo` if it is no longer there (undone, or too far back). Only the newest
+    /// step can be redone afterwards: redoing an older one would undo the edits after it.
     pub fn undo_step(&mut self, id: UndoStepId, ctx: &Ctx) -> Result<(), CommandError> {
         let at = self
             .undo
             .iter()
             .rposition(|s| s.id == id)
             .ok_or(CommandError::NothingToUndo)?;
-        let plan = self.revert_plan(&self.undo[at].diffs, true);
+        let newest = at + 1 == self.undo.len();
+        let plan = self.revert_plan(&self.undo[at].diffs, true, !newest);
         self.write(plan, ctx)?;
         let step = self.undo.remove(at);
-        self.redo.push(step);
+        if newest {
+            self.redo.push(step);
+        } else {
+            self.redo.clear();
+        }
         Ok(())
     }
 
     pub fn redo(&mut self, ctx: &Ctx) -> Result<(), CommandError> {
         let step = self.redo.last().ok_or(CommandError::NothingToRedo)?;
-        let plan = self.revert_plan(&step.diffs, false);
+        let plan = self.revert_plan(&step.diffs, false, false);
         self.write(plan, ctx)?;
         if let Some(step) = self.redo.pop() {
             self.undo.push(step);
@@ -1677,11 +1689,14 @@ impl Workspace {
 
     /// The writes that restore each record's `before` (undo) or `after` (redo) state, for the
     /// keys the original command changed and no others, so colleagues' edits made since to
-    /// other fields are left alone.
-    fn revert_plan(&self, diffs: &[RecordDiff], to_before: bool) -> Plan {
+    /// other fields are left alone. `unchanged_only`: only the keys that still hold what the
+    /// command left (a step undone out of order leaves what was changed after it).
+    fn revert_plan(&self, diffs: &[RecordDiff], to_before: bool, unchanged_only: bool) -> Plan {
         let mut plan = Plan::default();
         for d in diffs {
             let (b, a) = (d.before.as_ref(), d.after.as_ref());
+            let from = if to_before { a } else { b };
+            let now = self.get(d.kind, d.id);
             let to = if to_before { b } else { a };
             let trashed = |r: Option<&Record>| match r {
                 // Undoing a creation puts the record in the trash: nothing is ever erased.
@@ -1689,23 +1704,27 @@ impl Workspace {
                 Some(r) => r.trashed.as_ref().map(|t| t.at),
             };
             let mut writes = Vec::new();
-            if trashed(b) != trashed(a) {
+            if trashed(b) != trashed(a) && (!unchanged_only || trashed(now) == trashed(from)) {
                 writes.push(Write::Trashed(trashed(to)));
             }
             if to.is_none() {
                 // Undoing a creation only trashes: the record keeps its fields there, so a
                 // restore brings it back whole (and a redo has nothing to write back).
-                plan.records.push(RecordWrite {
-                    kind: d.kind,
-                    id: d.id,
-                    create: false,
-                    writes,
-                });
+                if !writes.is_empty() {
+                    plan.records.push(RecordWrite {
+                        kind: d.kind,
+                        id: d.id,
+                        create: false,
+                        writes,
+                    });
+                }
                 continue;
             }
             let field = |r: Option<&Record>, name: &str| r.and_then(|r| r.get(name)).cloned();
             for spec in d.kind.fields() {
-                if field(b, spec.name) != field(a, spec.name) {
+                if field(b, spec.name) != field(a, spec.name)
+                    && (!unchanged_only || field(now, spec.name) == field(from, spec.name))
+                {
                     let value = field(to, spec.name);
                     if spec.name == "stage"
                         && let Some(FieldValue::Text(s)) = &value
@@ -1723,12 +1742,14 @@ impl Workspace {
                 .copied()
                 .collect();
             for key in keys {
-                if custom(b, &key) != custom(a, &key) {
+                if custom(b, &key) != custom(a, &key)
+                    && (!unchanged_only || custom(now, &key) == custom(from, &key))
+                {
                     writes.push(Write::Custom(key, custom(to, &key)));
                 }
             }
             let merged = |r: Option<&Record>| r.and_then(|r| r.merged_into);
-            if merged(b) != merged(a) {
+            if merged(b) != merged(a) && (!unchanged_only || merged(now) == merged(from)) {
                 writes.push(Write::MergedInto(merged(to)));
             }
             if !writes.is_empty() {

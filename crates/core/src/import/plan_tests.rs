@@ -1069,6 +1069,68 @@ fn work_done_while_an_import_is_written_is_its_own_undo_step() {
     assert_eq!(ann(&ws).as_deref(), Some("COO"));
 }
 
+#[test]
+fn an_imports_undo_leaves_what_was_changed_after_it_and_its_step_is_never_dropped_while_written() {
+    // The import fills Ann's empty job title (a merge) and adds Bob.
+    let t = csv("Name,Job title\nAnn,Founder\nBob,Buyer\n");
+    let job = |ws: &Workspace| {
+        named(ws, Kind::Contact, "Ann")
+            .text("job_title")
+            .map(str::to_owned)
+    };
+    let mut ws = ann_and_acme();
+    let d = draft(&ws, &t, Kind::Contact);
+    let plan = d.plan(&ws, &Choices::all(Choice::Merge), ids(8));
+    let mut w = plan.writer();
+    assert!(!w.write(&mut ws, &ctx(), 1).unwrap());
+    // Far more steps than the undo history keeps, while the import is written.
+    for n in 0..250 {
+        ws.apply(
+            crate::command::Command::Update {
+                kind: Kind::Company,
+                id: id(2),
+                fields: vec![("city".into(), Some(text(&format!("City {n}"))))],
+            },
+            &ctx(),
+        )
+        .unwrap();
+    }
+    while !w.write(&mut ws, &ctx(), 1).unwrap() {}
+    assert_eq!(job(&ws).as_deref(), Some("Founder"));
+    ws.undo_step(w.undo_step().unwrap(), &ctx()).unwrap();
+    assert_eq!(
+        titles(&ws, Kind::Contact),
+        ["Ann"],
+        "all of the import taken back"
+    );
+    assert_eq!(job(&ws), None);
+
+    let mut ws = ann_and_acme();
+    let plan = d.plan(&ws, &Choices::all(Choice::Merge), ids(9));
+    let mut w = plan.writer();
+    while !w.write(&mut ws, &ctx(), 1).unwrap() {}
+    // Ann's job title changed again after the import.
+    ws.apply(
+        crate::command::Command::Update {
+            kind: Kind::Contact,
+            id: id(1),
+            fields: vec![("job_title".into(), Some(text("CEO")))],
+        },
+        &ctx(),
+    )
+    .unwrap();
+    ws.undo_step(w.undo_step().unwrap(), &ctx()).unwrap();
+    assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
+    assert_eq!(job(&ws).as_deref(), Some("CEO"), "the later edit stays");
+    assert_eq!(ws.redo(&ctx()), Err(CommandError::NothingToRedo));
+    ws.undo(&ctx()).unwrap();
+    assert_eq!(
+        job(&ws).as_deref(),
+        Some("Founder"),
+        "the edit's own undo, as before"
+    );
+}
+
 fn ann_and_acme() -> Workspace {
     let mut ws = Workspace::new([1; 16]);
     make(&mut ws, Kind::Contact, id(1), 1, &[("name", text("Ann"))]);
