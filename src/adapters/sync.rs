@@ -301,6 +301,11 @@ impl SyncLink {
             r.release();
         }
         if let Some(s) = self.socket.borrow_mut().take() {
+            // Its handlers go with the link, which may be dropped before the socket reports
+            // its close.
+            s.set_onopen(None);
+            s.set_onmessage(None);
+            s.set_onclose(None);
             let _ = s.close();
         }
         if let Some(online) = self.handlers.borrow().first() {
