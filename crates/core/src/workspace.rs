@@ -907,11 +907,6 @@ pub(crate) struct MergeWrites {
     relinks: Vec<RecordWrite>,
 }
 
-/// The writes that point `rec`'s links to `from` (a record of `kind`) at `to` instead.
-fn relink_writes(rec: &Record, kind: Kind, from: Id, to: Id) -> Vec<Write> {
-    relink_all(rec, kind, &HashMap::from([(from, to)]))
-}
-
 /// The writes that point each of `rec`'s links to a record of `kind` named in `moves` at the
 /// record it moves to.
 fn relink_all(rec: &Record, kind: Kind, moves: &HashMap<Id, Id>) -> Vec<Write> {
@@ -1663,13 +1658,14 @@ impl Workspace {
             .map(|(field, value)| (*field, value.clone()))
             .collect();
         // Every link to the removed record now points to the kept one.
+        let moves = HashMap::from([(remove, keep)]);
         let mut relinks = Vec::new();
         for other_kind in Kind::ALL {
             for rec in self.records(other_kind) {
                 if (other_kind, rec.id) == (kind, keep) || (other_kind, rec.id) == (kind, remove) {
                     continue;
                 }
-                let writes = relink_writes(rec, kind, remove, keep);
+                let writes = relink_all(rec, kind, &moves);
                 if !writes.is_empty() {
                     relinks.push(RecordWrite {
                         kind: other_kind,
@@ -1707,21 +1703,11 @@ impl Workspace {
             if trashed(b) != trashed(a) && (!unchanged_only || trashed(now) == trashed(from)) {
                 writes.push(Write::Trashed(trashed(to)));
             }
-            if to.is_none() {
-                // Undoing a creation only trashes: the record keeps its fields there, so a
-                // restore brings it back whole (and a redo has nothing to write back).
-                if !writes.is_empty() {
-                    plan.records.push(RecordWrite {
-                        kind: d.kind,
-                        id: d.id,
-                        create: false,
-                        writes,
-                    });
-                }
-                continue;
-            }
+            // Undoing a creation only trashes: the record keeps its fields there, so a restore
+            // brings it back whole (and a redo has nothing to write back).
+            let keys_too = to.is_some();
             let field = |r: Option<&Record>, name: &str| r.and_then(|r| r.get(name)).cloned();
-            for spec in d.kind.fields() {
+            for spec in d.kind.fields().iter().filter(|_| keys_too) {
                 if field(b, spec.name) != field(a, spec.name)
                     && (!unchanged_only || field(now, spec.name) == field(from, spec.name))
                 {
@@ -1741,7 +1727,7 @@ impl Workspace {
                 .flat_map(|r| r.custom.keys())
                 .copied()
                 .collect();
-            for key in keys {
+            for key in keys.into_iter().filter(|_| keys_too) {
                 if custom(b, &key) != custom(a, &key)
                     && (!unchanged_only || custom(now, &key) == custom(from, &key))
                 {
@@ -1749,7 +1735,10 @@ impl Workspace {
                 }
             }
             let merged = |r: Option<&Record>| r.and_then(|r| r.merged_into);
-            if merged(b) != merged(a) && (!unchanged_only || merged(now) == merged(from)) {
+            if keys_too
+                && merged(b) != merged(a)
+                && (!unchanged_only || merged(now) == merged(from))
+            {
                 writes.push(Write::MergedInto(merged(to)));
             }
             if !writes.is_empty() {
