@@ -89,17 +89,35 @@ pub(crate) fn slash_evidence(raw: &str) -> Option<SlashOrder> {
         return None;
     }
     let folded = fold_digits(raw.trim());
-    let date = folded.split([' ', 'T']).next()?;
-    let parts: Vec<&str> = date.split('/').collect();
+    let parts: Vec<&str> = date_part(&folded).split('/').collect();
     let [a, b, c] = parts.as_slice() else {
         return None;
     };
-    if a.len() == 4 || !matches!(c.len(), 2 | 4) {
+    if a.len() == 4 || year(c).is_none() {
         return None;
     }
     match (digits(a)?, digits(b)?) {
         (a, b) if a > 12 && (1..=12).contains(&b) => Some(SlashOrder::DayFirst),
         (a, b) if b > 12 && (1..=12).contains(&a) => Some(SlashOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// A date cell without the time an export may put after it (ISO `T…`, or a space).
+fn date_part(s: &str) -> &str {
+    match s.find(['T', ' ']) {
+        Some(i) if i >= 8 => s.get(..i).unwrap_or(s),
+        _ => s,
+    }
+}
+
+/// A year of four digits, or of two (19xx from 50 up, 20xx below).
+fn year(y: &str) -> Option<u32> {
+    let n = digits(y)?;
+    match y.len() {
+        4 => Some(n),
+        2 if n >= 50 => Some(1900 + n),
+        2 => Some(2000 + n),
         _ => None,
     }
 }
@@ -111,20 +129,7 @@ pub(crate) fn normalize_date_in(raw: &str, order: SlashOrder) -> Option<String> 
     if s.is_empty() {
         return None;
     }
-    // ISO date with a time.
-    let date = match s.find(['T', ' ']) {
-        Some(i) if i >= 8 => s.get(..i).unwrap_or(s),
-        _ => s,
-    };
-    let year = |y: &str| -> Option<u32> {
-        let n = digits(y)?;
-        match y.len() {
-            4 => Some(n),
-            2 if n >= 50 => Some(1900 + n),
-            2 => Some(2000 + n),
-            _ => None,
-        }
-    };
+    let date = date_part(s);
     let ymd = |y: u32, m: u32, d: u32| -> Option<String> {
         if y == 0 && m == 0 && d == 0 {
             return None;
