@@ -372,32 +372,20 @@ impl Session {
     fn repair_merges(self, live: &Rc<RefCell<Live>>) {
         let weak = Rc::downgrade(live);
         wasm_bindgen_futures::spawn_local(async move {
-            if let Some(live) = weak.upgrade() {
-                self.repair_merges_now(&live);
+            // Only while that workspace is still the one open (`write` writes to the open one).
+            let open = weak.upgrade().is_some_and(|live| {
+                self.live
+                    .with_value(|l| l.as_ref().is_some_and(|l| Rc::ptr_eq(l, &live)))
+            });
+            if !open {
+                return;
+            }
+            if let Some(Err(e)) = self.write(|ws, ctx| ws.repair_merged_links(ctx)) {
+                self.report(format!(
+                    "links to a merged record could not follow the merge: {e}"
+                ));
             }
         });
-    }
-
-    fn repair_merges_now(self, live: &Rc<RefCell<Live>>) {
-        let ctx = self.ctx();
-        let repaired = {
-            let mut l = live.borrow_mut();
-            match l.ws.repair_merged_links(&ctx) {
-                Ok(0) => return,
-                Ok(_) => Ok(l.ws.save_incremental()),
-                Err(e) => Err(e),
-            }
-        };
-        match repaired {
-            Ok(bytes) => {
-                self.changed();
-                self.push_to_team(live, &bytes);
-                self.persist(Rc::clone(live), bytes);
-            }
-            Err(e) => self.report(format!(
-                "links to a merged record could not follow the merge: {e}"
-            )),
-        }
     }
 
     /// Sends a local change to colleagues (when the workspace is shared).
