@@ -115,39 +115,38 @@ async fn compaction_never_deletes_another_tabs_writes() {
     delete_database(&n).await.unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn a_corrupt_chunk_is_skipped_and_reported() {
-    let n = name("corrupt");
-    let d = db(&n).await;
+/// The key of the damaged chunk `with_a_damaged_chunk` stores.
+const GARBAGE: &str = "w/i/9999999999999-garbage";
+
+/// Database `n` holding workspace `w`: one sound chunk (a contact) and a damaged one.
+async fn with_a_damaged_chunk(n: &str) -> Rc<Idb> {
+    let d = db(n).await;
     let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
         .await
         .unwrap();
     ws.apply(contact(1, "Ann"), &ctx()).unwrap();
     store.persist(ws.save_incremental()).await.unwrap();
-    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
-        .await
-        .unwrap();
+    d.put("chunks", GARBAGE, b"not automerge").await.unwrap();
+    d
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_chunk_is_skipped_and_reported() {
+    let n = name("corrupt");
+    with_a_damaged_chunk(&n).await;
     let (_, ws, problems) = ChunkStore::open(db(&n).await, "w", random_bytes())
         .await
         .unwrap();
     assert_eq!(ws.live(Kind::Contact).count(), 1);
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].key, "w/i/9999999999999-garbage");
+    assert_eq!(problems[0].key, GARBAGE);
     delete_database(&n).await.unwrap();
 }
 
 #[wasm_bindgen_test]
 async fn a_compaction_in_the_page_keeps_a_damaged_chunk() {
     let n = name("compact-damaged");
-    let d = db(&n).await;
-    let (store, mut ws, _) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
-        .await
-        .unwrap();
-    ws.apply(contact(1, "Ann"), &ctx()).unwrap();
-    store.persist(ws.save_incremental()).await.unwrap();
-    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
-        .await
-        .unwrap();
+    let d = with_a_damaged_chunk(&n).await;
     let (store, mut ws, problems) = ChunkStore::open(Rc::clone(&d), "w", random_bytes())
         .await
         .unwrap();
@@ -155,12 +154,9 @@ async fn a_compaction_in_the_page_keeps_a_damaged_chunk() {
     store.compact(ws.save()).await.unwrap();
     let keys = d.keys_with_prefix("chunks", "w/").await.unwrap();
     assert_eq!(keys.len(), 2, "{keys:?}");
-    assert!(keys.contains(&"w/i/9999999999999-garbage".to_owned()));
+    assert!(keys.contains(&GARBAGE.to_owned()));
     assert_eq!(
-        d.get("chunks", "w/i/9999999999999-garbage")
-            .await
-            .unwrap()
-            .as_deref(),
+        d.get("chunks", GARBAGE).await.unwrap().as_deref(),
         Some(&b"not automerge"[..])
     );
     // The snapshot holds the sound one: nothing is lost on the next open.
@@ -187,9 +183,7 @@ async fn a_compaction_apart_holds_every_sound_chunk_and_deletes_only_those() {
         .unwrap();
     theirs.apply(contact(2, "Bob"), &ctx()).unwrap();
     other.persist(theirs.save_incremental()).await.unwrap();
-    d.put("chunks", "w/i/9999999999999-garbage", b"not automerge")
-        .await
-        .unwrap();
+    d.put("chunks", GARBAGE, b"not automerge").await.unwrap();
     d.put(
         "chunks",
         "x/i/0000000000001-elsewhere",
@@ -208,7 +202,7 @@ async fn a_compaction_apart_holds_every_sound_chunk_and_deletes_only_those() {
     keys.sort();
     let mut expected = vec![
         done.key.clone(),
-        "w/i/9999999999999-garbage".to_owned(),
+        GARBAGE.to_owned(),
         "x/i/0000000000001-elsewhere".to_owned(),
     ];
     expected.sort();
