@@ -943,15 +943,7 @@ fn slashed_dates_read_in_the_order_the_whole_file_shows() {
 #[test]
 fn a_writer_writes_in_chunks_as_one_undo_step_and_rolls_back_when_refused() {
     let mut ws = ann_and_acme();
-    ws.apply(
-        crate::command::Command::Update {
-            kind: Kind::Contact,
-            id: id(1),
-            fields: vec![("job_title".into(), Some(text("CEO")))],
-        },
-        &ctx(),
-    )
-    .unwrap();
+    set_ann_job_title(&mut ws, "CEO");
     let t = csv("Name,Company\nBob,Acme\nCara,Beta\nDan,Acme\nEve,\n");
     let d = draft(&ws, &t, Kind::Contact);
     let plan = d.plan(&ws, &Choices::default(), ids(5));
@@ -1024,12 +1016,7 @@ fn work_done_while_an_import_is_written_is_its_own_undo_step() {
     // Half written: Ctrl+Z must not take back half an import.
     assert_eq!(ws.undo(&ctx()), Err(CommandError::UndoWhileWriting));
     // An edit made meanwhile, elsewhere in the app, between two batches.
-    let edit = |title: &str| crate::command::Command::Update {
-        kind: Kind::Contact,
-        id: id(1),
-        fields: vec![("job_title".into(), Some(text(title)))],
-    };
-    ws.apply(edit("CTO"), &ctx()).unwrap();
+    set_ann_job_title(&mut ws, "CTO");
     while !w.write(&mut ws, &ctx(), 2).unwrap() {}
     assert_eq!(titles(&ws, Kind::Contact).len(), 5);
     // The import's Undo takes back the import alone, though the edit came after it began.
@@ -1055,7 +1042,7 @@ fn work_done_while_an_import_is_written_is_its_own_undo_step() {
     let plan = d.plan(&ws, &Choices::default(), ids(6));
     let mut w = plan.writer();
     assert!(!w.write(&mut ws, &ctx(), 1).unwrap());
-    ws.apply(edit("COO"), &ctx()).unwrap();
+    set_ann_job_title(&mut ws, "COO");
     trash(&mut ws, Kind::Company, id(2), 2);
     let refused = loop {
         match w.write(&mut ws, &ctx(), 1) {
@@ -1110,15 +1097,7 @@ fn an_imports_undo_leaves_what_was_changed_after_it_and_its_step_is_never_droppe
     let mut w = plan.writer();
     while !w.write(&mut ws, &ctx(), 1).unwrap() {}
     // Ann's job title changed again after the import.
-    ws.apply(
-        crate::command::Command::Update {
-            kind: Kind::Contact,
-            id: id(1),
-            fields: vec![("job_title".into(), Some(text("CEO")))],
-        },
-        &ctx(),
-    )
-    .unwrap();
+    set_ann_job_title(&mut ws, "CEO");
     ws.undo_step(w.undo_step().unwrap(), &ctx()).unwrap();
     assert_eq!(titles(&ws, Kind::Contact), ["Ann"]);
     assert_eq!(job(&ws).as_deref(), Some("CEO"), "the later edit stays");
@@ -1129,6 +1108,19 @@ fn an_imports_undo_leaves_what_was_changed_after_it_and_its_step_is_never_droppe
         Some("Founder"),
         "the edit's own undo, as before"
     );
+}
+
+/// Sets Ann's (`id(1)`) job title, as an edit made in the app would.
+fn set_ann_job_title(ws: &mut Workspace, title: &str) {
+    ws.apply(
+        crate::command::Command::Update {
+            kind: Kind::Contact,
+            id: id(1),
+            fields: vec![("job_title".into(), Some(text(title)))],
+        },
+        &ctx(),
+    )
+    .unwrap();
 }
 
 fn ann_and_acme() -> Workspace {
