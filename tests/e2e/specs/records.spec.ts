@@ -2,7 +2,7 @@
 // through export and import.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { ARTIFACTS, appReady, expect, expectEmptyValue, rowTitles, test, watchConsole } from "../support/fixtures";
 import { msg } from "../support/messages";
 
@@ -11,6 +11,15 @@ async function addContact(page: Page, name: string, email = "") {
   await page.getByLabel(msg("en", "field-email"), { exact: true }).fill(email);
   await page.getByRole("button", { name: msg("en", "contacts-add") }).click();
   await expect(page.getByTestId("contact-table")).toContainText(name);
+}
+
+/** Another tab of the same browser, on the contacts list, its console watched. */
+async function contactsTab(context: BrowserContext, errors: string[]): Promise<Page> {
+  const tab = await context.newPage();
+  watchConsole(tab, errors);
+  await tab.goto("/contacts");
+  await appReady(tab);
+  return tab;
 }
 
 /** The text stored under `key` in the app's `meta` object store. */
@@ -75,10 +84,7 @@ test("invalid input is refused with a reason and nothing is saved", async ({ pag
 test("a change in one tab appears in another tab", async ({ page, context, consoleErrors }) => {
   await page.goto("/contacts");
   await appReady(page);
-  const second = await context.newPage();
-  watchConsole(second, consoleErrors);
-  await second.goto("/contacts");
-  await appReady(second);
+  const second = await contactsTab(context, consoleErrors);
   await addContact(page, "From tab one");
   await expect(second.getByTestId("contact-table")).toContainText("From tab one", { timeout: 1_000 });
   await addContact(second, "From tab two");
@@ -102,10 +108,7 @@ test("a change in one tab appears in another tab", async ({ page, context, conso
 test("a change whose write failed reaches the other tabs with the retry that stores it", async ({ page, context, consoleErrors }) => {
   await page.goto("/contacts");
   await appReady(page);
-  const second = await context.newPage();
-  watchConsole(second, consoleErrors);
-  await second.goto("/contacts");
-  await appReady(second);
+  const second = await contactsTab(context, consoleErrors);
   // The first tab's writes are refused, as on a full disk.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
@@ -248,10 +251,7 @@ test("a record arriving above the one being edited in the table loses nothing th
   await appReady(page);
   await addContact(page, "Bob Stone");
   await addContact(page, "Cy Park");
-  const second = await context.newPage();
-  watchConsole(second, consoleErrors);
-  await second.goto("/contacts");
-  await appReady(second);
+  const second = await contactsTab(context, consoleErrors);
   const phoneOf = (name: string) =>
     page.getByTestId("contact-table").getByRole("row").filter({ hasText: name }).locator('[data-field="phones"]');
   await phoneOf("Cy Park").locator(".field-value").click();
