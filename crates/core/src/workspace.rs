@@ -278,6 +278,39 @@ impl Workspace {
         self.doc.get_heads()
     }
 
+    /// How far this replica reaches, as bytes to keep (its heads, 32 bytes each): a device
+    /// notes it when every change it holds has been offered to its team, and later asks
+    /// [`Workspace::changes_since_mark`] what it holds beyond.
+    pub fn mark(&mut self) -> Vec<u8> {
+        self.doc.get_heads().iter().flat_map(|h| h.0).collect()
+    }
+
+    /// What this replica holds beyond `mark` (an earlier [`Workspace::mark`] of this replica or
+    /// of another tab's), as one chunk for `load_incremental`; empty when nothing.
+    ///
+    /// Errs towards more: heads of the mark this replica does not hold are passed over (it
+    /// cannot tell what lies under them), and with none known, or no mark at all (the
+    /// workspace was never offered), everything after the first change all workspaces share
+    /// comes back, as the whole document. Extra changes cost bytes; a missing one would never
+    /// reach the team.
+    pub fn changes_since_mark(&mut self, mark: Option<&[u8]>) -> Vec<u8> {
+        let known: Vec<ChangeHash> = mark
+            .filter(|m| m.len() % 32 == 0)
+            .unwrap_or_default()
+            .chunks_exact(32)
+            .filter_map(|h| ChangeHash::try_from(h).ok())
+            .filter(|h| self.doc.get_change_meta_by_hash(h).is_some())
+            .collect();
+        if !known.is_empty() {
+            return self.doc.save_after(&known);
+        }
+        if self.doc.get_heads() == [genesis_hash()] {
+            return Vec::new();
+        }
+        // Not `save`: what the chunk store has persisted (`saved`) is another matter.
+        self.doc.save()
+    }
+
     /// Applies changes saved elsewhere (another tab, a colleague) and updates the view.
     pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<(), WorkspaceError> {
         self.doc
@@ -787,8 +820,59 @@ impl Workspace {
     /// merged meanwhile), they arrive after it and would leave the activity on a record in the
     /// trash, missing from the kept record's timeline. Run after applying changes from
     /// elsewhere; writes one change (not an undo step: it finishes the merge) and returns how
-    /// many records it re-pointed. Devices doing it at once write the same values.
+    /// many records it re-pointed or brought back. Devices doing it at once write the same
+    /// values.
+    ///
+    /// Merges made at once on two devices, each of a pair into the other (or round a longer
+    /// loop), would leave every record of the loop in the trash, each merged into the next.
+    /// The one with the smallest id comes back first, as if its merge alone had been made, and
+    /// the others then lead to it: every device picks the same one.
     pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
+        let revived = self.merge_loops();
+        if !revived.is_empty() {
+            let records = revived
+                .iter()
+                .map(|&(kind, id)| RecordWrite {
+                    kind,
+                    id,
+                    create: false,
+                    writes: vec![Write::Trashed(None), Write::MergedInto(None)],
+                })
+                .collect();
+            self.write(Plan { records }, ctx)?;
+        }
+        Ok(revived.len() + self.relink_merged(ctx)?)
+    }
+
+    /// Per loop of merges, the record with the smallest id.
+    fn merge_loops(&self) -> BTreeSet<(Kind, Id)> {
+        let mut found = BTreeSet::new();
+        for kind in Kind::ALL {
+            let merged = self
+                .records(kind)
+                .filter(|r| r.merged_into.is_some() && r.is_trashed());
+            for start in merged {
+                let mut seen = vec![start.id];
+                let mut at = start;
+                while let Some(next) = at.merged_into.and_then(|n| self.get(kind, n)) {
+                    if !next.is_trashed() || next.merged_into.is_none() {
+                        break;
+                    }
+                    if let Some(i) = seen.iter().position(|&s| s == next.id) {
+                        if let Some(&min) = seen[i..].iter().min() {
+                            found.insert((kind, min));
+                        }
+                        break;
+                    }
+                    seen.push(next.id);
+                    at = next;
+                }
+            }
+        }
+        found
+    }
+
+    fn relink_merged(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
         let merged: Vec<(Kind, Id, Id)> = Kind::ALL
             .into_iter()
             .flat_map(|k| {

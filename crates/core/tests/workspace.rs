@@ -711,6 +711,88 @@ fn links_made_offline_to_a_contact_merged_meanwhile_follow_the_merge() {
     }
 }
 
+#[test]
+fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link() {
+    let mut a = Workspace::new(actor(1));
+    for (n, name) in [(1, "Ann Lee"), (2, "ann lee")] {
+        a.apply(
+            create(Kind::Contact, id(n), &[("name", text(name))]),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    let call = |n: u64, who: u64| {
+        create(
+            Kind::Activity,
+            id(n),
+            &[
+                ("kind", text("call")),
+                ("at", FieldValue::Timestamp(Timestamp(2))),
+                ("contacts", FieldValue::set([id(who).to_string()])),
+            ],
+        )
+    };
+    a.apply(call(10, 1), &ctx(1)).unwrap();
+    a.apply(call(20, 2), &ctx(1)).unwrap();
+    let mut b = fork(&mut a, 2);
+    // Each colleague merges the pair, each keeping the other record.
+    let merge = |keep: u64, remove: u64| Command::MergeDuplicates {
+        kind: Kind::Contact,
+        keep: id(keep),
+        remove: id(remove),
+    };
+    a.apply(merge(1, 2), &ctx(3)).unwrap();
+    b.apply(merge(2, 1), &ctx(3)).unwrap();
+    a.merge(&mut b).unwrap();
+    b.merge(&mut a).unwrap();
+    assert_eq!(
+        a.live(Kind::Contact).count(),
+        0,
+        "both in the trash at first"
+    );
+    // Both devices repair at once and pick the same record.
+    assert!(a.repair_merged_links(&ctx(4)).unwrap() >= 1);
+    assert!(b.repair_merged_links(&ctx(4)).unwrap() >= 1);
+    a.merge(&mut b).unwrap();
+    b.merge(&mut a).unwrap();
+    assert_eq!(a.repair_merged_links(&ctx(5)), Ok(0), "nothing left");
+    for ws in [&a, &b] {
+        let live: Vec<_> = ws.live(Kind::Contact).map(|r| r.id).collect();
+        assert_eq!(live, [id(1)]);
+        assert_eq!(
+            ws.get(Kind::Contact, id(2)).unwrap().merged_into,
+            Some(id(1))
+        );
+        for n in [10, 20] {
+            assert_eq!(
+                ws.get(Kind::Activity, id(n)).unwrap().get("contacts"),
+                Some(&FieldValue::set([id(1).to_string()])),
+                "call {n}"
+            );
+        }
+    }
+    // A record trashed by hand after a merge is not brought back.
+    let mut c = Workspace::new(actor(3));
+    for n in [1, 2] {
+        c.apply(
+            create(Kind::Contact, id(n), &[("name", text("Bo"))]),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    c.apply(merge(1, 2), &ctx(2)).unwrap();
+    c.apply(
+        Command::Trash {
+            kind: Kind::Contact,
+            id: id(1),
+        },
+        &ctx(3),
+    )
+    .unwrap();
+    assert_eq!(c.repair_merged_links(&ctx(4)), Ok(0));
+    assert_eq!(c.live(Kind::Contact).count(), 0);
+}
+
 // ----- merge rules between replicas -----
 
 #[test]
