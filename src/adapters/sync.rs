@@ -115,6 +115,9 @@ pub fn lead(name: &str, acquired: impl FnOnce(Release) + 'static) {
     let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
 }
 
+/// Given a saved mark, what the document holds beyond it.
+pub type Unsent = Box<dyn Fn(Option<&[u8]>) -> Vec<u8>>;
+
 /// Callbacks into the rest of the app.
 pub struct Hooks {
     /// Remote changes to merge into the workspace (and persist).
@@ -123,6 +126,11 @@ pub struct Hooks {
     pub save: Box<dyn Fn(Vec<u8>)>,
     /// The whole document saved, for compacting the relay's log.
     pub snapshot: Box<dyn Fn() -> Vec<u8>>,
+    /// How far the document reaches now (`Workspace::mark`), noted with each saved state:
+    /// every change it holds has been pushed by then. None while the document is busy.
+    pub mark: Box<dyn Fn() -> Option<Vec<u8>>>,
+    /// What the document holds beyond a saved mark (`Workspace::changes_since_mark`).
+    pub unsent: Unsent,
     pub status: RwSignal<Option<SyncView>>,
 }
 
@@ -178,6 +186,14 @@ impl SyncLink {
     ) -> Rc<SyncLink> {
         let mut session = ClientSession::new(workspace, secret, random::<16>(), saved, now());
         session.subscribe(DOC);
+        // What lies beyond the saved mark never reached a saved outbox: made while no tab
+        // synced this workspace (before it was shared, before this tab took the lead, in a tab
+        // whose changes the leading one never got), or pushed into an outbox whose save was
+        // lost. It goes out first, as one change.
+        let unsent = (hooks.unsent)(session.mark(DOC));
+        if !unsent.is_empty() {
+            session.push(DOC, &unsent, random::<24>());
+        }
         let link = Rc::new(SyncLink {
             session: RefCell::new(session),
             socket: RefCell::new(None),
@@ -434,6 +450,11 @@ impl SyncLink {
             self.send_pending();
         }
         if save {
+            // Every local change is pushed as it is made, so the document's mark now is how
+            // far this device's pushes reach.
+            if let Some(mark) = (self.hooks.mark)() {
+                self.session.borrow_mut().note_pushed(DOC, mark);
+            }
             (self.hooks.save)(self.session.borrow().saved().to_bytes());
         }
         let direct = self.direct.borrow().clone();

@@ -24,7 +24,9 @@ fn state_key(local: &str) -> String {
     format!("sync-state/{local}")
 }
 
-fn repush_key(local: &str) -> String {
+/// Written by builds before sync states held a mark (a pending offer of the whole document,
+/// which a state without a mark now means); only deleted.
+fn legacy_repush_key(local: &str) -> String {
     format!("sync-repush/{local}")
 }
 
@@ -60,7 +62,11 @@ pub(super) async fn forget_sync(
     db: &crate::adapters::idb::Idb,
     local: &str,
 ) -> Result<(), StoreError> {
-    let keys = [secret_key(local), state_key(local), repush_key(local)];
+    let keys = [
+        secret_key(local),
+        state_key(local),
+        legacy_repush_key(local),
+    ];
     Ok(db.batch(store::META, &[], &keys).await?)
 }
 
@@ -76,23 +82,14 @@ impl Session {
             self.sync.set(None);
             return Ok(());
         };
-        let repush = db.get(store::META, &repush_key(local)).await?.is_some();
-        if repush {
-            db.delete(store::META, &repush_key(local)).await?;
-        }
-        self.lead_sync(live, local, secret, repush);
+        self.lead_sync(live, local, secret);
         Ok(())
     }
 
     /// Syncs through this tab once it leads for the workspace (until then another tab does).
-    /// `first_push` sends the whole document first: the workspace was just shared.
-    fn lead_sync(
-        self,
-        live: &Rc<RefCell<Live>>,
-        local: &str,
-        secret: WorkspaceSecret,
-        first_push: bool,
-    ) {
+    /// A workspace just shared has no saved sync state, so no mark: the link offers the whole
+    /// document first (see `SyncLink::start`).
+    fn lead_sync(self, live: &Rc<RefCell<Live>>, local: &str, secret: WorkspaceSecret) {
         self.sync.set(Some(SyncView::elsewhere()));
         let weak = Rc::downgrade(live);
         let local = local.to_owned();
@@ -102,10 +99,6 @@ impl Session {
                 let Some(live) = weak.upgrade() else { return };
                 let saved = self.saved_state(&local).await;
                 self.start_link(&live, &local, secret, saved, release);
-                if first_push {
-                    let everything = live.borrow_mut().ws.save();
-                    self.push_to_team(&live, &everything);
-                }
             });
         });
     }
@@ -171,6 +164,18 @@ impl Session {
                 .map(|live| live.borrow_mut().ws.save())
                 .unwrap_or_default()
         });
+        let weak = Rc::downgrade(live);
+        let mark = Box::new(move || {
+            let live = weak.upgrade()?;
+            let mut l = live.try_borrow_mut().ok()?;
+            Some(l.ws.mark())
+        });
+        let weak = Rc::downgrade(live);
+        let unsent = Box::new(move |mark: Option<&[u8]>| {
+            weak.upgrade()
+                .map(|live| live.borrow_mut().ws.changes_since_mark(mark))
+                .unwrap_or_default()
+        });
         let link = SyncLink::start(
             workspace,
             secret,
@@ -179,6 +184,8 @@ impl Session {
                 apply,
                 save,
                 snapshot,
+                mark,
+                unsent,
                 status: self.sync,
             },
             release,
@@ -263,10 +270,12 @@ impl Session {
             None => {
                 let bytes = secret_bytes::<32>().ok_or(StoreError::NoRandom)?;
                 let secret = WorkspaceSecret::new(bytes, 0);
-                db.put(store::META, &secret_key(&local), &encode_secret(&secret))
+                // With no sync state (so no mark), the whole document goes out once, as the
+                // first change of the shared log.
+                let secret_entry = (secret_key(&local), encode_secret(&secret));
+                db.batch(store::META, &[secret_entry], &[state_key(&local)])
                     .await?;
-                // The whole document goes out once, as the first change of the shared log.
-                self.lead_sync(&live, &local, secret.clone(), true);
+                self.lead_sync(&live, &local, secret.clone());
                 secret
             }
         };
@@ -340,10 +349,9 @@ impl Session {
             }
             if before.is_some_and(|b| b != secret) {
                 // A new secret for a workspace this browser has: what was sealed under the old
-                // one (the outbox) is dropped and the whole document offered again under the
-                // new one once connected.
+                // one (the outbox) is dropped, and with it the mark, so the whole document is
+                // offered again under the new one once connected.
                 db.delete(store::META, &state_key(&local)).await?;
-                db.put(store::META, &repush_key(&local), &[1]).await?;
             }
             db.put(store::META, &secret_key(&local), &secret).await?;
             if self

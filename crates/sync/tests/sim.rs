@@ -4,7 +4,8 @@
 //! `RelayCore<MemoryStore>` exchange frames over a simulated network: every frame is delayed
 //! (in order within a connection, as WebSocket guarantees, but connections overtake each
 //! other), connections drop, clients are cut off for a while, tabs reload from what they
-//! persisted, the relay restarts, its storage fails for a while, and (as a faulty relay might)
+//! persisted (after a spell of failed saves of the sync state, an outbox older than the
+//! document: the mark saved with it says what to push again), the relay restarts, its storage fails for a while, and (as a faulty relay might)
 //! it loses a `Deliver` now and then. The relay pages catch-ups in pages of a few entries and
 //! bytes, each sent once the connection reports the last one through (when the client has
 //! taken every frame before the report), drops a connection whose backlog grows too large, and
@@ -100,14 +101,18 @@ struct Client {
     addr: String,
     session: ClientSession,
     ws: Workspace,
-    /// What the app persisted: the saved state (on each `Changed`) and the document chunks
-    /// (on each local change and each applied remote change).
+    /// What the app persisted: the saved state (on each `Changed`, with the document's mark)
+    /// and the document chunks (on each local change and each applied remote change).
     saved: Vec<u8>,
+    /// Until then, saving the state fails (the chunks are still stored): a reload starts from
+    /// an older outbox, and what left it must be found again through the mark.
+    saves_fail_until: i64,
     chunks: Vec<Vec<u8>>,
     link: Option<Link>,
     partitioned_until: i64,
-    /// Local changes pushed and not yet acknowledged, by client_seq.
-    pending: BTreeMap<u64, Change>,
+    /// Local changes pushed and not yet acknowledged, by client_seq (a push after a reload
+    /// may carry several, or none that is not acknowledged already).
+    pending: BTreeMap<u64, Vec<Change>>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +139,9 @@ struct Stats {
     reports: u64,
     aborts: u64,
     forgotten: u64,
+    lost_saves: u64,
+    /// Reloads that found, beyond the saved mark, changes the restored outbox had lost.
+    found_again: u64,
 }
 
 struct Sim {
@@ -208,6 +216,7 @@ impl Sim {
                 chunks,
                 link: None,
                 partitioned_until: 0,
+                saves_fail_until: 0,
                 pending: BTreeMap::new(),
             });
             sim.drain_session(i);
@@ -251,14 +260,23 @@ impl Sim {
                 }
                 Event::Acked { doc, client_seq } => {
                     assert_eq!(doc, DOC);
-                    let change = c
+                    let changes = c
                         .pending
                         .remove(&client_seq)
                         .unwrap_or_else(|| panic!("client {i}: Ack for unknown {client_seq}"));
-                    self.acked.push(change);
+                    self.acked.extend(changes);
                     self.stats.acked += 1;
                 }
-                Event::Changed => c.saved = c.session.saved().to_bytes(),
+                Event::Changed => {
+                    // As the app does: every change this client holds has been pushed by now.
+                    let mark = c.ws.mark();
+                    c.session.note_pushed(DOC, mark);
+                    if self.now < c.saves_fail_until {
+                        self.stats.lost_saves += 1;
+                    } else {
+                        c.saved = c.session.saved().to_bytes();
+                    }
+                }
                 Event::Rejected { doc, reason } => panic!("client {i}: {doc} rejected: {reason}"),
                 // What a storage outage looks like to a client: the connection ends.
                 Event::RelayError {
@@ -374,7 +392,7 @@ impl Sim {
             .last()
             .expect("the change is in the outbox")
             .client_seq;
-        c.pending.insert(client_seq, Change { record, hash });
+        c.pending.insert(client_seq, vec![Change { record, hash }]);
         self.stats.changes += 1;
         self.drain_session(i);
     }
@@ -430,6 +448,21 @@ impl Sim {
         c.ws = Workspace::load(&bytes, actor).expect("the persisted document loads");
         c.chunks = vec![c.ws.save()];
         let saved = SavedState::from_bytes(&c.saved).expect("the persisted state reads");
+        // A state saved before the last saves failed restores an older outbox: entries acked
+        // since come back (and are acknowledged again), entries pushed since are gone.
+        let restored: BTreeSet<u64> = saved.outbox().iter().map(|e| e.client_seq).collect();
+        let mut lost = Vec::new();
+        for (seq, changes) in std::mem::take(&mut c.pending) {
+            if restored.contains(&seq) {
+                c.pending.insert(seq, changes);
+            } else {
+                lost.extend(changes);
+            }
+        }
+        for seq in restored {
+            c.pending.entry(seq).or_default();
+        }
+        let unsent = c.ws.changes_since_mark(saved.mark(DOC));
         c.session = ClientSession::new(
             self.workspace.clone(),
             self.secret.clone(),
@@ -437,6 +470,27 @@ impl Sim {
             saved,
             self.now,
         );
+        // As the app does on every start: what lies beyond the mark goes out again.
+        assert!(
+            lost.is_empty() || !unsent.is_empty(),
+            "changes {lost:?} left the outbox and lie under the saved mark"
+        );
+        if !unsent.is_empty() {
+            if !lost.is_empty() {
+                self.stats.found_again += 1;
+            }
+            let nonce = self.rng.bytes();
+            let c = &mut self.clients[i];
+            c.session.push(DOC, &unsent, nonce);
+            let client_seq = c
+                .session
+                .saved()
+                .outbox()
+                .last()
+                .expect("the push is in the outbox")
+                .client_seq;
+            c.pending.insert(client_seq, lost);
+        }
         self.stats.reloads += 1;
     }
 
@@ -473,6 +527,9 @@ impl Sim {
                     self.clients[i].partitioned_until = self.now + self.rng.range(100, 8_000);
                     self.stats.partitions += 1;
                     self.drop_link(i);
+                }
+                if self.rng.chance(2) {
+                    self.clients[i].saves_fail_until = self.now + self.rng.range(50, 3_000);
                 }
                 if self.rng.chance(1) {
                     self.reload(i);
@@ -750,6 +807,8 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
         total.reports += s.reports;
         total.aborts += s.aborts;
         total.forgotten += s.forgotten;
+        total.lost_saves += s.lost_saves;
+        total.found_again += s.found_again;
     }
     println!("{total:?}");
     // The faults the simulation is about did happen.
@@ -758,6 +817,7 @@ fn replicas_converge_under_delays_drops_reloads_and_restarts() {
     assert!(total.restarts > 0 && total.compactions > 0 && total.partitions > 0);
     assert!(total.lost_deliveries > 0 && total.internal_errors > 0);
     assert!(total.reports > 0 && total.aborts > 0 && total.forgotten > 0);
+    assert!(total.lost_saves > 0 && total.found_again > 0);
 }
 
 #[test]

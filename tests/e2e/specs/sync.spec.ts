@@ -231,6 +231,51 @@ test("a colleague who deletes the shared workspace and opens the link again gets
   await other.close();
 });
 
+test("a change whose outbox was never saved still reaches the team when the app next opens", async ({ page, context, browser, baseURL, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const link = await share(page, "Ann Lee");
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
+  await joinWith(page2, link, "Ann Lee");
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  // Only the relay may carry the change: no direct link.
+  await page2.close();
+
+  // Offline, and the sync state (the outbox) cannot be saved; the change itself is stored.
+  await context.setOffline(true);
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (value: unknown, key?: IDBValidKey) {
+      if (this.name === "meta" && String(key).startsWith("sync-state/")) {
+        throw new DOMException("the disk is full", "QuotaExceededError");
+      }
+      return put.call(this, value, key);
+    };
+  });
+  await nav(page, "nav-contacts");
+  const stored = await page.evaluate(() => performance.getEntriesByName("hearth:persisted").length);
+  await addContact(page, "Kept offline");
+  await page.waitForFunction((n) => performance.getEntriesByName("hearth:persisted").length > n, stored);
+  // The tab goes before it could send the change: its outbox is gone with it.
+  await page.close();
+  await context.setOffline(false);
+
+  // Opened again, the app finds the change beyond what its saved state says was sent.
+  const again = await context.newPage();
+  watchConsole(again, consoleErrors);
+  await again.goto("/settings");
+  await appReady(again);
+  await expect(again.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"), { timeout: 30_000 });
+  await again.close();
+  const later = await other.newPage();
+  watchConsole(later, consoleErrors);
+  await later.goto("/contacts");
+  await appReady(later);
+  await expect.poll(() => titles(later), { timeout: 30_000 }).toEqual(["Ann Lee", "Kept offline"]);
+  await other.close();
+});
+
 test("a call logged offline on a contact a colleague merged meanwhile ends up on the kept contact", async ({ page, context, browser, baseURL, consoleErrors }) => {
   test.setTimeout(120_000);
   const link = await share(page, "Ivan Petrov");
