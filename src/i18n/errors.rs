@@ -165,6 +165,19 @@ pub(crate) fn row_warning(locale: Locale, w: &RowWarning) -> String {
         RowWarning::EmptyChoiceField(label) => {
             t_with(locale, Msg::ImportWarnEmptyChoice, &[("label", label)])
         }
+        RowWarning::MixedDateOrder {
+            day_first,
+            month_first,
+        } => t_with(
+            locale,
+            Msg::ImportWarnMixedDates,
+            &[
+                ("day_line", &day_first.0.to_string()),
+                ("day", &day_first.1),
+                ("month_line", &month_first.0.to_string()),
+                ("month", &month_first.1),
+            ],
+        ),
     }
 }
 

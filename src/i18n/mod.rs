@@ -571,6 +571,7 @@ messages! {
     ImportWarnManager = "import-warn-manager",
     ImportWarnLoop = "import-warn-loop",
     ImportWarnEmptyChoice = "import-warn-empty-choice",
+    ImportWarnMixedDates = "import-warn-mixed-dates",
     ListExport = "list-export",
     ExportCsvView = "export-csv-view",
     ExportVcard = "export-vcard",

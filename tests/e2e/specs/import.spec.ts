@@ -116,6 +116,16 @@ test("a CSV of contacts is mapped, checked, imported as one undo step, and its b
   await expect(page.locator("main")).toContainText("blue");
 });
 
+test("a file with dates written day first and month first says so before anything is imported", async ({ page }) => {
+  await page.goto("/import?kind=contacts");
+  await appReady(page);
+  await choose(page, "mixed.csv", "Name,Birthday\nAnn,05/06/1990\nBob,05/13/1991\nCy,13/05/1992\n");
+  await page.getByTestId("import-check").click();
+  await expect(page.getByTestId("import-review")).toBeVisible();
+  const warnings = page.getByTestId("import-warning-list");
+  await expect.poll(plain(warnings)).toContain("line 4 has 13/05/1992, day first, and line 3 has 05/13/1991, month first");
+});
+
 test("duplicates chosen one by one, a known CRM's export, and a mapping that cannot work", async ({ page }) => {
   await page.goto("/contacts");
   await appReady(page);

@@ -191,6 +191,16 @@ pub enum RowWarning {
     ReportingLoop(String),
     #[error("custom field {0:?} has no values in the file, so it was not created")]
     EmptyChoiceField(String),
+    /// Each with the first cell showing it and its line.
+    #[error(
+        "dates: line {} has {:?}, day first, and line {} has {:?}, month first, so each date \
+         like 05/06/2024 is read month first unless its first number is over 12",
+        day_first.0, day_first.1, month_first.0, month_first.1
+    )]
+    MixedDateOrder {
+        day_first: (usize, String),
+        month_first: (usize, String),
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -837,7 +847,8 @@ impl PlanBuilder {
     /// put the day or the month first: one that can only be day first (`13/05/2024`) makes
     /// them all day first (`05/06/2024` is then 5 June), one that can only be month first the
     /// opposite. A file showing both, or neither, has each date read on its own (month first
-    /// unless the first number is over 12).
+    /// unless the first number is over 12); showing both, it is also warned about, with a date
+    /// of each kind, since its ambiguous dates may be read wrong.
     pub fn learn_date_order(&mut self, rows: &[Row]) {
         let dates: Vec<usize> = self
             .columns
@@ -849,23 +860,37 @@ impl PlanBuilder {
             })
             .map(|(i, _)| i)
             .collect();
-        let (mut day, mut month) = (false, false);
+        let (mut day, mut month) = (None, None);
         for row in rows {
-            if day && month {
+            if day.is_some() && month.is_some() {
                 break;
             }
             for &i in &dates {
-                match row.cells.get(i).and_then(|c| slash_evidence(c)) {
-                    Some(SlashOrder::DayFirst) => day = true,
-                    Some(SlashOrder::MonthFirst) => month = true,
-                    _ => {}
-                }
+                let Some(cell) = row.cells.get(i) else {
+                    continue;
+                };
+                let seen = match slash_evidence(cell) {
+                    Some(SlashOrder::DayFirst) => &mut day,
+                    Some(SlashOrder::MonthFirst) => &mut month,
+                    _ => continue,
+                };
+                seen.get_or_insert_with(|| (row.line, cell.trim().to_owned()));
             }
         }
         self.slash = match (day, month) {
-            (true, false) => SlashOrder::DayFirst,
-            (false, true) => SlashOrder::MonthFirst,
-            _ => SlashOrder::PerCell,
+            (Some(_), None) => SlashOrder::DayFirst,
+            (None, Some(_)) => SlashOrder::MonthFirst,
+            (Some(day_first), Some(month_first)) => {
+                self.warnings.push(Warning {
+                    line: 0,
+                    warning: RowWarning::MixedDateOrder {
+                        day_first,
+                        month_first,
+                    },
+                });
+                SlashOrder::PerCell
+            }
+            (None, None) => SlashOrder::PerCell,
         };
     }
 

@@ -14,8 +14,8 @@ use crate::workspace::Workspace;
 
 use super::test_support::{csv, ctx, draft, draft_with, ids, import};
 use super::{
-    Choice, Choices, Column, DupOf, ImportError, ImportOptions, Mapping, NamePart, PlanBuilder,
-    PreviewValue, RowError, RowWarning, Target, guess_mapping,
+    Choice, Choices, Column, Draft, DupOf, ImportError, ImportOptions, Mapping, NamePart,
+    PlanBuilder, PreviewValue, RowError, RowWarning, Target, Warning, guess_mapping,
 };
 
 fn named<'a>(ws: &'a Workspace, kind: Kind, name: &str) -> &'a Record {
@@ -938,6 +938,27 @@ fn slashed_dates_read_in_the_order_the_whole_file_shows() {
     import(&mut ws, &t, Kind::Contact, &Choices::default(), 3);
     assert_eq!(birthday(&ws, "Ann").as_deref(), Some("1990-05-06"));
     assert_eq!(birthday(&ws, "Cy").as_deref(), Some("1992-05-13"));
+    // ...and said, with the first date of each kind, since 05/06/1990 may be wrong.
+    let mixed = |d: &Draft| {
+        d.warnings()
+            .iter()
+            .filter(|w| matches!(w.warning, RowWarning::MixedDateOrder { .. }))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        mixed(&draft(&Workspace::new([1; 16]), &t, Kind::Contact)),
+        [Warning {
+            line: 0,
+            warning: RowWarning::MixedDateOrder {
+                day_first: (4, "13/05/1992".into()),
+                month_first: (3, "05/13/1991".into()),
+            },
+        }]
+    );
+    // A file of one kind has no such warning.
+    let british = csv("Name,Birthday\nAnn,05/06/1990\nBob,13/05/1991\n");
+    assert!(mixed(&draft(&Workspace::new([1; 16]), &british, Kind::Contact)).is_empty());
 }
 
 #[test]
