@@ -504,6 +504,10 @@ import-file-summary = { $name }: rows { $rows }, columns { $columns }, read as {
 import-empty-file = The file has no rows to import below its header.
 import-open-quote = Line { $line }: a quoted cell is never closed, so the rest of the file was read into it. Check the quotes in the file.
 import-open-card = Line { $line }: a vCard starts here but never ends (no END:VCARD).
+import-undecodable = { $count ->
+    [one] One place could not be read as { $encoding } and shows as �. If names look wrong, choose the file's encoding.
+   *[other] { $count } places could not be read as { $encoding } and show as �. If names look wrong, choose the file's encoding.
+}
 import-columns = Columns
 import-preset-found = Recognised an export from { $preset }: its columns are mapped for you.
 import-saved-mapping = Using the mapping from your last import of a file with these columns.

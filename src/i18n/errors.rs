@@ -5,7 +5,7 @@
 use crm_core::import::{ImportError, ReadProblem, RowError, RowWarning};
 use crm_core::{CommandError, FieldError};
 
-use super::{Locale, Msg, t_key, t_with};
+use super::{Locale, Msg, t_count_with, t_key, t_with};
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn field_error(locale: Locale, e: &FieldError) -> String {
@@ -191,5 +191,11 @@ pub(crate) fn read_problem(locale: Locale, p: &ReadProblem) -> String {
         ReadProblem::UnterminatedCard { line } => {
             t_with(locale, Msg::ImportOpenCard, &[("line", &line.to_string())])
         }
+        ReadProblem::Undecodable { count, encoding } => t_count_with(
+            locale,
+            Msg::ImportUndecodable,
+            ("count", *count as f64),
+            &[("encoding", encoding.label())],
+        ),
     }
 }

@@ -496,6 +496,7 @@ messages! {
     ImportEmptyFile = "import-empty-file",
     ImportOpenQuote = "import-open-quote",
     ImportOpenCard = "import-open-card",
+    ImportUndecodable = "import-undecodable",
     ImportColumns = "import-columns",
     ImportPresetFound = "import-preset-found",
     ImportSavedMapping = "import-saved-mapping",
@@ -790,6 +791,22 @@ pub(crate) fn t_count(locale: Locale, msg: Msg, name: &'static str, value: f64) 
     let mut args = FluentArgs::new();
     args.set(name, FluentValue::from(value));
     catalog().message(locale, msg.key(), Some(&args))
+}
+
+/// A message with a count that picks the plural form and text arguments.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn t_count_with(
+    locale: Locale,
+    msg: Msg,
+    count: (&'static str, f64),
+    args: &[(&'static str, &str)],
+) -> String {
+    let mut fa = FluentArgs::new();
+    fa.set(count.0, FluentValue::from(count.1));
+    for (name, value) in args {
+        fa.set(*name, FluentValue::from(value.to_string()));
+    }
+    catalog().message(locale, msg.key(), Some(&fa))
 }
 
 /// A message with text arguments (names, reasons), each isolated for bidirectional text.

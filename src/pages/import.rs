@@ -180,7 +180,7 @@ async fn read_file(
         rows,
         encoding: decoded.encoding,
         delimiter,
-        problems,
+        problems: decoded.problem().into_iter().chain(problems).collect(),
     })
 }
 
@@ -745,7 +745,7 @@ pub fn Import() -> impl IntoView {
                             let empty = t.rows.is_empty();
                             view! {
                                 <p data-testid="import-file-summary">{summary}</p>
-                                <ul class="error" role="alert">{problems}</ul>
+                                <ul class="error" role="alert" data-testid="import-file-problems">{problems}</ul>
                                 <Show when=move || empty>
                                     <p class="error" role="alert">{move || i18n.t(Msg::ImportEmptyFile)}</p>
                                 </Show>

@@ -126,6 +126,17 @@ test("a file with dates written day first and month first says so before anythin
   await expect.poll(plain(warnings)).toContain("line 4 has 13/05/1992, day first, and line 3 has 05/13/1991, month first");
 });
 
+test("a UTF-8 file with one damaged byte is read as UTF-8 and the damage is counted", async ({ page }) => {
+  await page.goto("/import?kind=contacts");
+  await appReady(page);
+  const good = Buffer.from("Name,City\nJürgen Müller,Köln\nИван Петров,Москва\n");
+  const bytes = Buffer.concat([good.subarray(0, 10), Buffer.from([0xe9]), good.subarray(10)]);
+  await page.getByTestId("import-source").setInputFiles({ name: "damaged.csv", mimeType: "text/csv", buffer: bytes });
+  await expect(page.getByTestId("import-file-summary")).toContainText("UTF-8");
+  await expect.poll(plain(page.getByTestId("import-file-problems"))).toContain("One place could not be read as UTF-8");
+  await expect(page.getByTestId("import-preview")).toContainText("Иван Петров");
+});
+
 test("duplicates chosen one by one, a known CRM's export, and a mapping that cannot work", async ({ page }) => {
   await page.goto("/contacts");
   await appReady(page);

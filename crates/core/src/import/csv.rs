@@ -75,7 +75,11 @@ pub fn read_csv(bytes: &[u8], options: &CsvOptions) -> Table {
         rows,
         encoding: decoded.encoding,
         delimiter: Some(delimiter),
-        problems: reader.problems,
+        problems: decoded
+            .problem()
+            .into_iter()
+            .chain(reader.problems)
+            .collect(),
     }
 }
 

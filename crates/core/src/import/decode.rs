@@ -8,7 +8,9 @@
 //!    byte pairs, the other position of the pair almost never NUL): UTF-16 without a mark, LE
 //!    when the NULs come second, BE when first. (Text files in single-byte or UTF-8 encodings
 //!    have no NULs.)
-//! 3. Bytes that are valid UTF-8 are UTF-8 (this includes plain ASCII).
+//! 3. Bytes that are valid UTF-8 are UTF-8 (this includes plain ASCII), and so are bytes with
+//!    a few invalid sequences among many valid characters beyond ASCII (four to one): a UTF-8
+//!    export with a stray byte, whose replacement is counted.
 //! 4. Otherwise a legacy single-byte code page. Words are runs of ASCII letters and bytes
 //!    from 0x80 up. If more words mix ASCII letters with high bytes (`Müller`) than consist of
 //!    high bytes only, the file is Windows-1252 (Western European accents inside Latin words).
@@ -101,6 +103,16 @@ pub struct Decoded {
     pub replaced: usize,
 }
 
+impl Decoded {
+    /// Undecodable bytes, as a problem to show with the file (the encoding is probably wrong).
+    pub fn problem(&self) -> Option<super::ReadProblem> {
+        (self.replaced > 0).then_some(super::ReadProblem::Undecodable {
+            count: self.replaced,
+            encoding: self.encoding,
+        })
+    }
+}
+
 /// Decodes `bytes` in the `chosen` encoding, or the detected one (see the module docs). A byte
 /// order mark of the encoding used is dropped.
 pub fn decode(bytes: &[u8], chosen: Option<Encoding>) -> Decoded {
@@ -129,10 +141,25 @@ pub fn detect_encoding(bytes: &[u8]) -> Encoding {
     if let Some(enc) = utf16_without_bom(bytes) {
         return enc;
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if mostly_utf8(bytes) {
         return Encoding::Utf8;
     }
     detect_single_byte(bytes)
+}
+
+/// Valid UTF-8, or UTF-8 with a few damaged spots: its valid characters beyond ASCII outnumber
+/// its invalid sequences four to one. A legacy code page's letters seldom form a valid
+/// sequence, so its text has far more invalid ones than valid; a UTF-8 export with one stray
+/// byte would otherwise be read as a code page entire, every accent and Cyrillic or Persian
+/// letter turned to nonsense (`MÃ¼ller`) and nothing counted. Read as UTF-8 instead, the
+/// stray byte is one counted replacement.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut beyond_ascii, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        beyond_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    invalid == 0 || beyond_ascii >= 4 * invalid
 }
 
 /// Decodes without looking for a byte order mark; returns the text and the replacement count.
@@ -483,6 +510,52 @@ mod tests {
         // An odd trailing byte in UTF-16.
         let d = decode(&[0x41, 0x00, 0x42], Some(Encoding::Utf16Le));
         assert_eq!((d.text.as_str(), d.replaced), ("A\u{FFFD}", 1));
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8_and_counts_it() {
+        let mut bytes = "Name,City\nJürgen Müller,Köln\nИван,Москва\n"
+            .as_bytes()
+            .to_vec();
+        bytes.insert(10, 0xE9);
+        let d = decode(&bytes, None);
+        assert_eq!(d.encoding, Encoding::Utf8);
+        assert_eq!(d.replaced, 1);
+        assert!(d.text.contains("Jürgen Müller,Köln\nИван,Москва"));
+        assert_eq!(
+            d.problem(),
+            Some(crate::import::ReadProblem::Undecodable {
+                count: 1,
+                encoding: Encoding::Utf8
+            })
+        );
+        // Shown with the file, CSV and vCard alike.
+        let undecodable = [crate::import::ReadProblem::Undecodable {
+            count: 1,
+            encoding: Encoding::Utf8,
+        }];
+        let csv = crate::import::read_csv(&bytes, &Default::default());
+        assert_eq!(csv.problems, undecodable);
+        let mut card =
+            "BEGIN:VCARD\r\nFN:Jürgen Müller\r\nADR:;;Königstraße 5;Köln;;;\r\nEND:VCARD\r\n"
+                .as_bytes()
+                .to_vec();
+        card.insert(20, 0xFF);
+        assert_eq!(
+            crate::import::read_vcards(&card, None).problems,
+            undecodable
+        );
+        // An ASCII file with one accented letter in a code page is that code page.
+        let d = decode(&encode("Name\nRené\n", Encoding::Windows1252), None);
+        assert_eq!(
+            (d.encoding, d.text.as_str()),
+            (Encoding::Windows1252, "Name\nRené\n")
+        );
+        assert_eq!(d.problem(), None);
+        // A code page's text that happens to hold a valid sequence or two is still that page.
+        let text = "Сёма Ёлкин,Москва\nОльга Ёжикова,Тверь\n";
+        let d = decode(&encode(text, Encoding::Windows1251), None);
+        assert_eq!((d.encoding, d.text.as_str()), (Encoding::Windows1251, text));
     }
 
     #[test]

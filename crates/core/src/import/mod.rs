@@ -67,6 +67,8 @@ pub enum ReadProblem {
     UnterminatedQuote { line: usize },
     #[error("line {line}: a vCard starts here but has no END:VCARD")]
     UnterminatedCard { line: usize },
+    #[error("{count} places could not be read as {} and show as \u{FFFD}", encoding.label())]
+    Undecodable { count: usize, encoding: Encoding },
 }
 
 /// A file read into rows: the header (the first CSV record, or [`VCARD_COLUMNS`]) and the

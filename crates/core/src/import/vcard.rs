@@ -68,7 +68,11 @@ pub fn read_vcards(bytes: &[u8], encoding: Option<Encoding>) -> Table {
         rows,
         encoding: decoded.encoding,
         delimiter: None,
-        problems: reader.problems().to_vec(),
+        problems: decoded
+            .problem()
+            .into_iter()
+            .chain(reader.problems().iter().cloned())
+            .collect(),
     }
 }
 
