@@ -115,22 +115,22 @@ pub fn lead(name: &str, acquired: impl FnOnce(Release) + 'static) {
     let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
 }
 
-/// Given a saved mark, what the document holds beyond it.
-pub type Unsent = Box<dyn Fn(Option<&[u8]>) -> Vec<u8>>;
+/// Persists the session's state and, when given, the mark kept beside it.
+pub type SaveState = Box<dyn Fn(Vec<u8>, Option<Vec<u8>>)>;
 
 /// Callbacks into the rest of the app.
 pub struct Hooks {
     /// Remote changes to merge into the workspace (and persist).
     pub apply: Box<dyn Fn(Vec<u8>)>,
-    /// The session's state to persist (outbox and cursors), as bytes.
-    pub save: Box<dyn Fn(Vec<u8>)>,
+    /// The session's state to persist (outbox and cursors), as bytes, with the document's
+    /// mark to keep beside it (in the same write) when there is a new one ([`kept_mark`]).
+    pub save: SaveState,
     /// The whole document saved, for compacting the relay's log.
     pub snapshot: Box<dyn Fn() -> Vec<u8>>,
-    /// How far the document reaches now (`Workspace::mark`), noted with each saved state:
-    /// every change it holds has been pushed by then. None while the document is busy.
+    /// How far the document reaches now (`Workspace::mark`), kept with each saved state: by
+    /// then every change it holds was pushed by this device or came from elsewhere (the relay,
+    /// another tab's link, a direct link). None while the document is busy.
     pub mark: Box<dyn Fn() -> Option<Vec<u8>>>,
-    /// What the document holds beyond a saved mark (`Workspace::changes_since_mark`).
-    pub unsent: Unsent,
     pub status: RwSignal<Option<SyncView>>,
 }
 
@@ -151,6 +151,9 @@ pub struct SyncLink {
     generation: Cell<u32>,
     /// Direct links to colleagues' browsers, once attached.
     direct: RefCell<Option<Rc<Direct>>>,
+    /// A push was refused (too large to seal): the mark stays where it was, so the next start
+    /// offers that change again instead of counting it as sent.
+    mark_held: Cell<bool>,
     peers: Cell<usize>,
 }
 
@@ -176,23 +179,21 @@ fn relay_url() -> Option<String> {
 
 impl SyncLink {
     /// Starts syncing `workspace` (the relay's id) with `secret`, from the persisted `saved`
-    /// state (outbox and cursors of earlier page loads).
+    /// state (outbox and cursors of earlier page loads). `unsent`, what the document holds
+    /// beyond its saved mark, goes out first, as one change.
     pub fn start(
         workspace: String,
         secret: WorkspaceSecret,
         saved: SavedState,
+        unsent: &[u8],
         hooks: Hooks,
         release: Release,
     ) -> Rc<SyncLink> {
         let mut session = ClientSession::new(workspace, secret, random::<16>(), saved, now());
         session.subscribe(DOC);
-        // What lies beyond the saved mark never reached a saved outbox: made while no tab
-        // synced this workspace (before it was shared, before this tab took the lead, in a tab
-        // whose changes the leading one never got), or pushed into an outbox whose save was
-        // lost. It goes out first, as one change.
-        let unsent = (hooks.unsent)(session.mark(DOC));
+        let mut held = false;
         if !unsent.is_empty() {
-            session.push(DOC, &unsent, random::<24>());
+            held = !push_into(&mut session, unsent);
         }
         let link = Rc::new(SyncLink {
             session: RefCell::new(session),
@@ -206,6 +207,7 @@ impl SyncLink {
             generation: Cell::new(0),
             direct: RefCell::new(None),
             peers: Cell::new(0),
+            mark_held: Cell::new(held),
         });
         link.connect();
         // Back online: try at once rather than waiting for the backoff.
@@ -226,7 +228,9 @@ impl SyncLink {
     /// A local change (the bytes just persisted): sealed into the outbox and sent if connected,
     /// and offered to the peers on direct links.
     pub fn push(self: &Rc<Self>, data: &[u8]) {
-        self.session.borrow_mut().push(DOC, data, random::<24>());
+        if !push_into(&mut self.session.borrow_mut(), data) {
+            self.mark_held.set(true);
+        }
         self.pump();
         self.direct_changed();
     }
@@ -444,18 +448,20 @@ impl SyncLink {
         if repush {
             // The relay lost what this device had sent: all of it again, as one change.
             let snapshot = (self.hooks.snapshot)();
-            self.session
-                .borrow_mut()
-                .push(DOC, &snapshot, random::<24>());
+            if !push_into(&mut self.session.borrow_mut(), &snapshot) {
+                self.mark_held.set(true);
+            }
             self.send_pending();
         }
         if save {
-            // Every local change is pushed as it is made, so the document's mark now is how
-            // far this device's pushes reach.
-            if let Some(mark) = (self.hooks.mark)() {
-                self.session.borrow_mut().note_pushed(DOC, mark);
-            }
-            (self.hooks.save)(self.session.borrow().saved().to_bytes());
+            // Every local change is pushed as it is made, so the document's mark now says
+            // how far this device's pushes reach.
+            let mark = if self.mark_held.get() {
+                None
+            } else {
+                (self.hooks.mark)().map(|m| kept_mark(self.session.borrow().epoch(), &m))
+            };
+            (self.hooks.save)(self.session.borrow().saved().to_bytes(), mark);
         }
         let direct = self.direct.borrow().clone();
         if let Some(clients) = peers {
@@ -541,6 +547,28 @@ impl SyncLink {
             self.hooks.status.set(Some(view));
         }
     }
+}
+
+/// A mark as kept beside the sync state: the epoch of the secret the pushes it covers were
+/// sealed under (u32, little-endian), then the document's heads.
+pub fn kept_mark(epoch: u32, heads: &[u8]) -> Vec<u8> {
+    let mut out = epoch.to_le_bytes().to_vec();
+    out.extend_from_slice(heads);
+    out
+}
+
+/// The heads of a kept mark if its pushes were sealed under `epoch`: under another secret,
+/// members who hold only this one could not read them.
+pub fn mark_for_epoch(kept: &[u8], epoch: u32) -> Option<&[u8]> {
+    let (at, heads) = kept.split_first_chunk::<4>()?;
+    (u32::from_le_bytes(*at) == epoch).then_some(heads)
+}
+
+/// Seals `data` into the outbox; false if the session refused it (it reports why).
+fn push_into(session: &mut ClientSession, data: &[u8]) -> bool {
+    let before = session.status().pending;
+    session.push(DOC, data, random::<24>());
+    session.status().pending > before
 }
 
 impl Drop for SyncLink {

@@ -12,7 +12,9 @@ use super::{Live, Session};
 use crate::adapters::now_ms;
 use crate::adapters::p2p::DirectHooks;
 use crate::adapters::random::secret_bytes;
-use crate::adapters::sync::{Hooks, Release, SyncLink, SyncView, lead, local_id, relay_id};
+use crate::adapters::sync::{
+    Hooks, Release, SyncLink, SyncView, lead, local_id, mark_for_epoch, relay_id,
+};
 use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
 use crm_core::PeerSync;
 
@@ -24,10 +26,28 @@ fn state_key(local: &str) -> String {
     format!("sync-state/{local}")
 }
 
-/// Written by builds before sync states held a mark (a pending offer of the whole document,
-/// which a state without a mark now means); only deleted.
+/// Beside the state, written with it: how far this device's pushes reached
+/// (`adapters::sync::kept_mark`).
+fn mark_key(local: &str) -> String {
+    format!("sync-mark/{local}")
+}
+
+/// Written by builds before marks: the whole document is still to be offered (under a new
+/// secret). Honoured, and deleted with the first mark written.
 fn legacy_repush_key(local: &str) -> String {
     format!("sync-repush/{local}")
+}
+
+/// How far this device's pushes of a workspace had reached, as read when a link starts.
+enum Reach {
+    /// Up to these heads (a `Workspace::mark`).
+    Mark(Vec<u8>),
+    /// Nothing is known to have been offered under this secret: the whole document goes.
+    Nothing,
+    /// A state saved by a build without marks, which sent every change as it was made: taken
+    /// as everything, as that build did, rather than every device offering its whole
+    /// document once after the update.
+    Everything,
 }
 
 /// Stored as the epoch (4 bytes, little-endian) then the 32 secret bytes.
@@ -65,6 +85,7 @@ pub(super) async fn forget_sync(
     let keys = [
         secret_key(local),
         state_key(local),
+        mark_key(local),
         legacy_repush_key(local),
     ];
     Ok(db.batch(store::META, &[], &keys).await?)
@@ -88,7 +109,7 @@ impl Session {
 
     /// Syncs through this tab once it leads for the workspace (until then another tab does).
     /// A workspace just shared has no saved sync state, so no mark: the link offers the whole
-    /// document first (see `SyncLink::start`).
+    /// document first (see `start_link`).
     fn lead_sync(self, live: &Rc<RefCell<Live>>, local: &str, secret: WorkspaceSecret) {
         self.sync.set(Some(SyncView::elsewhere()));
         let weak = Rc::downgrade(live);
@@ -97,26 +118,51 @@ impl Session {
             wasm_bindgen_futures::spawn_local(async move {
                 // The workspace may have been closed while this tab waited.
                 let Some(live) = weak.upgrade() else { return };
-                let saved = self.saved_state(&local).await;
-                self.start_link(&live, &local, secret, saved, release);
+                // The secret as it is now: another tab may have joined with a newer one
+                // while this one waited.
+                let secret = match self.db() {
+                    Ok(db) => load_secret(&db, &local).await.ok().flatten(),
+                    Err(_) => None,
+                }
+                .unwrap_or(secret);
+                let (saved, reach) = self.saved_state(&local, secret.epoch()).await;
+                self.start_link(&live, &local, secret, saved, reach, release);
             });
         });
     }
 
     /// The session state the last leading tab saved (read when this tab takes the lead, so it
-    /// continues exactly where that one stopped).
-    async fn saved_state(self, local: &str) -> SavedState {
+    /// continues exactly where that one stopped), and how far its pushes had reached.
+    async fn saved_state(self, local: &str, epoch: u32) -> (SavedState, Reach) {
         let Ok(db) = self.db() else {
-            return SavedState::default();
+            return (SavedState::default(), Reach::Nothing);
         };
-        match db.get(store::META, &state_key(local)).await {
-            Ok(Some(bytes)) => SavedState::from_bytes(&bytes).unwrap_or_else(|e| {
-                // Lost cursors only mean downloading again.
-                self.report(format!("sync state could not be read ({e}); starting over"));
-                SavedState::default()
-            }),
-            _ => SavedState::default(),
-        }
+        let state = db.get(store::META, &state_key(local)).await;
+        let mark = db.get(store::META, &mark_key(local)).await;
+        let legacy = db.get(store::META, &legacy_repush_key(local)).await;
+        let (mut saved, readable) = match state {
+            Ok(Some(bytes)) => match SavedState::from_bytes(&bytes) {
+                Ok(saved) => (saved, true),
+                Err(e) => {
+                    // Lost cursors only mean downloading again; a lost outbox is offered
+                    // again with the whole document.
+                    self.report(format!("sync state could not be read ({e}); starting over"));
+                    (SavedState::default(), false)
+                }
+            },
+            _ => (SavedState::default(), false),
+        };
+        let stale = saved.keep_epoch(epoch) > 0;
+        let reach = match mark {
+            _ if stale || !matches!(legacy, Ok(None)) => Reach::Nothing,
+            Ok(Some(kept)) => match mark_for_epoch(&kept, epoch) {
+                Some(heads) => Reach::Mark(heads.to_vec()),
+                None => Reach::Nothing,
+            },
+            Ok(None) if readable => Reach::Everything,
+            _ => Reach::Nothing,
+        };
+        (saved, reach)
     }
 
     fn start_link(
@@ -125,6 +171,7 @@ impl Session {
         local: &str,
         secret: WorkspaceSecret,
         saved: SavedState,
+        reach: Reach,
         release: Release,
     ) {
         let Some(workspace) = relay_id(local) else {
@@ -148,12 +195,19 @@ impl Session {
             self.repair_merges(&live);
         });
         let db = self.db.get_value();
-        let key = state_key(local);
-        let save = Box::new(move |bytes: Vec<u8>| {
+        let keys = (state_key(local), mark_key(local), legacy_repush_key(local));
+        // State and mark in one transaction: a mark never says more than its outbox holds.
+        let save = Box::new(move |bytes: Vec<u8>, mark: Option<Vec<u8>>| {
             let Some(db) = db.clone() else { return };
-            let key = key.clone();
+            let (state, mark_at, legacy) = keys.clone();
+            let mut puts = vec![(state, bytes)];
+            let mut deletes = Vec::new();
+            if let Some(mark) = mark {
+                puts.push((mark_at, mark));
+                deletes.push(legacy);
+            }
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = db.put(store::META, &key, &bytes).await {
+                if let Err(e) = db.batch(store::META, &puts, &deletes).await {
                     leptos::logging::warn!("sync state not saved: {e}");
                 }
             });
@@ -170,22 +224,28 @@ impl Session {
             let mut l = live.try_borrow_mut().ok()?;
             Some(l.ws.mark())
         });
-        let weak = Rc::downgrade(live);
-        let unsent = Box::new(move |mark: Option<&[u8]>| {
-            weak.upgrade()
-                .map(|live| live.borrow_mut().ws.changes_since_mark(mark))
-                .unwrap_or_default()
-        });
+        // What the document holds beyond the saved mark never reached a saved outbox: made
+        // while no tab synced the workspace (before it was shared, before this tab took the
+        // lead, in a tab whose changes the leading one never got), or pushed into an outbox
+        // whose save was lost.
+        let unsent = {
+            let mut l = live.borrow_mut();
+            match &reach {
+                Reach::Mark(heads) => l.ws.changes_since_mark(Some(heads)),
+                Reach::Nothing => l.ws.changes_since_mark(None),
+                Reach::Everything => Vec::new(),
+            }
+        };
         let link = SyncLink::start(
             workspace,
             secret,
             saved,
+            &unsent,
             Hooks {
                 apply,
                 save,
                 snapshot,
                 mark,
-                unsent,
                 status: self.sync,
             },
             release,
@@ -273,8 +333,12 @@ impl Session {
                 // With no sync state (so no mark), the whole document goes out once, as the
                 // first change of the shared log.
                 let secret_entry = (secret_key(&local), encode_secret(&secret));
-                db.batch(store::META, &[secret_entry], &[state_key(&local)])
-                    .await?;
+                db.batch(
+                    store::META,
+                    &[secret_entry],
+                    &[state_key(&local), mark_key(&local)],
+                )
+                .await?;
                 self.lead_sync(&live, &local, secret.clone());
                 secret
             }
@@ -347,11 +411,14 @@ impl Session {
                     "this invite link is older than the secret this browser already has".into(),
                 ));
             }
-            if before.is_some_and(|b| b != secret) {
+            if before.as_ref() != Some(&secret) {
                 // A new secret for a workspace this browser has: what was sealed under the old
                 // one (the outbox) is dropped, and with it the mark, so the whole document is
-                // offered again under the new one once connected.
-                db.delete(store::META, &state_key(&local)).await?;
+                // offered again under the new one once connected. With no secret before, a
+                // state left by a tab that led the workspace while it was deleted here goes:
+                // its cursor would skip history.
+                db.batch(store::META, &[], &[state_key(&local), mark_key(&local)])
+                    .await?;
             }
             db.put(store::META, &secret_key(&local), &secret).await?;
             if self

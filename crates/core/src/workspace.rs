@@ -819,7 +819,7 @@ impl Workspace {
     /// not yet seen the merge (an activity logged offline on the contact another colleague
     /// merged meanwhile), they arrive after it and would leave the activity on a record in the
     /// trash, missing from the kept record's timeline. Run after applying changes from
-    /// elsewhere; writes one change (not an undo step: it finishes the merge) and returns how
+    /// elsewhere; writes a change or two (not an undo step: it finishes the merge) and returns how
     /// many records it re-pointed or brought back. Devices doing it at once write the same
     /// values.
     ///

@@ -57,9 +57,6 @@ pub struct SavedState {
     next_client_seq: u64,
     /// Every known document with its cursor.
     cursors: BTreeMap<String, u64>,
-    /// Per document, the application's mark of how far its pushes reach (see
-    /// [`ClientSession::note_pushed`]); a document without one was never marked.
-    marks: BTreeMap<String, Vec<u8>>,
 }
 
 /// Why bytes are not a saved state.
@@ -87,15 +84,12 @@ pub enum SavedStateError {
     OutboxAhead { seq: u64, next: u64 },
     #[error("the saved sync state's outbox holds a change for {0:?}, which it does not list")]
     UnknownDoc(String),
-    #[error("the saved sync state's mark flag is {0}, not 0 or 1")]
-    BadMarkFlag(u8),
     #[error("the saved sync state has {0} unexpected bytes after its end")]
     TrailingBytes(usize),
 }
 
 const SAVED_MAGIC: &[u8; 4] = b"HSSS";
-/// Version 1 had no marks; it is still read (as "never marked").
-const SAVED_VERSION: u8 = 2;
+const SAVED_VERSION: u8 = 1;
 
 impl SavedState {
     /// The outbox, oldest first.
@@ -112,15 +106,21 @@ impl SavedState {
         &self.cursors
     }
 
-    /// The mark of how far the application's pushes of `doc` reached when this was saved.
-    pub fn mark(&self, doc: &str) -> Option<&[u8]> {
-        self.marks.get(doc).map(Vec::as_slice)
+    /// Drops the outbox entries not sealed under `epoch` (the secret's), returning how many.
+    /// A state saved by a link still running with an older secret can outlive the new one's
+    /// arrival; sent under the new token, its entries would be stored where members who hold
+    /// only the new secret cannot read them. The application offers their changes again
+    /// under the new key instead.
+    pub fn keep_epoch(&mut self, epoch: u32) -> usize {
+        let before = self.outbox.len();
+        self.outbox
+            .retain(|e| envelope::envelope_epoch(&e.envelope).is_ok_and(|at| at == epoch));
+        before - self.outbox.len()
     }
 
-    /// `"HSSS" ‖ version 2 ‖ next_client_seq u64 ‖ doc count u32 ‖ (doc, cursor u64, mark)* ‖
-    /// outbox count u32 ‖ (client_seq u64, doc, envelope)*`, integers little-endian; `doc`,
-    /// `envelope` and `mark` each a u32 length and the bytes, a `mark` preceded by 1 (or just
-    /// 0 for none). Version 1 is the same without marks.
+    /// `"HSSS" ‖ version 1 ‖ next_client_seq u64 ‖ doc count u32 ‖ (doc, cursor u64)* ‖
+    /// outbox count u32 ‖ (client_seq u64, doc, envelope)*`, integers little-endian, `doc` and
+    /// `envelope` each a u32 length and the bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let size: usize = self
             .outbox
@@ -135,13 +135,6 @@ impl SavedState {
         for (doc, cursor) in &self.cursors {
             put_bytes(&mut out, doc.as_bytes());
             out.extend_from_slice(&cursor.to_le_bytes());
-            match self.marks.get(doc) {
-                Some(mark) => {
-                    out.push(1);
-                    put_bytes(&mut out, mark);
-                }
-                None => out.push(0),
-            }
         }
         put_len(&mut out, self.outbox.len());
         for e in &self.outbox {
@@ -160,15 +153,13 @@ impl SavedState {
             return Err(SavedStateError::NotSavedState);
         }
         let [version] = r.array::<1>("version")?;
-        if !(1..=SAVED_VERSION).contains(&version) {
+        if version != SAVED_VERSION {
             return Err(SavedStateError::UnknownVersion(version));
         }
-        let marked = version >= 2;
         let next_client_seq = r.u64("next client sequence number")?;
         // Counts are checked against the smallest entry, so a bad count cannot allocate.
-        let docs = r.count("document count", 4 + 1 + 8 + usize::from(marked))?;
+        let docs = r.count("document count", 4 + 1 + 8)?;
         let mut cursors = BTreeMap::new();
-        let mut marks = BTreeMap::new();
         for _ in 0..docs {
             let doc = r.doc()?;
             let cursor = r.u64("cursor")?;
@@ -177,16 +168,6 @@ impl SavedState {
                 .is_some_and(|(last, _)| *last >= doc)
             {
                 return Err(SavedStateError::DocOrder(doc));
-            }
-            if marked {
-                match r.array::<1>("mark")? {
-                    [0] => {}
-                    [1] => {
-                        let len = r.len("mark")?;
-                        marks.insert(doc.clone(), r.take(len, "mark")?.to_vec());
-                    }
-                    [other] => return Err(SavedStateError::BadMarkFlag(other)),
-                }
             }
             cursors.insert(doc, cursor);
         }
@@ -224,7 +205,6 @@ impl SavedState {
             outbox,
             next_client_seq,
             cursors,
-            marks,
         })
     }
 }
@@ -375,8 +355,6 @@ struct DocState {
     blocked: bool,
     /// Re-subscriptions since the cursor last moved.
     resubscribes: u32,
-    /// How far the application's pushes reach (see [`ClientSession::note_pushed`]).
-    mark: Option<Vec<u8>>,
 }
 
 impl DocState {
@@ -388,7 +366,6 @@ impl DocState {
             caught_up: false,
             blocked: false,
             resubscribes: 0,
-            mark: None,
         }
     }
 
@@ -457,15 +434,10 @@ impl ClientSession {
         saved: SavedState,
         now_ms: i64,
     ) -> ClientSession {
-        let mut marks = saved.marks;
         let mut docs: BTreeMap<String, DocState> = saved
             .cursors
             .into_iter()
-            .map(|(doc, cursor)| {
-                let mut state = DocState::new(cursor);
-                state.mark = marks.remove(&doc);
-                (doc, state)
-            })
+            .map(|(doc, cursor)| (doc, DocState::new(cursor)))
             .collect();
         let mut outbox = BTreeMap::new();
         for entry in saved.outbox {
@@ -500,6 +472,11 @@ impl ClientSession {
 
     pub fn client(&self) -> ClientId {
         self.client
+    }
+
+    /// The epoch of the secret this session seals with (it moves on with `rotate`).
+    pub fn epoch(&self) -> u32 {
+        self.epoch
     }
 
     /// Optional: the caller started opening a transport. Status shows `Connecting` and
@@ -801,28 +778,6 @@ impl ClientSession {
                 .iter()
                 .map(|(doc, state)| (doc.clone(), state.cursor))
                 .collect(),
-            marks: self
-                .docs
-                .iter()
-                .filter_map(|(doc, state)| Some((doc.clone(), state.mark.clone()?)))
-                .collect(),
-        }
-    }
-
-    /// The mark last noted for `doc` (see [`ClientSession::note_pushed`]), from this session
-    /// or the saved state it started from; None if `doc` was never marked.
-    pub fn mark(&self, doc: &str) -> Option<&[u8]> {
-        self.docs.get(doc)?.mark.as_deref()
-    }
-
-    /// Notes how far the application's pushes of `doc` reach: every change it holds up to
-    /// `mark` is in the outbox, acknowledged, or came from the relay. Saved with the outbox
-    /// (call it right before `saved()`; it raises no event of its own), so that on its next
-    /// start a device can push what never reached the outbox: a change made while no session
-    /// ran, or pushed into an outbox whose save was lost. The session does not read the mark.
-    pub fn note_pushed(&mut self, doc: &str, mark: Vec<u8>) {
-        if let Some(state) = self.docs.get_mut(doc) {
-            state.mark = Some(mark);
         }
     }
 
@@ -1390,6 +1345,20 @@ mod tests {
     }
 
     #[test]
+    fn entries_sealed_under_another_secret_leave_the_saved_outbox() {
+        let mut s = session(SavedState::default());
+        s.push(DOC, b"one", [1; 24]);
+        s.push(DOC, b"two", [2; 24]);
+        let mut saved = s.saved();
+        assert_eq!(saved.keep_epoch(secret().epoch()), 0);
+        assert_eq!(saved.outbox().len(), 2);
+        assert_eq!(saved.keep_epoch(secret().epoch() + 1), 2);
+        assert!(saved.outbox().is_empty());
+        // The numbering goes on: a client id is never paired with a counter that went back.
+        assert_eq!(saved.next_client_seq(), 3);
+    }
+
+    #[test]
     fn saved_state_reading_is_strict() {
         let mut s = session(SavedState::default());
         s.push(DOC, b"one", [1; 24]);
@@ -1399,11 +1368,11 @@ mod tests {
             SavedState::from_bytes(&[]),
             Err(SavedStateError::NotSavedState)
         );
-        let mut v3 = bytes.clone();
-        v3[4] = 3;
+        let mut v2 = bytes.clone();
+        v2[4] = 2;
         assert_eq!(
-            SavedState::from_bytes(&v3),
-            Err(SavedStateError::UnknownVersion(3))
+            SavedState::from_bytes(&v2),
+            Err(SavedStateError::UnknownVersion(2))
         );
         for len in 0..bytes.len() {
             assert!(
@@ -1435,54 +1404,6 @@ mod tests {
             SavedState::from_bytes(&SavedState::default().to_bytes()),
             Ok(SavedState::default())
         );
-    }
-
-    #[test]
-    fn marks_are_saved_with_the_outbox_and_given_back_after_a_reload() {
-        let mut s = session(SavedState::default());
-        s.subscribe("other");
-        assert_eq!(s.mark(DOC), None);
-        s.push(DOC, b"one", [1; 24]);
-        s.note_pushed(DOC, vec![7; 64]);
-        // Only documents the session knows carry a mark.
-        s.note_pushed("unknown", vec![1]);
-        let saved = s.saved();
-        assert_eq!(saved.mark(DOC), Some(&[7u8; 64][..]));
-        assert_eq!(saved.mark("other"), None);
-        assert_eq!(saved.mark("unknown"), None);
-        let back = SavedState::from_bytes(&saved.to_bytes()).unwrap();
-        assert_eq!(back, saved);
-        let mut reloaded = session(back);
-        assert_eq!(reloaded.mark(DOC), Some(&[7u8; 64][..]));
-        assert_eq!(reloaded.mark("other"), None);
-        // An empty mark (nothing but the shared first change) is a mark, not "none".
-        reloaded.note_pushed("other", Vec::new());
-        let again = SavedState::from_bytes(&reloaded.saved().to_bytes()).unwrap();
-        assert_eq!(again.mark("other"), Some(&[][..]));
-        let mut bad_flag = reloaded.saved().to_bytes();
-        // The first document's flag follows marker, version, next number, count, its name
-        // (length and bytes) and cursor.
-        bad_flag[4 + 1 + 8 + 4 + 4 + "other".len() + 8] = 2;
-        assert_eq!(
-            SavedState::from_bytes(&bad_flag),
-            Err(SavedStateError::BadMarkFlag(2))
-        );
-    }
-
-    #[test]
-    fn a_state_saved_before_marks_existed_reads_as_never_marked() {
-        let mut v1 = b"HSSS".to_vec();
-        v1.push(1);
-        v1.extend_from_slice(&5u64.to_le_bytes());
-        v1.extend_from_slice(&1u32.to_le_bytes());
-        v1.extend_from_slice(&(DOC.len() as u32).to_le_bytes());
-        v1.extend_from_slice(DOC.as_bytes());
-        v1.extend_from_slice(&42u64.to_le_bytes());
-        v1.extend_from_slice(&0u32.to_le_bytes());
-        let saved = SavedState::from_bytes(&v1).unwrap();
-        assert_eq!(saved.next_client_seq(), 5);
-        assert_eq!(saved.cursors().get(DOC), Some(&42));
-        assert_eq!(saved.mark(DOC), None);
     }
 
     #[test]

@@ -101,9 +101,11 @@ struct Client {
     addr: String,
     session: ClientSession,
     ws: Workspace,
-    /// What the app persisted: the saved state (on each `Changed`, with the document's mark)
-    /// and the document chunks (on each local change and each applied remote change).
+    /// What the app persisted: the saved state and beside it (in the same transaction) the
+    /// document's mark, on each `Changed`; the document chunks on each local change and each
+    /// applied remote change.
     saved: Vec<u8>,
+    mark: Option<Vec<u8>>,
     /// Until then, saving the state fails (the chunks are still stored): a reload starts from
     /// an older outbox, and what left it must be found again through the mark.
     saves_fail_until: i64,
@@ -211,6 +213,7 @@ impl Sim {
             sim.clients.push(Client {
                 addr: format!("10.0.0.{i}"),
                 saved: session.saved().to_bytes(),
+                mark: None,
                 session,
                 ws,
                 chunks,
@@ -268,13 +271,13 @@ impl Sim {
                     self.stats.acked += 1;
                 }
                 Event::Changed => {
-                    // As the app does: every change this client holds has been pushed by now.
-                    let mark = c.ws.mark();
-                    c.session.note_pushed(DOC, mark);
                     if self.now < c.saves_fail_until {
                         self.stats.lost_saves += 1;
                     } else {
                         c.saved = c.session.saved().to_bytes();
+                        // As the app does: every change this client holds has been pushed or
+                        // came from the relay by now.
+                        c.mark = Some(c.ws.mark());
                     }
                 }
                 Event::Rejected { doc, reason } => panic!("client {i}: {doc} rejected: {reason}"),
@@ -462,7 +465,7 @@ impl Sim {
         for seq in restored {
             c.pending.entry(seq).or_default();
         }
-        let unsent = c.ws.changes_since_mark(saved.mark(DOC));
+        let unsent = c.ws.changes_since_mark(c.mark.as_deref());
         c.session = ClientSession::new(
             self.workspace.clone(),
             self.secret.clone(),
