@@ -121,6 +121,8 @@ pub struct Workspace {
     /// load, so its first incremental save was the whole document again (23 MB and half a
     /// second at dataset M, on every opening).
     saved: Vec<ChangeHash>,
+    /// `change_seq` when `repair_merged_links` last looked for late edits.
+    repaired_at: u64,
 }
 
 /// The collections the genesis change creates. Frozen: changing this list would change the
@@ -235,6 +237,7 @@ impl Workspace {
             kind_changes: [0; Kind::ALL.len()],
             reads: std::cell::Cell::new(0),
             saved: Vec::new(),
+            repaired_at: 0,
         };
         // One hydrating pass per collection: far cheaper than reading record by record.
         for kind in Kind::ALL {
@@ -827,6 +830,12 @@ impl Workspace {
     /// loop), would leave every record of the loop in the trash, each merged into the next.
     /// The one with the smallest id comes back first, as if its merge alone had been made, and
     /// the others then lead to it: every device picks the same one.
+    ///
+    /// Field edits that arrive on a record merged away, made where the merge was not yet seen
+    /// (a colleague added the duplicate's new phone number offline), go on to the kept record:
+    /// new set items are added, a long text is appended, any other value replaces the kept
+    /// one's (it is the newest word on that field); clearing a field is not carried. Only
+    /// records changed since the last repair are looked at, so an edit is carried once.
     pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
         let revived = self.merge_loops();
         if !revived.is_empty() {
@@ -841,7 +850,113 @@ impl Workspace {
                 .collect();
             self.write(Plan { records }, ctx)?;
         }
-        Ok(revived.len() + self.relink_merged(ctx)?)
+        let carried = self.late_edits();
+        let n = carried.len();
+        if n > 0 {
+            self.write(Plan { records: carried }, ctx)?;
+        }
+        self.repaired_at = self.change_seq();
+        Ok(revived.len() + n + self.relink_merged(ctx)?)
+    }
+
+    /// The kept records' writes that carry late edits of records merged into them.
+    fn late_edits(&mut self) -> Vec<RecordWrite> {
+        // When the log no longer reaches back (thousands of records re-read since, as by an
+        // import), nothing is looked at: reading every merged record's fields as they were at
+        // its merge costs a walk of the history per field.
+        let touched: BTreeSet<(Kind, Id)> = self
+            .changes_since(self.repaired_at)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .collect();
+        // Per kept record and field, the value to write: two records merged into one may
+        // both carry to the same field.
+        type Carried = BTreeMap<&'static str, (&'static FieldSpec, FieldValue)>;
+        let mut carried: BTreeMap<(Kind, Id), Carried> = BTreeMap::new();
+        for (kind, gone) in touched {
+            let Some(rec) = self.get(kind, gone).filter(|r| r.is_trashed()) else {
+                continue;
+            };
+            if rec.merged_into.is_none() {
+                continue;
+            }
+            let (Some(keep), Some(obj)) =
+                (self.merge_target(kind, gone), self.record_obj(kind, gone))
+            else {
+                continue;
+            };
+            // The merge as this record saw it: the change(s) that set where it went.
+            let merged: Vec<ChangeHash> = self
+                .doc
+                .get_all(&obj, "merged_into")
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(_, op)| self.doc.hash_for_opid(op))
+                .collect();
+            if merged.is_empty() {
+                continue;
+            }
+            let Some(kept) = self.get(kind, keep) else {
+                continue;
+            };
+            for spec in kind.fields() {
+                let Some(late) = rec.get(spec.name) else {
+                    continue;
+                };
+                let before = self.value_at(kind, &obj, spec.name, &merged);
+                if before.as_ref() == Some(late) {
+                    continue;
+                }
+                let has = carried
+                    .get(&(kind, keep))
+                    .and_then(|c| c.get(spec.name))
+                    .map(|(_, v)| v)
+                    .or_else(|| kept.get(spec.name));
+                let value = match (spec.ty, late, has) {
+                    (_, FieldValue::Set(new), Some(FieldValue::Set(has))) => {
+                        let old = before.as_ref().and_then(FieldValue::as_set);
+                        let added: Vec<_> = new
+                            .iter()
+                            .filter(|(k, _)| old.is_none_or(|o| !o.contains_key(*k)))
+                            .filter(|(k, _)| !has.contains_key(*k))
+                            .collect();
+                        if added.is_empty() {
+                            continue;
+                        }
+                        let mut all = has.clone();
+                        all.extend(added.into_iter().map(|(k, v)| (k.clone(), v.clone())));
+                        FieldValue::Set(all)
+                    }
+                    (FieldType::LongText, FieldValue::Text(new), Some(FieldValue::Text(has))) => {
+                        if has.contains(new.as_str()) {
+                            continue;
+                        }
+                        FieldValue::Text(format!("{has}\n\n{new}"))
+                    }
+                    (_, late, has) if has == Some(late) => continue,
+                    (_, late, _) => late.clone(),
+                };
+                if let Some(value) = without_links_to(spec, kind, value, [keep, gone]) {
+                    carried
+                        .entry((kind, keep))
+                        .or_default()
+                        .insert(spec.name, (spec, value));
+                }
+            }
+        }
+        carried
+            .into_iter()
+            .map(|((kind, id), fields)| RecordWrite {
+                kind,
+                id,
+                create: false,
+                writes: fields
+                    .into_values()
+                    .map(|(spec, v)| Write::Field(spec, Some(v)))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Per loop of merges, the record with the smallest id.

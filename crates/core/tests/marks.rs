@@ -14,15 +14,6 @@ fn add(ws: &mut Workspace, n: u64, name: &str) {
     .unwrap();
 }
 
-fn names(ws: &Workspace) -> Vec<String> {
-    let mut v: Vec<String> = ws
-        .live(Kind::Contact)
-        .map(|r| r.title().to_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn what_lies_beyond_a_mark_is_exactly_what_was_made_since() {
     let mut a = Workspace::new(actor(1));
@@ -34,7 +25,7 @@ fn what_lies_beyond_a_mark_is_exactly_what_was_made_since() {
     add(&mut a, 3, "Cy");
     let unsent = a.changes_since_mark(Some(&mark));
     team.load_incremental(&unsent).unwrap();
-    assert_eq!(names(&team), ["Ann", "Bob", "Cy"]);
+    assert_eq!(contact_names(&team), ["Ann", "Bob", "Cy"]);
     assert_eq!(team.heads(), a.heads());
     // Nothing beyond a fresh mark.
     let now = a.mark();
@@ -43,7 +34,7 @@ fn what_lies_beyond_a_mark_is_exactly_what_was_made_since() {
     // waiting for that change, so the chunk must not hold Ann.
     let mut lone = Workspace::new(actor(3));
     lone.load_incremental(&unsent).unwrap();
-    assert!(names(&lone).is_empty());
+    assert!(contact_names(&lone).is_empty());
 }
 
 #[test]
@@ -58,7 +49,7 @@ fn a_mark_from_a_replica_ahead_gives_more_never_less() {
     let unsent = a.changes_since_mark(Some(&ahead));
     let mut team = Workspace::new(actor(3));
     team.load_incremental(&unsent).unwrap();
-    assert_eq!(names(&team), ["Ann", "Made here"]);
+    assert_eq!(contact_names(&team), ["Ann", "Made here"]);
     // A mark with one known and one unknown head gives what lies beyond the known one.
     let known = a.mark();
     let mut behind = fork(&mut a, 4);
@@ -67,11 +58,11 @@ fn a_mark_from_a_replica_ahead_gives_more_never_less() {
     mixed.extend_from_slice(&ahead);
     let beyond = a.changes_since_mark(Some(&mixed));
     behind.load_incremental(&beyond).unwrap();
-    assert_eq!(names(&behind), ["Ann", "Later", "Made here"]);
+    assert_eq!(contact_names(&behind), ["Ann", "Later", "Made here"]);
     assert_eq!(behind.heads(), a.heads());
     let mut lone = Workspace::new(actor(5));
     lone.load_incremental(&beyond).unwrap();
-    assert!(names(&lone).is_empty());
+    assert!(contact_names(&lone).is_empty());
 }
 
 #[test]
@@ -85,7 +76,7 @@ fn without_a_mark_everything_is_offered_but_an_empty_workspace_offers_nothing() 
         let all = a.changes_since_mark(mark);
         let mut team = Workspace::new(actor(2));
         team.load_incremental(&all).unwrap();
-        assert_eq!(names(&team), ["Ann", "Bob"], "mark {mark:?}");
+        assert_eq!(contact_names(&team), ["Ann", "Bob"], "mark {mark:?}");
     }
     // Asking does not count as persisting: the chunk store's next save still has the changes.
     let mut b = Workspace::new(actor(3));

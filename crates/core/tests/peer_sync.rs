@@ -25,15 +25,6 @@ fn sync(a: &mut Workspace, b: &mut Workspace) -> usize {
     panic!("the sync protocol did not settle in 50 rounds");
 }
 
-fn names(ws: &Workspace) -> Vec<String> {
-    let mut v: Vec<String> = ws
-        .live(Kind::Contact)
-        .map(|r| r.title().to_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn replicas_converge_over_a_direct_link() {
     let mut a = Workspace::new(actor(1));
@@ -54,8 +45,8 @@ fn replicas_converge_over_a_direct_link() {
     )
     .unwrap();
     sync(&mut a, &mut b);
-    assert_eq!(names(&a), ["Ann", "Bob"]);
-    assert_eq!(names(&b), ["Ann", "Bob"]);
+    assert_eq!(contact_names(&a), ["Ann", "Bob"]);
+    assert_eq!(contact_names(&b), ["Ann", "Bob"]);
     assert_eq!(
         a.get(Kind::Contact, id(2)).unwrap().text("city"),
         Some("Lyon")
@@ -87,5 +78,5 @@ fn a_message_that_does_not_decode_changes_nothing() {
         a.receive_sync_message(&mut s, b"not a sync message")
             .is_err()
     );
-    assert_eq!(names(&a), ["Ann"]);
+    assert_eq!(contact_names(&a), ["Ann"]);
 }

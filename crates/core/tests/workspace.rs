@@ -712,6 +712,112 @@ fn links_made_offline_to_a_contact_merged_meanwhile_follow_the_merge() {
 }
 
 #[test]
+fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
+    let mut a = Workspace::new(actor(1));
+    a.apply(
+        create(
+            Kind::Contact,
+            id(1),
+            &[
+                ("name", text("Ann Lee")),
+                ("job_title", text("CTO")),
+                ("phones", FieldValue::set(["+1 555 0100".to_owned()])),
+            ],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    a.apply(
+        create(Kind::Contact, id(2), &[("name", text("ann lee"))]),
+        &ctx(1),
+    )
+    .unwrap();
+    let mut b = fork(&mut a, 2);
+    // Offline, B corrects the duplicate: a new phone, a new title, a note.
+    b.apply(
+        update(
+            Kind::Contact,
+            id(2),
+            &[
+                ("phones", Some(FieldValue::set(["+1 555 0199".to_owned()]))),
+                ("job_title", Some(text("CEO"))),
+                ("notes", Some(text("Prefers calls"))),
+            ],
+        ),
+        &ctx(2),
+    )
+    .unwrap();
+    // Meanwhile A merges the duplicate into Ann.
+    a.apply(
+        Command::MergeDuplicates {
+            kind: Kind::Contact,
+            keep: id(1),
+            remove: id(2),
+        },
+        &ctx(3),
+    )
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    b.merge(&mut a).unwrap();
+    assert_eq!(a.repair_merged_links(&ctx(4)), Ok(1));
+    assert_eq!(b.repair_merged_links(&ctx(4)), Ok(1), "both repair at once");
+    a.merge(&mut b).unwrap();
+    b.merge(&mut a).unwrap();
+    for ws in [&a, &b] {
+        let ann = ws.get(Kind::Contact, id(1)).unwrap();
+        assert_eq!(ann.text("job_title"), Some("CEO"));
+        assert_eq!(ann.text("notes"), Some("Prefers calls"));
+        assert_eq!(
+            ann.get("phones"),
+            Some(&FieldValue::set([
+                "+1 555 0100".to_owned(),
+                "+1 555 0199".to_owned()
+            ]))
+        );
+    }
+    // Carried once: a later edit of the kept record stays, whatever else arrives.
+    a.apply(
+        update(Kind::Contact, id(1), &[("job_title", Some(text("CFO")))]),
+        &ctx(5),
+    )
+    .unwrap();
+    b.apply(
+        create(Kind::Contact, id(3), &[("name", text("Bo"))]),
+        &ctx(5),
+    )
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    assert_eq!(a.repair_merged_links(&ctx(6)), Ok(0));
+    assert_eq!(
+        a.get(Kind::Contact, id(1)).unwrap().text("job_title"),
+        Some("CFO")
+    );
+    // A merge made here, with nothing late, carries nothing.
+    let mut c = Workspace::new(actor(3));
+    for n in [1, 2] {
+        c.apply(
+            create(
+                Kind::Contact,
+                id(n),
+                &[("name", text("Cy")), ("city", text("Oslo"))],
+            ),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    c.apply(
+        Command::MergeDuplicates {
+            kind: Kind::Contact,
+            keep: id(1),
+            remove: id(2),
+        },
+        &ctx(2),
+    )
+    .unwrap();
+    assert_eq!(c.repair_merged_links(&ctx(3)), Ok(0));
+}
+
+#[test]
 fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link() {
     let mut a = Workspace::new(actor(1));
     for (n, name) in [(1, "Ann Lee"), (2, "ann lee")] {

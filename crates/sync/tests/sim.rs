@@ -385,19 +385,24 @@ impl Sim {
         let hash = heads[0].to_string();
         let chunk = c.ws.save_incremental();
         c.chunks.push(chunk.clone());
+        self.push(i, &chunk, vec![Change { record, hash }]);
+        self.stats.changes += 1;
+        self.drain_session(i);
+    }
+
+    /// Pushes `data` from client `i`, waiting for the `Ack` that confirms `changes`.
+    fn push(&mut self, i: usize, data: &[u8], changes: Vec<Change>) {
         let nonce = self.rng.bytes();
         let c = &mut self.clients[i];
-        c.session.push(DOC, &chunk, nonce);
+        c.session.push(DOC, data, nonce);
         let client_seq = c
             .session
             .saved()
             .outbox()
             .last()
-            .expect("the change is in the outbox")
+            .expect("the push is in the outbox")
             .client_seq;
-        c.pending.insert(client_seq, vec![Change { record, hash }]);
-        self.stats.changes += 1;
-        self.drain_session(i);
+        c.pending.insert(client_seq, changes);
     }
 
     fn compact(&mut self, i: usize) {
@@ -482,17 +487,7 @@ impl Sim {
             if !lost.is_empty() {
                 self.stats.found_again += 1;
             }
-            let nonce = self.rng.bytes();
-            let c = &mut self.clients[i];
-            c.session.push(DOC, &unsent, nonce);
-            let client_seq = c
-                .session
-                .saved()
-                .outbox()
-                .last()
-                .expect("the push is in the outbox")
-                .client_seq;
-            c.pending.insert(client_seq, lost);
+            self.push(i, &unsent, lost);
         }
         self.stats.reloads += 1;
     }

@@ -61,6 +61,17 @@ async function invite(page: Page): Promise<string> {
   return link.inputValue();
 }
 
+/** `page` shares a fresh workspace holding `first`; a colleague joins it, and both are synced. */
+async function sharedWithColleague(page: Page, browser: Browser, baseURL: string, errors: string[], first: string): Promise<[BrowserContext, Page]> {
+  const link = await share(page, first);
+  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await colleague(browser, baseURL, errors);
+  await joinWith(page2, link, first);
+  await nav(page2, "nav-settings");
+  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  return [other, page2];
+}
+
 test("an invited colleague gets the workspace and both see each other's changes, also after going offline", async ({ page, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
   const link = await share(page, "Ann Lee");
@@ -199,12 +210,7 @@ test("three browsers edit at once and converge", async ({ page, browser, baseURL
 
 test("a colleague who deletes the shared workspace and opens the link again gets all of it back", async ({ page, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
-  const link = await share(page, "Ann Lee");
-  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
-  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
-  await joinWith(page2, link, "Ann Lee");
-  await nav(page2, "nav-settings");
-  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await sharedWithColleague(page, browser, baseURL!, consoleErrors, "Ann Lee");
   // From now on only the relay holds the workspace: no direct link can carry it back.
   await page.close();
   const rows = page2.getByTestId("workspace-list").locator("li");
@@ -248,12 +254,7 @@ const chunkCount = (page: Page) =>
 
 test("a change whose outbox was never saved still reaches the team when the app next opens", async ({ page, context, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
-  const link = await share(page, "Ann Lee");
-  await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
-  const [other, page2] = await colleague(browser, baseURL!, consoleErrors);
-  await joinWith(page2, link, "Ann Lee");
-  await nav(page2, "nav-settings");
-  await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
+  const [other, page2] = await sharedWithColleague(page, browser, baseURL!, consoleErrors, "Ann Lee");
   // Only the relay may carry the change: no direct link.
   await page2.close();
 
@@ -291,7 +292,7 @@ test("a change whose outbox was never saved still reaches the team when the app 
   await other.close();
 });
 
-test("a call logged offline on a contact a colleague merged meanwhile ends up on the kept contact", async ({ page, context, browser, baseURL, consoleErrors }) => {
+test("a call logged and a field edited offline on a contact a colleague merged meanwhile end up on the kept contact", async ({ page, context, browser, baseURL, consoleErrors }) => {
   test.setTimeout(120_000);
   const link = await share(page, "Ivan Petrov");
   await nav(page, "nav-contacts");
@@ -315,6 +316,14 @@ test("a call logged offline on a contact a colleague merged meanwhile ends up on
   await page2.keyboard.type("Offline call");
   await page2.keyboard.press("Enter");
   await expect(page2.getByTestId("timeline")).toContainText("Offline call");
+  // ...and gives the duplicate a job title.
+  const jobTitle = (p: Page) => p.locator('.fields-card [data-field="job_title"] .field-value');
+  await jobTitle(page2).focus();
+  await page2.keyboard.press("Enter");
+  await expect(page2.locator(".field-editor :is(input, select, textarea):focus")).toHaveCount(1);
+  await page2.keyboard.type("Buyer");
+  await page2.keyboard.press("Enter");
+  await expect(jobTitle(page2)).toHaveText("Buyer");
 
   // Meanwhile the sharer merges the duplicate into Ivan Petrov.
   const sharer = await context.newPage();
@@ -339,6 +348,7 @@ test("a call logged offline on a contact a colleague merged meanwhile ends up on
     await expect.poll(() => titles(p), { timeout: 30_000 }).toEqual(["Ivan Petrov"]);
     await p.getByTestId("table-rows").getByRole("link", { name: "Ivan Petrov", exact: true }).click();
     await expect(p.getByTestId("timeline")).toContainText("Offline call", { timeout: 30_000 });
+    await expect(jobTitle(p)).toHaveText("Buyer", { timeout: 30_000 });
   }
   await other.close();
 });

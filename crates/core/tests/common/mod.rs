@@ -75,6 +75,16 @@ pub fn with_pipeline(actor_byte: u8) -> Workspace {
     ws
 }
 
+/// The live contacts' names, sorted.
+pub fn contact_names(ws: &Workspace) -> Vec<String> {
+    let mut v: Vec<String> = ws
+        .live(Kind::Contact)
+        .map(|r| r.title().to_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn fork(ws: &mut Workspace, actor_byte: u8) -> Workspace {
     Workspace::load(&ws.save(), actor(actor_byte)).unwrap()
 }
