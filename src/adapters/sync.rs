@@ -6,7 +6,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crm_core::Id;
-use crm_sync::{ClientId, ClientSession, Connection, Event, SavedState, WorkspaceSecret};
+use crm_sync::{
+    ClientId, ClientSession, Connection, Event, SavedState, WorkspaceSecret, kept_mark,
+};
 
 use super::p2p::{Direct, DirectHooks};
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -115,15 +117,15 @@ pub fn lead(name: &str, acquired: impl FnOnce(Release) + 'static) {
     let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
 }
 
-/// Persists the session's state and, when given, the mark kept beside it.
-pub type SaveState = Box<dyn Fn(Vec<u8>, Option<Vec<u8>>)>;
+/// Persists the session's state and the mark kept beside it.
+pub type SaveState = Box<dyn Fn(Vec<u8>, Vec<u8>)>;
 
 /// Callbacks into the rest of the app.
 pub struct Hooks {
     /// Remote changes to merge into the workspace (and persist).
     pub apply: Box<dyn Fn(Vec<u8>)>,
-    /// The session's state to persist (outbox and cursors), as bytes, with the document's
-    /// mark to keep beside it (in the same write) when there is a new one ([`kept_mark`]).
+    /// The session's state to persist (outbox and cursors), as bytes, with the mark to keep
+    /// beside it in the same write ([`kept_mark`]).
     pub save: SaveState,
     /// The whole document saved, for compacting the relay's log.
     pub snapshot: Box<dyn Fn() -> Vec<u8>>,
@@ -154,6 +156,9 @@ pub struct SyncLink {
     /// A push was refused (too large to seal): the mark stays where it was, so the next start
     /// offers that change again instead of counting it as sent.
     mark_held: Cell<bool>,
+    /// The heads of the last mark kept: written again with a state while the mark is held or
+    /// the document is busy, so every saved state has its mark.
+    last_mark: RefCell<Vec<u8>>,
     peers: Cell<usize>,
 }
 
@@ -180,12 +185,13 @@ fn relay_url() -> Option<String> {
 impl SyncLink {
     /// Starts syncing `workspace` (the relay's id) with `secret`, from the persisted `saved`
     /// state (outbox and cursors of earlier page loads). `unsent`, what the document holds
-    /// beyond its saved mark, goes out first, as one change.
+    /// beyond `reached` (the heads its saved mark names), goes out first, as one change.
     pub fn start(
         workspace: String,
         secret: WorkspaceSecret,
         saved: SavedState,
         unsent: &[u8],
+        reached: Vec<u8>,
         hooks: Hooks,
         release: Release,
     ) -> Rc<SyncLink> {
@@ -208,6 +214,7 @@ impl SyncLink {
             direct: RefCell::new(None),
             peers: Cell::new(0),
             mark_held: Cell::new(held),
+            last_mark: RefCell::new(reached),
         });
         link.connect();
         // Back online: try at once rather than waiting for the backoff.
@@ -456,11 +463,12 @@ impl SyncLink {
         if save {
             // Every local change is pushed as it is made, so the document's mark now says
             // how far this device's pushes reach.
-            let mark = if self.mark_held.get() {
-                None
-            } else {
-                (self.hooks.mark)().map(|m| kept_mark(self.session.borrow().epoch(), &m))
-            };
+            if !self.mark_held.get()
+                && let Some(now) = (self.hooks.mark)()
+            {
+                *self.last_mark.borrow_mut() = now;
+            }
+            let mark = kept_mark(self.session.borrow().epoch(), &self.last_mark.borrow());
             (self.hooks.save)(self.session.borrow().saved().to_bytes(), mark);
         }
         let direct = self.direct.borrow().clone();
@@ -547,21 +555,6 @@ impl SyncLink {
             self.hooks.status.set(Some(view));
         }
     }
-}
-
-/// A mark as kept beside the sync state: the epoch of the secret the pushes it covers were
-/// sealed under (u32, little-endian), then the document's heads.
-pub fn kept_mark(epoch: u32, heads: &[u8]) -> Vec<u8> {
-    let mut out = epoch.to_le_bytes().to_vec();
-    out.extend_from_slice(heads);
-    out
-}
-
-/// The heads of a kept mark if its pushes were sealed under `epoch`: under another secret,
-/// members who hold only this one could not read them.
-pub fn mark_for_epoch(kept: &[u8], epoch: u32) -> Option<&[u8]> {
-    let (at, heads) = kept.split_first_chunk::<4>()?;
-    (u32::from_le_bytes(*at) == epoch).then_some(heads)
 }
 
 /// Seals `data` into the outbox; false if the session refused it (it reports why).

@@ -5,16 +5,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crm_sync::{Invite, SavedState, WorkspaceSecret};
+use crm_sync::{Invite, Reach, SavedState, WorkspaceSecret, read_reach};
 use leptos::prelude::*;
 
 use super::{Live, Session};
 use crate::adapters::now_ms;
 use crate::adapters::p2p::DirectHooks;
 use crate::adapters::random::secret_bytes;
-use crate::adapters::sync::{
-    Hooks, Release, SyncLink, SyncView, lead, local_id, mark_for_epoch, relay_id,
-};
+use crate::adapters::sync::{Hooks, Release, SyncLink, SyncView, lead, local_id, relay_id};
 use crate::adapters::workspace_store::{self as store, StoreError, WorkspaceInfo};
 use crm_core::PeerSync;
 
@@ -36,18 +34,6 @@ fn mark_key(local: &str) -> String {
 /// secret). Honoured, and deleted with the first mark written.
 fn legacy_repush_key(local: &str) -> String {
     format!("sync-repush/{local}")
-}
-
-/// How far this device's pushes of a workspace had reached, as read when a link starts.
-enum Reach {
-    /// Up to these heads (a `Workspace::mark`).
-    Mark(Vec<u8>),
-    /// Nothing is known to have been offered under this secret: the whole document goes.
-    Nothing,
-    /// A state saved by a build without marks, which sent every change as it was made: taken
-    /// as everything, as that build did, rather than every device offering its whole
-    /// document once after the update.
-    Everything,
 }
 
 /// Stored as the epoch (4 bytes, little-endian) then the 32 secret bytes.
@@ -121,10 +107,14 @@ impl Session {
                 // The secret as it is now: another tab may have joined with a newer one
                 // while this one waited.
                 let secret = match self.db() {
-                    Ok(db) => load_secret(&db, &local).await.ok().flatten(),
-                    Err(_) => None,
-                }
-                .unwrap_or(secret);
+                    Ok(db) => match load_secret(&db, &local).await {
+                        Ok(Some(now)) => now,
+                        // No longer shared here (deleted meanwhile): nothing to lead.
+                        Ok(None) => return,
+                        Err(_) => secret,
+                    },
+                    Err(_) => secret,
+                };
                 let (saved, reach) = self.saved_state(&local, secret.epoch()).await;
                 self.start_link(&live, &local, secret, saved, reach, release);
             });
@@ -137,31 +127,24 @@ impl Session {
         let Ok(db) = self.db() else {
             return (SavedState::default(), Reach::Nothing);
         };
-        let state = db.get(store::META, &state_key(local)).await;
-        let mark = db.get(store::META, &mark_key(local)).await;
-        let legacy = db.get(store::META, &legacy_repush_key(local)).await;
-        let (mut saved, readable) = match state {
-            Ok(Some(bytes)) => match SavedState::from_bytes(&bytes) {
-                Ok(saved) => (saved, true),
-                Err(e) => {
-                    // Lost cursors only mean downloading again; a lost outbox is offered
-                    // again with the whole document.
-                    self.report(format!("sync state could not be read ({e}); starting over"));
-                    (SavedState::default(), false)
-                }
-            },
-            _ => (SavedState::default(), false),
+        // One transaction: the state and the mark as one save left them.
+        let keys = [state_key(local), mark_key(local), legacy_repush_key(local)];
+        let (state, mark, legacy) = match db.get_many(store::META, &keys).await {
+            Ok(mut v) if v.len() == 3 => {
+                let legacy = v.pop().flatten().is_some();
+                let mark = v.pop().flatten();
+                (Ok(v.pop().flatten()), Ok(mark), Ok(legacy))
+            }
+            Ok(_) => {
+                let e = "sync state: a read gave the wrong number of values".to_owned();
+                (Err(e.clone()), Err(e.clone()), Err(e))
+            }
+            Err(e) => (Err(e.to_string()), Err(e.to_string()), Err(e.to_string())),
         };
-        let stale = saved.keep_epoch(epoch) > 0;
-        let reach = match mark {
-            _ if stale || !matches!(legacy, Ok(None)) => Reach::Nothing,
-            Ok(Some(kept)) => match mark_for_epoch(&kept, epoch) {
-                Some(heads) => Reach::Mark(heads.to_vec()),
-                None => Reach::Nothing,
-            },
-            Ok(None) if readable => Reach::Everything,
-            _ => Reach::Nothing,
-        };
+        let (saved, reach, problem) = read_reach(state, mark, legacy, epoch);
+        if let Some(problem) = problem {
+            self.report(problem);
+        }
         (saved, reach)
     }
 
@@ -197,15 +180,11 @@ impl Session {
         let db = self.db.get_value();
         let keys = (state_key(local), mark_key(local), legacy_repush_key(local));
         // State and mark in one transaction: a mark never says more than its outbox holds.
-        let save = Box::new(move |bytes: Vec<u8>, mark: Option<Vec<u8>>| {
+        let save = Box::new(move |bytes: Vec<u8>, mark: Vec<u8>| {
             let Some(db) = db.clone() else { return };
             let (state, mark_at, legacy) = keys.clone();
-            let mut puts = vec![(state, bytes)];
-            let mut deletes = Vec::new();
-            if let Some(mark) = mark {
-                puts.push((mark_at, mark));
-                deletes.push(legacy);
-            }
+            let puts = [(state, bytes), (mark_at, mark)];
+            let deletes = [legacy];
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(e) = db.batch(store::META, &puts, &deletes).await {
                     leptos::logging::warn!("sync state not saved: {e}");
@@ -228,12 +207,13 @@ impl Session {
         // while no tab synced the workspace (before it was shared, before this tab took the
         // lead, in a tab whose changes the leading one never got), or pushed into an outbox
         // whose save was lost.
-        let unsent = {
+        let (unsent, reached) = {
             let mut l = live.borrow_mut();
-            match &reach {
-                Reach::Mark(heads) => l.ws.changes_since_mark(Some(heads)),
-                Reach::Nothing => l.ws.changes_since_mark(None),
-                Reach::Everything => Vec::new(),
+            match reach {
+                Reach::Mark(heads) => (l.ws.changes_since_mark(Some(&heads)), heads),
+                // No heads: a mark that leaves out nothing.
+                Reach::Nothing => (l.ws.changes_since_mark(None), Vec::new()),
+                Reach::Everything => (Vec::new(), l.ws.mark()),
             }
         };
         let link = SyncLink::start(
@@ -241,6 +221,7 @@ impl Session {
             secret,
             saved,
             &unsent,
+            reached,
             Hooks {
                 apply,
                 save,

@@ -17,6 +17,7 @@ pub mod envelope;
 pub mod ids;
 pub mod keys;
 pub mod relay;
+pub mod resume;
 pub mod session;
 pub mod wire;
 
@@ -30,6 +31,7 @@ pub use relay::{
     ConnId, IdleClients, MemoryStore, MemoryStoreError, RelayConfig, RelayCore, RelayOutput,
     RelayStore,
 };
+pub use resume::{Reach, kept_mark, mark_for_epoch, read_reach};
 pub use session::{
     ClientSession, CodeError, Connection, Event, OutboxEntry, SavedState, SavedStateError, Status,
 };

@@ -431,9 +431,10 @@ impl ClientSession {
         workspace: String,
         secret: WorkspaceSecret,
         client: ClientId,
-        saved: SavedState,
+        mut saved: SavedState,
         now_ms: i64,
     ) -> ClientSession {
+        saved.keep_epoch(secret.epoch());
         let mut docs: BTreeMap<String, DocState> = saved
             .cursors
             .into_iter()
