@@ -121,8 +121,9 @@ pub struct Workspace {
     /// load, so its first incremental save was the whole document again (23 MB and half a
     /// second at dataset M, on every opening).
     saved: Vec<ChangeHash>,
-    /// `change_seq` when `repair_merged_links` last looked for late edits.
-    repaired_at: u64,
+    /// `change_seq` when `repair_merged_links` last looked for late edits; None before the
+    /// first time (every merged record is looked at then).
+    repaired_at: Option<u64>,
 }
 
 /// The collections the genesis change creates. Frozen: changing this list would change the
@@ -237,7 +238,7 @@ impl Workspace {
             kind_changes: [0; Kind::ALL.len()],
             reads: std::cell::Cell::new(0),
             saved: Vec::new(),
-            repaired_at: 0,
+            repaired_at: None,
         };
         // One hydrating pass per collection: far cheaper than reading record by record.
         for kind in Kind::ALL {
@@ -833,13 +834,14 @@ impl Workspace {
     ///
     /// Field edits that arrive on a record merged away, made where the merge was not yet seen
     /// (a colleague added the duplicate's new phone number offline), go on to the kept record:
-    /// new set items are added, a long text is appended, any other value replaces the kept
-    /// one's (it is the newest word on that field); clearing a field is not carried. Only
-    /// records changed since the last repair are looked at, so an edit is carried once.
+    /// new set items are added, any other value replaces the kept one's (it is the newest word
+    /// on that field); clearing a field, notes (two devices appending at once would both
+    /// stay), a deal's stage and links to records in the trash are not carried. A stamp on the
+    /// record merged away moves the point its edits count from, so each is carried once.
     pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
-        let revived = self.merge_loops();
+        let (revived, looped) = self.merge_loops();
         if !revived.is_empty() {
-            let records = revived
+            let mut records: Vec<RecordWrite> = revived
                 .iter()
                 .map(|&(kind, id)| RecordWrite {
                     kind,
@@ -848,64 +850,84 @@ impl Workspace {
                     writes: vec![Write::Trashed(None), Write::MergedInto(None)],
                 })
                 .collect();
+            // What the other merges of the loop wrote on these records is no late edit.
+            records.extend(looped.iter().map(|&(kind, id)| RecordWrite {
+                kind,
+                id,
+                create: false,
+                writes: vec![Write::CarriedAt(ctx.now)],
+            }));
             self.write(Plan { records }, ctx)?;
         }
-        let carried = self.late_edits();
-        let n = carried.len();
-        if n > 0 {
+        let carried = self.late_edits(ctx.now);
+        let n = carried.iter().filter(|r| !r.is_stamp()).count();
+        if !carried.is_empty() {
             self.write(Plan { records: carried }, ctx)?;
         }
-        self.repaired_at = self.change_seq();
+        self.repaired_at = Some(self.change_seq());
         Ok(revived.len() + n + self.relink_merged(ctx)?)
     }
 
-    /// The kept records' writes that carry late edits of records merged into them.
-    fn late_edits(&mut self) -> Vec<RecordWrite> {
-        // When the log no longer reaches back (thousands of records re-read since, as by an
-        // import), nothing is looked at: reading every merged record's fields as they were at
-        // its merge costs a walk of the history per field.
-        let touched: BTreeSet<(Kind, Id)> = self
-            .changes_since(self.repaired_at)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .collect();
+    /// The kept records' writes that carry late edits of records merged into them, and the
+    /// stamps (`carried_at`) on those records that move their baseline past the edits, so an
+    /// edit is carried once however often its record is looked at again (by this device or
+    /// another: the stamp is in the document).
+    fn late_edits(&mut self, now: Timestamp) -> Vec<RecordWrite> {
+        let merged_away = |r: &Record| r.is_trashed() && r.merged_into.is_some();
+        let touched: BTreeSet<(Kind, Id)> =
+            match self.repaired_at.and_then(|at| self.changes_since(at)) {
+                Some(t) => t.iter().copied().collect(),
+                // The first time, or the log no longer reaches back: every merged record.
+                None => Kind::ALL
+                    .into_iter()
+                    .flat_map(|k| {
+                        self.records(k)
+                            .filter(|r| merged_away(r))
+                            .map(move |r| (k, r.id))
+                    })
+                    .collect(),
+            };
         // Per kept record and field, the value to write: two records merged into one may
         // both carry to the same field.
         type Carried = BTreeMap<&'static str, (&'static FieldSpec, FieldValue)>;
         let mut carried: BTreeMap<(Kind, Id), Carried> = BTreeMap::new();
+        let mut stamped = Vec::new();
         for (kind, gone) in touched {
-            let Some(rec) = self.get(kind, gone).filter(|r| r.is_trashed()) else {
+            let Some(rec) = self.get(kind, gone).filter(|r| merged_away(r)) else {
                 continue;
             };
-            if rec.merged_into.is_none() {
-                continue;
-            }
             let (Some(keep), Some(obj)) =
                 (self.merge_target(kind, gone), self.record_obj(kind, gone))
             else {
                 continue;
             };
-            // The merge as this record saw it: the change(s) that set where it went.
-            let merged: Vec<ChangeHash> = self
-                .doc
-                .get_all(&obj, "merged_into")
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(_, op)| self.doc.hash_for_opid(op))
+            // The merge and the last carry, as this record saw them.
+            let baseline: Vec<ChangeHash> = ["merged_into", "carried_at"]
+                .into_iter()
+                .flat_map(|key| self.doc.get_all(&obj, key).unwrap_or_default())
+                .filter_map(|(_, op)| self.doc.hash_for_opid(&op))
                 .collect();
-            if merged.is_empty() {
+            // One read of the record as it was then: a read at past heads walks the history.
+            let Ok(automerge::hydrate::Value::Map(then)) = self.doc.hydrate(&obj, Some(&baseline))
+            else {
                 continue;
-            }
+            };
+            let before = crate::record::record_from_map(kind, gone, &then);
             let Some(kept) = self.get(kind, keep) else {
                 continue;
             };
+            let mut late_seen = false;
             for spec in kind.fields() {
                 let Some(late) = rec.get(spec.name) else {
                     continue;
                 };
-                let before = self.value_at(kind, &obj, spec.name, &merged);
-                if before.as_ref() == Some(late) {
+                if before.get(spec.name) == Some(late) {
+                    continue;
+                }
+                late_seen = true;
+                // Notes are edited in place: two devices appending at once would both stay.
+                // A deal's stage moves through its own command.
+                if spec.ty == FieldType::LongText || matches!(spec.name, "stage" | "pipeline") {
                     continue;
                 }
                 let has = carried
@@ -913,9 +935,9 @@ impl Workspace {
                     .and_then(|c| c.get(spec.name))
                     .map(|(_, v)| v)
                     .or_else(|| kept.get(spec.name));
-                let value = match (spec.ty, late, has) {
-                    (_, FieldValue::Set(new), Some(FieldValue::Set(has))) => {
-                        let old = before.as_ref().and_then(FieldValue::as_set);
+                let value = match (late, has) {
+                    (FieldValue::Set(new), Some(FieldValue::Set(has))) => {
+                        let old = before.get(spec.name).and_then(FieldValue::as_set);
                         let added: Vec<_> = new
                             .iter()
                             .filter(|(k, _)| old.is_none_or(|o| !o.contains_key(*k)))
@@ -928,24 +950,23 @@ impl Workspace {
                         all.extend(added.into_iter().map(|(k, v)| (k.clone(), v.clone())));
                         FieldValue::Set(all)
                     }
-                    (FieldType::LongText, FieldValue::Text(new), Some(FieldValue::Text(has))) => {
-                        if has.contains(new.as_str()) {
-                            continue;
-                        }
-                        FieldValue::Text(format!("{has}\n\n{new}"))
-                    }
-                    (_, late, has) if has == Some(late) => continue,
-                    (_, late, _) => late.clone(),
+                    (late, has) if has == Some(late) => continue,
+                    (late, _) => late.clone(),
                 };
-                if let Some(value) = without_links_to(spec, kind, value, [keep, gone]) {
+                let value = without_links_to(spec, kind, value, [keep, gone])
+                    .and_then(|v| self.live_links_only(spec, v));
+                if let Some(value) = value {
                     carried
                         .entry((kind, keep))
                         .or_default()
                         .insert(spec.name, (spec, value));
                 }
             }
+            if late_seen {
+                stamped.push((kind, gone));
+            }
         }
-        carried
+        let mut out: Vec<RecordWrite> = carried
             .into_iter()
             .map(|((kind, id), fields)| RecordWrite {
                 kind,
@@ -956,12 +977,42 @@ impl Workspace {
                     .map(|(spec, v)| Write::Field(spec, Some(v)))
                     .collect(),
             })
-            .collect()
+            .collect();
+        out.extend(stamped.into_iter().map(|(kind, id)| RecordWrite {
+            kind,
+            id,
+            create: false,
+            writes: vec![Write::CarriedAt(now)],
+        }));
+        out
     }
 
-    /// Per loop of merges, the record with the smallest id.
-    fn merge_loops(&self) -> BTreeSet<(Kind, Id)> {
-        let mut found = BTreeSet::new();
+    /// `value` without links to records that are gone or in the trash (None if nothing is
+    /// left): a late edit may name one trashed meanwhile.
+    fn live_links_only(&self, spec: &FieldSpec, value: FieldValue) -> Option<FieldValue> {
+        let live = |kind: Kind, id: &str| {
+            id.parse()
+                .ok()
+                .and_then(|id| self.get(kind, id))
+                .is_some_and(|r| !r.is_trashed())
+        };
+        match (spec.ty, value) {
+            (FieldType::Ref(kind), FieldValue::Ref(id)) => {
+                live(kind, &id.to_string()).then_some(FieldValue::Ref(id))
+            }
+            (FieldType::RefSet(kind), FieldValue::Set(items)) => {
+                let items: BTreeMap<_, _> =
+                    items.into_iter().filter(|(k, _)| live(kind, k)).collect();
+                (!items.is_empty()).then_some(FieldValue::Set(items))
+            }
+            (_, value) => Some(value),
+        }
+    }
+
+    /// Per loop of merges, the record with the smallest id (to bring back), and the loop's
+    /// other records.
+    fn merge_loops(&self) -> (RecordSet, RecordSet) {
+        let (mut revive, mut others) = (BTreeSet::new(), BTreeSet::new());
         for kind in Kind::ALL {
             let merged = self
                 .records(kind)
@@ -975,7 +1026,10 @@ impl Workspace {
                     }
                     if let Some(i) = seen.iter().position(|&s| s == next.id) {
                         if let Some(&min) = seen[i..].iter().min() {
-                            found.insert((kind, min));
+                            revive.insert((kind, min));
+                            others.extend(
+                                seen[i..].iter().filter(|&&s| s != min).map(|&s| (kind, s)),
+                            );
                         }
                         break;
                     }
@@ -984,7 +1038,7 @@ impl Workspace {
                 }
             }
         }
-        found
+        (revive, others)
     }
 
     fn relink_merged(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
@@ -1066,6 +1120,8 @@ struct Plan {
     records: Vec<RecordWrite>,
 }
 
+type RecordSet = BTreeSet<(Kind, Id)>;
+
 #[derive(Debug)]
 struct RecordWrite {
     kind: Kind,
@@ -1074,12 +1130,21 @@ struct RecordWrite {
     writes: Vec<Write>,
 }
 
+impl RecordWrite {
+    /// Only a `carried_at` stamp: nothing a person would count as repaired.
+    fn is_stamp(&self) -> bool {
+        self.writes.iter().all(|w| matches!(w, Write::CarriedAt(_)))
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Write {
     Field(&'static FieldSpec, Option<FieldValue>),
     Custom(Id, Option<FieldValue>),
     Trashed(Option<Timestamp>),
     MergedInto(Option<Id>),
+    /// On a record merged away: its late edits up to now have been carried to the kept one.
+    CarriedAt(Timestamp),
     /// Appends to a deal's stage history.
     StageEntered(String),
 }
@@ -1091,6 +1156,7 @@ impl Write {
             Write::Custom(id, _) => format!("custom.{id}"),
             Write::Trashed(_) => "trashed".into(),
             Write::MergedInto(_) => "merged_into".into(),
+            Write::CarriedAt(_) => "carried_at".into(),
             Write::StageEntered(_) => "stage_history".into(),
         }
     }
@@ -2082,6 +2148,10 @@ impl Workspace {
                     .put(&obj, "merged_into", id.to_string())
                     .map_err(doc_err)?,
                 Write::MergedInto(None) => self.delete_key(&obj, "merged_into")?,
+                Write::CarriedAt(at) => self
+                    .doc
+                    .put(&obj, "carried_at", ScalarValue::Timestamp(at.0))
+                    .map_err(doc_err)?,
                 Write::StageEntered(stage) => {
                     self.push_stage_entry(&obj, stage, ctx.now, ctx.by)?;
                 }
@@ -2240,15 +2310,18 @@ impl Workspace {
                 continue;
             };
             let keys = line.rsplit(' ').next().unwrap_or_default();
-            let changes = keys
+            let changes: Vec<FieldChange> = keys
                 .split(',')
-                .filter(|k| !k.is_empty())
+                .filter(|k| !k.is_empty() && *k != "carried_at")
                 .map(|key| FieldChange {
                     key: key.to_owned(),
                     before: self.value_at(kind, &obj, key, &deps),
                     after: self.value_at(kind, &obj, key, &[hash]),
                 })
                 .collect();
+            if changes.is_empty() {
+                continue;
+            }
             out.push(HistoryEntry {
                 hash,
                 at: Timestamp(time),

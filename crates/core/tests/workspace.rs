@@ -747,6 +747,8 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
         &ctx(2),
     )
     .unwrap();
+    // A third device, offline from here on, still sees the duplicate.
+    let mut c = fork(&mut b, 3);
     // Meanwhile A merges the duplicate into Ann.
     a.apply(
         Command::MergeDuplicates {
@@ -766,7 +768,8 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
     for ws in [&a, &b] {
         let ann = ws.get(Kind::Contact, id(1)).unwrap();
         assert_eq!(ann.text("job_title"), Some("CEO"));
-        assert_eq!(ann.text("notes"), Some("Prefers calls"));
+        // Notes are not carried: two devices appending at once would both stay.
+        assert_eq!(ann.text("notes"), None);
         assert_eq!(
             ann.get("phones"),
             Some(&FieldValue::set([
@@ -775,37 +778,42 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
             ]))
         );
     }
-    // Carried once: a later edit of the kept record stays, whatever else arrives.
+    // Carried once: a later edit of the kept record stays when the third device's late edit
+    // of the duplicate arrives, which is carried in turn.
     a.apply(
         update(Kind::Contact, id(1), &[("job_title", Some(text("CFO")))]),
         &ctx(5),
     )
     .unwrap();
-    b.apply(
-        create(Kind::Contact, id(3), &[("name", text("Bo"))]),
+    c.apply(
+        update(Kind::Contact, id(2), &[("city", Some(text("Lyon")))]),
         &ctx(5),
     )
     .unwrap();
-    a.merge(&mut b).unwrap();
-    assert_eq!(a.repair_merged_links(&ctx(6)), Ok(0));
+    a.merge(&mut c).unwrap();
+    assert_eq!(a.repair_merged_links(&ctx(6)), Ok(1));
+    let ann = a.get(Kind::Contact, id(1)).unwrap();
     assert_eq!(
-        a.get(Kind::Contact, id(1)).unwrap().text("job_title"),
-        Some("CFO")
+        (ann.text("job_title"), ann.text("city")),
+        (Some("CFO"), Some("Lyon"))
     );
+    // And once more from a device that repairs for the first time (a tab just opened).
+    let mut fresh = Workspace::load(&a.save(), actor(5)).unwrap();
+    assert_eq!(fresh.repair_merged_links(&ctx(7)), Ok(0));
     // A merge made here, with nothing late, carries nothing.
-    let mut c = Workspace::new(actor(3));
-    for n in [1, 2] {
-        c.apply(
+    let mut d = Workspace::new(actor(6));
+    for (n, city) in [(1, "Oslo"), (2, "Bergen")] {
+        d.apply(
             create(
                 Kind::Contact,
                 id(n),
-                &[("name", text("Cy")), ("city", text("Oslo"))],
+                &[("name", text("Cy")), ("city", text(city))],
             ),
             &ctx(1),
         )
         .unwrap();
     }
-    c.apply(
+    d.apply(
         Command::MergeDuplicates {
             kind: Kind::Contact,
             keep: id(1),
@@ -814,19 +822,30 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
         &ctx(2),
     )
     .unwrap();
-    assert_eq!(c.repair_merged_links(&ctx(3)), Ok(0));
+    assert_eq!(d.repair_merged_links(&ctx(3)), Ok(0));
+    assert_eq!(
+        d.get(Kind::Contact, id(1)).unwrap().text("city"),
+        Some("Oslo")
+    );
 }
 
 #[test]
 fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link() {
     let mut a = Workspace::new(actor(1));
-    for (n, name) in [(1, "Ann Lee"), (2, "ann lee")] {
-        a.apply(
-            create(Kind::Contact, id(n), &[("name", text(name))]),
-            &ctx(1),
-        )
-        .unwrap();
-    }
+    a.apply(
+        create(
+            Kind::Contact,
+            id(1),
+            &[("name", text("Ann Lee")), ("job_title", text("CTO"))],
+        ),
+        &ctx(1),
+    )
+    .unwrap();
+    a.apply(
+        create(Kind::Contact, id(2), &[("name", text("ann lee"))]),
+        &ctx(1),
+    )
+    .unwrap();
     let call = |n: u64, who: u64| {
         create(
             Kind::Activity,
@@ -849,6 +868,12 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     };
     a.apply(merge(1, 2), &ctx(3)).unwrap();
     b.apply(merge(2, 1), &ctx(3)).unwrap();
+    // B's merge filled the duplicate's job title from Ann; A corrects Ann's meanwhile.
+    a.apply(
+        update(Kind::Contact, id(1), &[("job_title", Some(text("CEO")))]),
+        &ctx(3),
+    )
+    .unwrap();
     a.merge(&mut b).unwrap();
     b.merge(&mut a).unwrap();
     assert_eq!(
@@ -865,6 +890,11 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     for ws in [&a, &b] {
         let live: Vec<_> = ws.live(Kind::Contact).map(|r| r.id).collect();
         assert_eq!(live, [id(1)]);
+        // What the other merge wrote on the duplicate is no late edit.
+        assert_eq!(
+            ws.get(Kind::Contact, id(1)).unwrap().text("job_title"),
+            Some("CEO")
+        );
         assert_eq!(
             ws.get(Kind::Contact, id(2)).unwrap().merged_into,
             Some(id(1))
