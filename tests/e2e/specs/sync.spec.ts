@@ -62,14 +62,14 @@ async function invite(page: Page): Promise<string> {
 }
 
 /** `page` shares a fresh workspace holding `first`; a colleague joins it, and both are synced. */
-async function sharedWithColleague(page: Page, browser: Browser, baseURL: string, errors: string[], first: string): Promise<[BrowserContext, Page]> {
+async function sharedWithColleague(page: Page, browser: Browser, baseURL: string, errors: string[], first: string): Promise<[BrowserContext, Page, string]> {
   const link = await share(page, first);
   await expect(page.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
   const [other, page2] = await colleague(browser, baseURL, errors);
   await joinWith(page2, link, first);
   await nav(page2, "nav-settings");
   await expect(page2.getByTestId("sync-state")).toHaveText(msg("en", "sync-synced"));
-  return [other, page2];
+  return [other, page2, link];
 }
 
 test("an invited colleague gets the workspace and both see each other's changes, also after going offline", async ({ page, browser, baseURL, consoleErrors }) => {
@@ -210,7 +210,7 @@ test("three browsers edit at once and converge", async ({ page, browser, baseURL
 
 test("a colleague who deletes the shared workspace and opens the link again gets all of it back", async ({ page, browser, baseURL, consoleErrors }) => {
   test.setTimeout(90_000);
-  const [other, page2] = await sharedWithColleague(page, browser, baseURL!, consoleErrors, "Ann Lee");
+  const [other, page2, link] = await sharedWithColleague(page, browser, baseURL!, consoleErrors, "Ann Lee");
   // From now on only the relay holds the workspace: no direct link can carry it back.
   await page.close();
   const rows = page2.getByTestId("workspace-list").locator("li");
