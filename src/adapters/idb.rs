@@ -239,12 +239,17 @@ impl Idb {
         deletes: &[String],
     ) -> Result<(), IdbError> {
         let (tx, os) = self.transaction(store, IdbTransactionMode::Readwrite)?;
-        for (key, value) in puts {
-            os.put_with_key(&Uint8Array::from(value.as_slice()), &JsValue::from_str(key))
-                .map_err(request_error)?;
-        }
-        for key in deletes {
-            os.delete(&JsValue::from_str(key)).map_err(request_error)?;
+        let issued = puts
+            .iter()
+            .map(|(key, value)| {
+                os.put_with_key(&Uint8Array::from(value.as_slice()), &JsValue::from_str(key))
+            })
+            .chain(deletes.iter().map(|key| os.delete(&JsValue::from_str(key))))
+            .try_for_each(|r| r.map(drop));
+        if let Err(e) = issued {
+            // Requests issued before the refused one would otherwise still commit.
+            let _ = tx.abort();
+            return Err(request_error(e));
         }
         // Commit now rather than when the event loop comes back: a page closed or reloaded a
         // moment after an edit then still keeps it. (web-sys marks `commit` deprecated, but it

@@ -76,3 +76,40 @@ async fn an_unknown_store_is_a_clear_error() {
     drop(db);
     delete_database(&name).await.expect("delete");
 }
+
+/// Runs a snippet of JavaScript in the page (patching IndexedDB to refuse a write).
+fn run_js(code: &str) {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("the snippet runs");
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_with_a_refused_write_writes_nothing() {
+    let name = unique_name("batch");
+    let db = Idb::open(&name).await.expect("open");
+    db.put("meta", "kept", b"before").await.expect("put");
+    // The second put of the batch is refused when it is issued, as on a full disk.
+    run_js(
+        "const put = IDBObjectStore.prototype.put;
+         globalThis.__realPut = put;
+         IDBObjectStore.prototype.put = function (value, key) {
+           if (key === 'refused') throw new DOMException('the disk is full', 'QuotaExceededError');
+           return put.call(this, value, key);
+         };",
+    );
+    let puts = [
+        ("kept".to_owned(), b"after".to_vec()),
+        ("refused".to_owned(), b"x".to_vec()),
+    ];
+    let result = db.batch("meta", &puts, &[]).await;
+    run_js("IDBObjectStore.prototype.put = globalThis.__realPut;");
+    assert!(result.is_err(), "the batch reports the refusal");
+    assert_eq!(
+        db.get("meta", "kept").await.expect("get"),
+        Some(b"before".to_vec()),
+        "the put issued before the refused one did not commit"
+    );
+    drop(db);
+    delete_database(&name).await.expect("delete");
+}
