@@ -496,15 +496,7 @@ fn merging_duplicates_keeps_everything_and_repoints_links() {
         &ctx(2),
     )
     .unwrap();
-    ws.apply(
-        Command::MergeDuplicates {
-            kind: Kind::Contact,
-            keep: id(1),
-            remove: id(2),
-        },
-        &ctx(3),
-    )
-    .unwrap();
+    merge_contacts(&mut ws, 1, 2, 3);
     let kept = ws.get(Kind::Contact, id(1)).unwrap();
     assert_eq!(
         kept.get("emails"),
@@ -670,17 +662,8 @@ fn links_made_offline_to_a_contact_merged_meanwhile_follow_the_merge() {
     )
     .unwrap();
     // Meanwhile A merges the duplicate into Ann.
-    a.apply(
-        Command::MergeDuplicates {
-            kind: Kind::Contact,
-            keep: id(1),
-            remove: id(2),
-        },
-        &ctx(3),
-    )
-    .unwrap();
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    merge_contacts(&mut a, 1, 2, 3);
+    sync_both(&mut a, &mut b);
     // Synced, the call and the link point at the contact in the trash...
     assert_eq!(
         a.get(Kind::Activity, id(3)).unwrap().get("contacts"),
@@ -750,21 +733,11 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
     // A third device, offline from here on, still sees the duplicate.
     let mut c = fork(&mut b, 3);
     // Meanwhile A merges the duplicate into Ann.
-    a.apply(
-        Command::MergeDuplicates {
-            kind: Kind::Contact,
-            keep: id(1),
-            remove: id(2),
-        },
-        &ctx(3),
-    )
-    .unwrap();
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    merge_contacts(&mut a, 1, 2, 3);
+    sync_both(&mut a, &mut b);
     assert_eq!(a.repair_merged_links(&ctx(4)), Ok(1));
     assert_eq!(b.repair_merged_links(&ctx(4)), Ok(1), "both repair at once");
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    sync_both(&mut a, &mut b);
     for ws in [&a, &b] {
         let ann = ws.get(Kind::Contact, id(1)).unwrap();
         assert_eq!(ann.text("job_title"), Some("CEO"));
@@ -813,15 +786,7 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
         )
         .unwrap();
     }
-    d.apply(
-        Command::MergeDuplicates {
-            kind: Kind::Contact,
-            keep: id(1),
-            remove: id(2),
-        },
-        &ctx(2),
-    )
-    .unwrap();
+    merge_contacts(&mut d, 1, 2, 2);
     assert_eq!(d.repair_merged_links(&ctx(3)), Ok(0));
     assert_eq!(
         d.get(Kind::Contact, id(1)).unwrap().text("city"),
@@ -874,8 +839,7 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
         &ctx(3),
     )
     .unwrap();
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    sync_both(&mut a, &mut b);
     assert_eq!(
         a.live(Kind::Contact).count(),
         0,
@@ -884,8 +848,7 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     // Both devices repair at once and pick the same record.
     assert!(a.repair_merged_links(&ctx(4)).unwrap() >= 1);
     assert!(b.repair_merged_links(&ctx(4)).unwrap() >= 1);
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    sync_both(&mut a, &mut b);
     assert_eq!(a.repair_merged_links(&ctx(5)), Ok(0), "nothing left");
     for ws in [&a, &b] {
         let live: Vec<_> = ws.live(Kind::Contact).map(|r| r.id).collect();
@@ -950,8 +913,7 @@ fn concurrent_edits_to_different_fields_both_survive() {
         &ctx(2),
     )
     .unwrap();
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    sync_both(&mut a, &mut b);
     for ws in [&a, &b] {
         let c = ws.get(Kind::Contact, id(1)).unwrap();
         assert_eq!(
@@ -980,8 +942,7 @@ fn concurrent_edits_of_one_field_resolve_the_same_everywhere() {
         &ctx(2),
     )
     .unwrap();
-    a.merge(&mut b).unwrap();
-    b.merge(&mut a).unwrap();
+    sync_both(&mut a, &mut b);
     let (x, y) = (
         a.get(Kind::Contact, id(1)).unwrap().text("name"),
         b.get(Kind::Contact, id(1)).unwrap().text("name"),

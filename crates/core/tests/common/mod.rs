@@ -85,6 +85,25 @@ pub fn contact_names(ws: &Workspace) -> Vec<String> {
     v
 }
 
+/// Merges contact `remove` into contact `keep` at time `t`.
+pub fn merge_contacts(ws: &mut Workspace, keep: u64, remove: u64, t: i64) {
+    ws.apply(
+        crm_core::Command::MergeDuplicates {
+            kind: Kind::Contact,
+            keep: id(keep),
+            remove: id(remove),
+        },
+        &ctx(t),
+    )
+    .unwrap();
+}
+
+/// Both replicas take each other's changes.
+pub fn sync_both(a: &mut Workspace, b: &mut Workspace) {
+    a.merge(b).unwrap();
+    b.merge(a).unwrap();
+}
+
 pub fn fork(ws: &mut Workspace, actor_byte: u8) -> Workspace {
     Workspace::load(&ws.save(), actor(actor_byte)).unwrap()
 }
