@@ -840,8 +840,15 @@ impl Workspace {
     /// record merged away moves the point its edits count from, so each is carried once.
     pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
         let (revived, looped) = self.merge_loops();
+        // What every merge of a loop wrote on its records is no late edit: read before the
+        // revival deletes the revived record's `merged_into`.
+        let loop_merges: Vec<ChangeHash> = revived
+            .iter()
+            .chain(&looped)
+            .flat_map(|&(kind, id)| self.merge_changes(kind, id, &["merged_into"]))
+            .collect();
         if !revived.is_empty() {
-            let mut records: Vec<RecordWrite> = revived
+            let records = revived
                 .iter()
                 .map(|&(kind, id)| RecordWrite {
                     kind,
@@ -850,16 +857,9 @@ impl Workspace {
                     writes: vec![Write::Trashed(None), Write::MergedInto(None)],
                 })
                 .collect();
-            // What the other merges of the loop wrote on these records is no late edit.
-            records.extend(looped.iter().map(|&(kind, id)| RecordWrite {
-                kind,
-                id,
-                create: false,
-                writes: vec![Write::CarriedAt(ctx.now)],
-            }));
             self.write(Plan { records }, ctx)?;
         }
-        let carried = self.late_edits(ctx.now);
+        let carried = self.late_edits(ctx.now, &looped, &loop_merges);
         let n = carried.iter().filter(|r| !r.is_stamp()).count();
         if !carried.is_empty() {
             self.write(Plan { records: carried }, ctx)?;
@@ -872,11 +872,16 @@ impl Workspace {
     /// stamps (`carried_at`) on those records that move their baseline past the edits, so an
     /// edit is carried once however often its record is looked at again (by this device or
     /// another: the stamp is in the document).
-    fn late_edits(&mut self, now: Timestamp) -> Vec<RecordWrite> {
+    fn late_edits(
+        &mut self,
+        now: Timestamp,
+        looped: &RecordSet,
+        loop_merges: &[ChangeHash],
+    ) -> Vec<RecordWrite> {
         let merged_away = |r: &Record| r.is_trashed() && r.merged_into.is_some();
         let touched: BTreeSet<(Kind, Id)> =
             match self.repaired_at.and_then(|at| self.changes_since(at)) {
-                Some(t) => t.iter().copied().collect(),
+                Some(t) => t.iter().chain(looped).copied().collect(),
                 // The first time, or the log no longer reaches back: every merged record.
                 None => Kind::ALL
                     .into_iter()
@@ -901,12 +906,13 @@ impl Workspace {
             else {
                 continue;
             };
-            // The merge and the last carry, as this record saw them.
-            let baseline: Vec<ChangeHash> = ["merged_into", "carried_at"]
-                .into_iter()
-                .flat_map(|key| self.doc.get_all(&obj, key).unwrap_or_default())
-                .filter_map(|(_, op)| self.doc.hash_for_opid(&op))
-                .collect();
+            // The merge and the last carry, as this record saw them (with a loop's other
+            // merges for its records).
+            let in_loop = looped.contains(&(kind, gone));
+            let mut baseline = self.merge_changes(kind, gone, &["merged_into", "carried_at"]);
+            if in_loop {
+                baseline.extend_from_slice(loop_merges);
+            }
             // One read of the record as it was then: a read at past heads walks the history.
             let Ok(automerge::hydrate::Value::Map(then)) = self.doc.hydrate(&obj, Some(&baseline))
             else {
@@ -950,6 +956,19 @@ impl Workspace {
                         all.extend(added.into_iter().map(|(k, v)| (k.clone(), v.clone())));
                         FieldValue::Set(all)
                     }
+                    // Only what was added late: items the kept record's set lost stay gone.
+                    (FieldValue::Set(new), None) => {
+                        let old = before.get(spec.name).and_then(FieldValue::as_set);
+                        let added: BTreeMap<String, String> = new
+                            .iter()
+                            .filter(|(k, _)| old.is_none_or(|o| !o.contains_key(*k)))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        if added.is_empty() {
+                            continue;
+                        }
+                        FieldValue::Set(added)
+                    }
                     (late, has) if has == Some(late) => continue,
                     (late, _) => late.clone(),
                 };
@@ -962,7 +981,9 @@ impl Workspace {
                         .insert(spec.name, (spec, value));
                 }
             }
-            if late_seen {
+            // Everything the record holds now has been weighed: later looks start from here.
+            // (A loop's records always: their baseline is no longer there to be found.)
+            if late_seen || in_loop {
                 stamped.push((kind, gone));
             }
         }
@@ -985,6 +1006,17 @@ impl Workspace {
             writes: vec![Write::CarriedAt(now)],
         }));
         out
+    }
+
+    /// The changes that wrote `keys` of a record (every value of a key written at once).
+    fn merge_changes(&self, kind: Kind, id: Id, keys: &[&str]) -> Vec<ChangeHash> {
+        let Some(obj) = self.record_obj(kind, id) else {
+            return Vec::new();
+        };
+        keys.iter()
+            .flat_map(|key| self.doc.get_all(&obj, *key).unwrap_or_default())
+            .filter_map(|(_, op)| self.doc.hash_for_opid(&op))
+            .collect()
     }
 
     /// `value` without links to records that are gone or in the trash (None if nothing is
@@ -2020,7 +2052,24 @@ impl Workspace {
 
     /// Writes a plan as one Automerge change and refreshes the view. Returns each record's
     /// state before and after.
-    fn write(&mut self, plan: Plan, ctx: &Ctx) -> Result<Vec<RecordDiff>, CommandError> {
+    fn write(&mut self, mut plan: Plan, ctx: &Ctx) -> Result<Vec<RecordDiff>, CommandError> {
+        // A write made here to a record merged away (a later merge's relink, an undo) is no
+        // late edit to carry to the kept record: stamped, it counts as seen.
+        for rw in &mut plan.records {
+            let fields = rw
+                .writes
+                .iter()
+                .any(|w| matches!(w, Write::Field(..) | Write::Custom(..)));
+            let stamped = rw.writes.iter().any(|w| matches!(w, Write::CarriedAt(_)));
+            if fields
+                && !stamped
+                && self
+                    .get(rw.kind, rw.id)
+                    .is_some_and(|r| r.is_trashed() && r.merged_into.is_some())
+            {
+                rw.writes.push(Write::CarriedAt(ctx.now));
+            }
+        }
         // Before anything is written: creating a collection is a change of its own.
         let kinds: BTreeSet<Kind> = plan.records.iter().map(|r| r.kind).collect();
         for kind in kinds {

@@ -833,6 +833,12 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     };
     a.apply(merge(1, 2), &ctx(3)).unwrap();
     b.apply(merge(2, 1), &ctx(3)).unwrap();
+    // B goes on editing the record it kept: a real late edit, to follow to the one that stays.
+    b.apply(
+        update(Kind::Contact, id(2), &[("city", Some(text("Lyon")))]),
+        &ctx(3),
+    )
+    .unwrap();
     // B's merge filled the duplicate's job title from Ann; A corrects Ann's meanwhile.
     a.apply(
         update(Kind::Contact, id(1), &[("job_title", Some(text("CEO")))]),
@@ -853,10 +859,12 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     for ws in [&a, &b] {
         let live: Vec<_> = ws.live(Kind::Contact).map(|r| r.id).collect();
         assert_eq!(live, [id(1)]);
-        // What the other merge wrote on the duplicate is no late edit.
+        // What the other merge wrote on the duplicate is no late edit; what was edited after
+        // it is.
+        let ann = ws.get(Kind::Contact, id(1)).unwrap();
         assert_eq!(
-            ws.get(Kind::Contact, id(1)).unwrap().text("job_title"),
-            Some("CEO")
+            (ann.text("job_title"), ann.text("city")),
+            (Some("CEO"), Some("Lyon"))
         );
         assert_eq!(
             ws.get(Kind::Contact, id(2)).unwrap().merged_into,
@@ -1513,4 +1521,54 @@ fn incremental_saves_after_opening_hold_only_what_changed_since() {
     let first = vec![("i/1".to_owned(), e.save_incremental())];
     let (f, _) = Workspace::open_chunks(&first, actor(6)).unwrap();
     assert_eq!(f.live(Kind::Contact).count(), 1);
+}
+
+#[test]
+fn a_later_merge_relinking_a_merged_away_contact_is_no_late_edit() {
+    let mut a = Workspace::new(actor(1));
+    for (n, name) in [(10, "X Ltd"), (11, "Y Ltd"), (12, "Z Ltd")] {
+        a.apply(
+            create(
+                Kind::Company,
+                id(n),
+                &[("name", text(name)), ("kind", text("customer"))],
+            ),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    for (n, company) in [(1, 12), (2, 10)] {
+        a.apply(
+            create(
+                Kind::Contact,
+                id(n),
+                &[
+                    ("name", text("Dee")),
+                    ("company", FieldValue::Ref(id(company))),
+                ],
+            ),
+            &ctx(1),
+        )
+        .unwrap();
+    }
+    // Dee at X is merged into Dee at Z; later X is merged into Y, which re-points the
+    // trashed duplicate's company too.
+    merge_contacts(&mut a, 1, 2, 2);
+    a.apply(
+        Command::MergeDuplicates {
+            kind: Kind::Company,
+            keep: id(11),
+            remove: id(10),
+        },
+        &ctx(3),
+    )
+    .unwrap();
+    let mut fresh = Workspace::load(&a.save(), actor(2)).unwrap();
+    for ws in [&mut a, &mut fresh] {
+        assert_eq!(ws.repair_merged_links(&ctx(4)), Ok(0));
+        assert_eq!(
+            ws.get(Kind::Contact, id(1)).unwrap().get("company"),
+            Some(&FieldValue::Ref(id(12)))
+        );
+    }
 }
