@@ -839,7 +839,17 @@ impl Workspace {
     /// stay), a deal's stage and links to records in the trash are not carried. A stamp on the
     /// record merged away moves the point its edits count from, so each is carried once.
     pub fn repair_merged_links(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
-        let (revived, looped) = self.merge_loops();
+        // One scan of every record serves the three steps (a revived record no longer leads
+        // anywhere, so the later steps pass over it).
+        let merged: Vec<(Kind, Id)> = Kind::ALL
+            .into_iter()
+            .flat_map(|k| {
+                self.records(k)
+                    .filter(|r| r.merged_into.is_some())
+                    .map(move |r| (k, r.id))
+            })
+            .collect();
+        let (revived, looped) = self.merge_loops(&merged);
         // What every merge of a loop wrote on its records is no late edit: read before the
         // revival deletes the revived record's `merged_into`.
         let loop_merges: Vec<ChangeHash> = revived
@@ -859,13 +869,13 @@ impl Workspace {
                 .collect();
             self.write(Plan { records }, ctx)?;
         }
-        let carried = self.late_edits(ctx.now, &looped, &loop_merges);
+        let carried = self.late_edits(ctx.now, &merged, &looped, &loop_merges);
         let n = carried.iter().filter(|r| !r.is_stamp()).count();
         if !carried.is_empty() {
             self.write(Plan { records: carried }, ctx)?;
         }
         self.repaired_at = Some(self.change_seq());
-        Ok(revived.len() + n + self.relink_merged(ctx)?)
+        Ok(revived.len() + n + self.relink_merged(&merged, ctx)?)
     }
 
     /// The kept records' writes that carry late edits of records merged into them, and the
@@ -875,6 +885,7 @@ impl Workspace {
     fn late_edits(
         &mut self,
         now: Timestamp,
+        merged: &[(Kind, Id)],
         looped: &RecordSet,
         loop_merges: &[ChangeHash],
     ) -> Vec<RecordWrite> {
@@ -883,14 +894,7 @@ impl Workspace {
             match self.repaired_at.and_then(|at| self.changes_since(at)) {
                 Some(t) => t.iter().chain(looped).copied().collect(),
                 // The first time, or the log no longer reaches back: every merged record.
-                None => Kind::ALL
-                    .into_iter()
-                    .flat_map(|k| {
-                        self.records(k)
-                            .filter(|r| merged_away(r))
-                            .map(move |r| (k, r.id))
-                    })
-                    .collect(),
+                None => merged.iter().copied().collect(),
             };
         // Per kept record and field, the value to write: two records merged into one may
         // both carry to the same field.
@@ -942,32 +946,24 @@ impl Workspace {
                     .map(|(_, v)| v)
                     .or_else(|| kept.get(spec.name));
                 let value = match (late, has) {
-                    (FieldValue::Set(new), Some(FieldValue::Set(has))) => {
+                    // Only the items added late, joined to the kept record's: items its set
+                    // lost stay gone.
+                    (FieldValue::Set(new), None | Some(FieldValue::Set(_))) => {
                         let old = before.get(spec.name).and_then(FieldValue::as_set);
-                        let added: Vec<_> = new
-                            .iter()
-                            .filter(|(k, _)| old.is_none_or(|o| !o.contains_key(*k)))
-                            .filter(|(k, _)| !has.contains_key(*k))
-                            .collect();
-                        if added.is_empty() {
+                        let mut all = has
+                            .and_then(FieldValue::as_set)
+                            .cloned()
+                            .unwrap_or_default();
+                        let before_len = all.len();
+                        for (k, v) in new {
+                            if old.is_none_or(|o| !o.contains_key(k)) && !all.contains_key(k) {
+                                all.insert(k.clone(), v.clone());
+                            }
+                        }
+                        if all.len() == before_len {
                             continue;
                         }
-                        let mut all = has.clone();
-                        all.extend(added.into_iter().map(|(k, v)| (k.clone(), v.clone())));
                         FieldValue::Set(all)
-                    }
-                    // Only what was added late: items the kept record's set lost stay gone.
-                    (FieldValue::Set(new), None) => {
-                        let old = before.get(spec.name).and_then(FieldValue::as_set);
-                        let added: BTreeMap<String, String> = new
-                            .iter()
-                            .filter(|(k, _)| old.is_none_or(|o| !o.contains_key(*k)))
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect();
-                        if added.is_empty() {
-                            continue;
-                        }
-                        FieldValue::Set(added)
                     }
                     (late, has) if has == Some(late) => continue,
                     (late, _) => late.clone(),
@@ -1022,19 +1018,16 @@ impl Workspace {
     /// `value` without links to records that are gone or in the trash (None if nothing is
     /// left): a late edit may name one trashed meanwhile.
     fn live_links_only(&self, spec: &FieldSpec, value: FieldValue) -> Option<FieldValue> {
-        let live = |kind: Kind, id: &str| {
-            id.parse()
-                .ok()
-                .and_then(|id| self.get(kind, id))
-                .is_some_and(|r| !r.is_trashed())
-        };
+        let live = |kind: Kind, id: Id| self.get(kind, id).is_some_and(|r| !r.is_trashed());
         match (spec.ty, value) {
             (FieldType::Ref(kind), FieldValue::Ref(id)) => {
-                live(kind, &id.to_string()).then_some(FieldValue::Ref(id))
+                live(kind, id).then_some(FieldValue::Ref(id))
             }
             (FieldType::RefSet(kind), FieldValue::Set(items)) => {
-                let items: BTreeMap<_, _> =
-                    items.into_iter().filter(|(k, _)| live(kind, k)).collect();
+                let items: BTreeMap<_, _> = items
+                    .into_iter()
+                    .filter(|(k, _)| k.parse().is_ok_and(|id| live(kind, id)))
+                    .collect();
                 (!items.is_empty()).then_some(FieldValue::Set(items))
             }
             (_, value) => Some(value),
@@ -1043,13 +1036,10 @@ impl Workspace {
 
     /// Per loop of merges, the record with the smallest id (to bring back), and the loop's
     /// other records.
-    fn merge_loops(&self) -> (RecordSet, RecordSet) {
+    fn merge_loops(&self, merged: &[(Kind, Id)]) -> (RecordSet, RecordSet) {
         let (mut revive, mut others) = (BTreeSet::new(), BTreeSet::new());
-        for kind in Kind::ALL {
-            let merged = self
-                .records(kind)
-                .filter(|r| r.merged_into.is_some() && r.is_trashed());
-            for start in merged {
+        for &(kind, id) in merged {
+            if let Some(start) = self.get(kind, id).filter(|r| r.is_trashed()) {
                 let mut seen = vec![start.id];
                 let mut at = start;
                 while let Some(next) = at.merged_into.and_then(|n| self.get(kind, n)) {
@@ -1073,20 +1063,12 @@ impl Workspace {
         (revive, others)
     }
 
-    fn relink_merged(&mut self, ctx: &Ctx) -> Result<usize, CommandError> {
-        let merged: Vec<(Kind, Id, Id)> = Kind::ALL
-            .into_iter()
-            .flat_map(|k| {
-                self.records(k)
-                    .filter(|r| r.merged_into.is_some())
-                    .map(move |r| (k, r.id))
-                    .collect::<Vec<_>>()
-            })
-            .filter_map(|(k, id)| self.merge_target(k, id).map(|keep| (k, id, keep)))
-            .collect();
+    fn relink_merged(&mut self, merged: &[(Kind, Id)], ctx: &Ctx) -> Result<usize, CommandError> {
         let mut moves: HashMap<Kind, HashMap<Id, Id>> = HashMap::new();
-        for (kind, gone, keep) in merged {
-            moves.entry(kind).or_default().insert(gone, keep);
+        for &(kind, gone) in merged {
+            if let Some(keep) = self.merge_target(kind, gone) {
+                moves.entry(kind).or_default().insert(gone, keep);
+            }
         }
         let mut plan = Plan::default();
         for other_kind in Kind::ALL {
