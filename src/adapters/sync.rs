@@ -235,11 +235,16 @@ impl SyncLink {
     /// A local change (the bytes just persisted): sealed into the outbox and sent if connected,
     /// and offered to the peers on direct links.
     pub fn push(self: &Rc<Self>, data: &[u8]) {
+        self.push_holding(data);
+        self.pump();
+        self.direct_changed();
+    }
+
+    /// Pushes `data`; a refusal holds the mark (see `mark_held`).
+    fn push_holding(&self, data: &[u8]) {
         if !push_into(&mut self.session.borrow_mut(), data) {
             self.mark_held.set(true);
         }
-        self.pump();
-        self.direct_changed();
     }
 
     /// Starts offering direct links to the peers the relay names; their signals go through
@@ -455,9 +460,7 @@ impl SyncLink {
         if repush {
             // The relay lost what this device had sent: all of it again, as one change.
             let snapshot = (self.hooks.snapshot)();
-            if !push_into(&mut self.session.borrow_mut(), &snapshot) {
-                self.mark_held.set(true);
-            }
+            self.push_holding(&snapshot);
             self.send_pending();
         }
         if save {

@@ -129,19 +129,17 @@ impl Session {
         };
         // One transaction: the state and the mark as one save left them.
         let keys = [state_key(local), mark_key(local), legacy_repush_key(local)];
-        let (state, mark, legacy) = match db.get_many(store::META, &keys).await {
-            Ok(mut v) if v.len() == 3 => {
-                let legacy = v.pop().flatten().is_some();
-                let mark = v.pop().flatten();
-                (Ok(v.pop().flatten()), Ok(mark), Ok(legacy))
-            }
-            Ok(_) => {
-                let e = "sync state: a read gave the wrong number of values".to_owned();
-                (Err(e.clone()), Err(e.clone()), Err(e))
-            }
-            Err(e) => (Err(e.to_string()), Err(e.to_string()), Err(e.to_string())),
+        let read = db
+            .get_many(store::META, &keys)
+            .await
+            .map_err(|e| e.to_string());
+        let value = |i: usize| {
+            read.as_ref()
+                .map(|v| v.get(i).cloned().flatten())
+                .map_err(Clone::clone)
         };
-        let (saved, reach, problem) = read_reach(state, mark, legacy, epoch);
+        let legacy = value(2).map(|flag| flag.is_some());
+        let (saved, reach, problem) = read_reach(value(0), value(1), legacy, epoch);
         if let Some(problem) = problem {
             self.report(problem);
         }
