@@ -612,11 +612,7 @@ fn save_load_and_incremental_round_trip() {
     )
     .unwrap();
     let snapshot = a.save();
-    a.apply(
-        update(Kind::Contact, id(1), &[("job_title", Some(text("CTO")))]),
-        &ctx(3),
-    )
-    .unwrap();
+    set_contact_text(&mut a, 1, "job_title", "CTO", 3);
     let incremental = a.save_incremental();
     let mut b = Workspace::load(&snapshot, actor(2)).unwrap();
     b.load_incremental(&incremental).unwrap();
@@ -753,16 +749,8 @@ fn edits_made_offline_to_a_contact_merged_meanwhile_reach_the_kept_one() {
     }
     // Carried once: a later edit of the kept record stays when the third device's late edit
     // of the duplicate arrives, which is carried in turn.
-    a.apply(
-        update(Kind::Contact, id(1), &[("job_title", Some(text("CFO")))]),
-        &ctx(5),
-    )
-    .unwrap();
-    c.apply(
-        update(Kind::Contact, id(2), &[("city", Some(text("Lyon")))]),
-        &ctx(5),
-    )
-    .unwrap();
+    set_contact_text(&mut a, 1, "job_title", "CFO", 5);
+    set_contact_text(&mut c, 2, "city", "Lyon", 5);
     a.merge(&mut c).unwrap();
     assert_eq!(a.repair_merged_links(&ctx(6)), Ok(1));
     let ann = a.get(Kind::Contact, id(1)).unwrap();
@@ -834,17 +822,9 @@ fn a_pair_merged_each_into_the_other_at_once_leaves_one_record_with_every_link()
     a.apply(merge(1, 2), &ctx(3)).unwrap();
     b.apply(merge(2, 1), &ctx(3)).unwrap();
     // B goes on editing the record it kept: a real late edit, to follow to the one that stays.
-    b.apply(
-        update(Kind::Contact, id(2), &[("city", Some(text("Lyon")))]),
-        &ctx(3),
-    )
-    .unwrap();
+    set_contact_text(&mut b, 2, "city", "Lyon", 3);
     // B's merge filled the duplicate's job title from Ann; A corrects Ann's meanwhile.
-    a.apply(
-        update(Kind::Contact, id(1), &[("job_title", Some(text("CEO")))]),
-        &ctx(3),
-    )
-    .unwrap();
+    set_contact_text(&mut a, 1, "job_title", "CEO", 3);
     sync_both(&mut a, &mut b);
     assert_eq!(
         a.live(Kind::Contact).count(),
@@ -911,16 +891,8 @@ fn concurrent_edits_to_different_fields_both_survive() {
     )
     .unwrap();
     let mut b = fork(&mut a, 2);
-    a.apply(
-        update(Kind::Contact, id(1), &[("job_title", Some(text("CTO")))]),
-        &ctx(2),
-    )
-    .unwrap();
-    b.apply(
-        update(Kind::Contact, id(1), &[("city", Some(text("Tehran")))]),
-        &ctx(2),
-    )
-    .unwrap();
+    set_contact_text(&mut a, 1, "job_title", "CTO", 2);
+    set_contact_text(&mut b, 1, "city", "Tehran", 2);
     sync_both(&mut a, &mut b);
     for ws in [&a, &b] {
         let c = ws.get(Kind::Contact, id(1)).unwrap();
@@ -940,16 +912,8 @@ fn concurrent_edits_of_one_field_resolve_the_same_everywhere() {
     )
     .unwrap();
     let mut b = fork(&mut a, 2);
-    a.apply(
-        update(Kind::Contact, id(1), &[("name", Some(text("Anna")))]),
-        &ctx(2),
-    )
-    .unwrap();
-    b.apply(
-        update(Kind::Contact, id(1), &[("name", Some(text("Annie")))]),
-        &ctx(2),
-    )
-    .unwrap();
+    set_contact_text(&mut a, 1, "name", "Anna", 2);
+    set_contact_text(&mut b, 1, "name", "Annie", 2);
     sync_both(&mut a, &mut b);
     let (x, y) = (
         a.get(Kind::Contact, id(1)).unwrap().text("name"),
@@ -1059,11 +1023,7 @@ fn an_edit_concurrent_with_delete_is_kept_in_the_trash_and_restored_whole() {
         &ctx(2),
     )
     .unwrap();
-    b.apply(
-        update(Kind::Contact, id(1), &[("job_title", Some(text("CTO")))]),
-        &ctx(2),
-    )
-    .unwrap();
+    set_contact_text(&mut b, 1, "job_title", "CTO", 2);
     a.merge(&mut b).unwrap();
     let c = a.get(Kind::Contact, id(1)).unwrap();
     assert!(c.is_trashed());

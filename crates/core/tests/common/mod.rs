@@ -85,6 +85,15 @@ pub fn contact_names(ws: &Workspace) -> Vec<String> {
     v
 }
 
+/// Sets one text field of contact `n` at time `t`.
+pub fn set_contact_text(ws: &mut Workspace, n: u64, field: &str, value: &str, t: i64) {
+    ws.apply(
+        update(Kind::Contact, id(n), &[(field, Some(text(value)))]),
+        &ctx(t),
+    )
+    .unwrap();
+}
+
 /// Merges contact `remove` into contact `keep` at time `t`.
 pub fn merge_contacts(ws: &mut Workspace, keep: u64, remove: u64, t: i64) {
     ws.apply(
