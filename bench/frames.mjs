@@ -15,10 +15,12 @@
 // busy from the input's task to the end of the task that painted the next frame ("work"). The
 // goal, rendering the next frame within one frame at 60 Hz, is judged on it. The same tasks'
 // thread time ("CPU time") is beside it: the work less the time the thread waited for a core.
-import { TRACE_CATEGORIES, importWorkspace, inputFrames, navLink, percentile, settle, shown, warmScreens, withApp } from "./lib.mjs";
+import { LIGHT_CATEGORIES, TRACE_CATEGORIES, importWorkspace, inputFrames, markedFrame, navLink, percentile, settle, shown, warmScreens, withApp } from "./lib.mjs";
 
 const [relayBin, distDir, file, label] = process.argv.slice(2);
 const SAMPLES = 20;
+/** TRACE=light: trace only the main thread's tasks and the probe's marks (`markedFrame`). */
+const LIGHT = process.env.TRACE === "light";
 /** Input to the frame with the whole record page, beside its first frame's. */
 const wholes = [];
 
@@ -39,8 +41,10 @@ const probe = () => {
         const { what, whole } = window.__armed;
         window.__armed = null;
         const start = e.timeStamp;
+        performance.mark("bench:input");
         requestAnimationFrame(() =>
           afterThisFrame(() => {
+            performance.mark("bench:frame");
             window.__frames.push({ what, ms: performance.now() - start });
             window.__frameDone?.();
             // `whole`: a selector for the last part of the page to come; the first frame
@@ -72,7 +76,7 @@ async function measure(page, cdp, what, type, act, whole) {
   const collect = (d) => events.push(...d.value);
   cdp.on("Tracing.dataCollected", collect);
   const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
-  await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
+  await cdp.send("Tracing.start", { categories: LIGHT ? LIGHT_CATEGORIES : TRACE_CATEGORIES, transferMode: "ReportEvents" });
   // Told by the page (bindings), not polled: a poll sent now would run in the page between the
   // input and its frame, and be counted in the work (or in the whole page's time).
   const framed = new Promise((r) => (frameDone = r));
@@ -83,14 +87,14 @@ async function measure(page, cdp, what, type, act, whole) {
   await complete;
   cdp.off("Tracing.dataCollected", collect);
   const ms = await page.evaluate(() => window.__frames.at(-1).ms);
-  const frame = inputFrames(events, type).at(-1);
+  const frame = LIGHT ? markedFrame(events, "bench:input", "bench:frame") : inputFrames(events, type).at(-1);
   if (!frame || Number.isNaN(frame.workMs)) throw new Error(`no ${type} and paint after it in the trace of "${what}"`);
   if (whole) {
     await wholeSeen;
     wholes.push(await page.evaluate(() => window.__wholes.at(-1)));
   }
   // SLOW=<ms>: what the main thread did for an input whose work took longer.
-  if (process.env.SLOW && frame.workMs > Number(process.env.SLOW)) {
+  if (process.env.SLOW && !LIGHT && frame.workMs > Number(process.env.SLOW)) {
     console.error(`${what}: ${frame.workMs.toFixed(1)} ms`);
     for (const t of frame.tasks) console.error(`  +${t.at.toFixed(1)} task ${t.ms.toFixed(1)}: ${t.events.join(", ")}`);
   }

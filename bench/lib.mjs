@@ -123,6 +123,42 @@ export function inputFrames(events, type) {
   return out;
 }
 
+/**
+ * Trace categories for `markedFrames`: only the main thread's tasks and the page's own
+ * performance marks. Recording the timeline categories costs the traced page time of its own
+ * (every style invalidation, layout and paint step writes an event with its arguments); this
+ * set leaves out all but one event per task.
+ */
+export const LIGHT_CATEGORIES = "toplevel,blink.user_timing";
+
+/**
+ * Like `inputFrames`, from a trace recorded with `LIGHT_CATEGORIES` while the page marked
+ * `start` (`performance.mark`, in the input's listener) and `end` (in a task run once the
+ * input's frame was produced): the main thread's busy time from the task holding the first
+ * mark to the last task that ended before the one holding the second (that one painted the
+ * frame), and the same tasks' CPU time. The last pair of marks in the trace is used.
+ */
+export function markedFrame(events, start, end) {
+  const mainTid = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
+  const tasks = [];
+  // Without the timeline categories a task is the scheduler's `ThreadControllerImpl::RunTask`
+  // (or another top-level event not nested in one).
+  for (const t of events.filter((e) => e.ph === "X" && e.dur && e.tid === mainTid && e.cat?.split(",").includes("toplevel")).sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {
+    const last = tasks.at(-1);
+    if (!last || t.ts >= last.ts + last.dur) tasks.push(t);
+  }
+  const markAt = (name) => events.filter((e) => e.name === name && e.tid === mainTid).at(-1)?.ts;
+  const [from, to] = [markAt(start), markAt(end)];
+  if (from === undefined || to === undefined) return { workMs: NaN, cpuMs: NaN };
+  const first = tasks.findIndex((t) => t.ts <= from && from <= t.ts + t.dur);
+  const busy = tasks.filter((t, i) => i >= first && t.ts + t.dur <= to);
+  if (first < 0 || !busy.length) return { workMs: NaN, cpuMs: NaN };
+  const workMs = busy.reduce((sum, t) => sum + t.dur / 1000, 0);
+  // A task without a thread time (rare) counts whole.
+  const cpuMs = busy.reduce((sum, t) => sum + (t.tdur ?? t.dur) / 1000, 0);
+  return { workMs, cpuMs };
+}
+
 /** How much a layout or style recalculation had to do, as the trace says it. */
 function objects(e) {
   const layout = e.args?.beginData;

@@ -87,12 +87,18 @@ await withApp(relayBin, distDir, async (page, context) => {
   const workMs = inputs.reduce((sum, f) => sum + f.workMs, 0) / Math.max(inputs.length, 1);
   console.log(`main thread's work from the input's task to the painting one: ${workMs.toFixed(2)} ms on average`);
   const self = new Map();
+  // The same for the thread time: what is left of the self time is waiting (for a core, or
+  // for another thread).
+  const selfCpu = new Map();
+  const cpu = (e) => (e.tdur ?? e.dur) / 1000;
   const stack = [];
   for (const e of main) {
     while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
     const parent = stack.at(-1);
     if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
+    if (parent) selfCpu.set(parent.name, (selfCpu.get(parent.name) ?? 0) - cpu(e));
     self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
+    selfCpu.set(e.name, (selfCpu.get(e.name) ?? 0) + cpu(e));
     stack.push(e);
   }
   // The script's samples within those windows (the trace's own CPU profile, same clock).
@@ -134,9 +140,9 @@ await withApp(relayBin, distDir, async (page, context) => {
   for (const [name, n] of [...inWindow].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
     console.log(`${((100 * n) / sampleCount).toFixed(1).padStart(7)}%  ${name.slice(0, 140)}`);
   }
-  console.log(`## ${scenario}: main thread, self ms per repetition (${REPS} reps)`);
+  console.log(`## ${scenario}: main thread, self ms per repetition (${REPS} reps): wall, thread time`);
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name}`);
+    console.log(`${(ms / REPS).toFixed(2).padStart(8)} ${((selfCpu.get(name) ?? 0) / REPS).toFixed(2).padStart(8)}  ${name}`);
   }
 
   // 2. The script's sampled profile: self time by function.

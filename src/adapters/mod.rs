@@ -2,6 +2,7 @@
 
 pub mod compactor;
 pub mod files;
+pub mod history;
 pub mod idb;
 pub mod notify;
 pub mod p2p;

@@ -14,7 +14,11 @@ pub fn Page(title: Msg, children: Children) -> impl IntoView {
     let shown = super::keep_alive::use_shown();
     Effect::new(move |_| {
         if shown.get() {
-            document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
+            crate::adapters::history::set_title(&format!(
+                "{} · {}",
+                i18n.t(title),
+                i18n.t(Msg::AppName)
+            ));
         }
     });
     // Until the workspace has opened (a moment after the first paint; longer on a slow disk) a

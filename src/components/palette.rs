@@ -4,7 +4,6 @@
 use crm_core::Kind;
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use super::toast::use_toasts;
 use super::value::href;
@@ -38,7 +37,6 @@ pub fn CommandPalette() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let toasts = use_toasts();
-    let navigate = use_navigate();
     let text = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let input = NodeRef::<Input>::new();
@@ -111,7 +109,7 @@ pub fn CommandPalette() -> impl IntoView {
     let run = Callback::new(move |a: Action| {
         close();
         match a {
-            Action::Go(h) => navigate(&h, Default::default()),
+            Action::Go(h) => crate::adapters::history::go(&h),
             Action::Undo | Action::Redo => {
                 let r = if a == Action::Undo {
                     session.undo()

@@ -41,6 +41,8 @@ pub fn Shell(children: Children) -> impl IntoView {
     on_cleanup(move || escape.remove());
     // Kept screens are children of this owner, so they see the router's context.
     let kept_screens = super::keep_alive::Screens::provide();
+    // After `Screens::provide`: its capturing click listener moves focus before a screen swaps.
+    crate::adapters::history::install();
 
     view! {
         // With the document's `<base href="/">` a bare "#main" would point at the dashboard:

@@ -1,7 +1,6 @@
 //! Keyboard shortcuts for the whole app and the `?` overlay that lists them.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use super::palette::use_overlays;
 use super::toast::use_toasts;
@@ -27,7 +26,6 @@ pub fn Shortcuts() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let pending_g = StoredValue::new(false);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
@@ -64,7 +62,7 @@ pub fn Shortcuts() -> impl IntoView {
             pending_g.set_value(false);
             if let Some((_, path, _)) = GO.iter().find(|(k, _, _)| *k == key) {
                 ev.prevent_default();
-                navigate(path, Default::default());
+                crate::adapters::history::go(path);
             }
             return;
         }

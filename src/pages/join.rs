@@ -2,7 +2,6 @@
 //! fragment (the secret) never reaches a server; the page asks before joining.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::components::page::Page;
 use crate::i18n::{Msg, use_i18n};
@@ -12,7 +11,6 @@ use crate::session::use_session;
 pub fn Join() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
     let fragment = window().location().hash().unwrap_or_default();
     // Checked at once, so a damaged link says so before anyone clicks.
     let invalid = crm_sync::Invite::from_fragment(&fragment)
@@ -22,7 +20,7 @@ pub fn Join() -> impl IntoView {
     let join = move |_| {
         let name = i18n.t(Msg::JoinName);
         match session.join(&fragment, name) {
-            Ok(()) => navigate("/contacts", Default::default()),
+            Ok(()) => crate::adapters::history::go("/contacts"),
             Err(e) => error.set(Some(e)),
         }
     };

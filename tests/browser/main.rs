@@ -3,6 +3,7 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod history;
 mod idb;
 mod intl;
 mod keep_alive;

@@ -127,7 +127,11 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
     // A kept page sets the title again each time it is shown, and never while away.
     Effect::new(move |_| {
         if shown.get() {
-            document().set_title(&format!("{} · {}", title.get(), i18n.t(Msg::AppName)));
+            crate::adapters::history::set_title(&format!(
+                "{} · {}",
+                title.get(),
+                i18n.t(Msg::AppName)
+            ));
         }
     });
     let trash = move |_| {

@@ -3,7 +3,7 @@
 // is kept to look at.
 import type { Page } from "@playwright/test";
 import { join } from "node:path";
-import { ARTIFACTS, appReady, expect, test } from "../support/fixtures";
+import { ARTIFACTS, appReady, expect, recordPath, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -29,10 +29,10 @@ async function seed(page: Page): Promise<{ contact: string; company: string; dea
   await page.getByTestId("task-title").fill("Send the offer");
   await page.getByTestId("task-due").fill("2026-11-24");
   await page.getByTestId("task-form").getByRole("button", { name: msg("en", "add-task") }).click();
-  const contact = new URL(page.url()).pathname;
+  const contact = await recordPath(page, "contacts");
   await page.goto("/companies");
   await page.getByRole("link", { name: "Acme GmbH" }).click();
-  const company = new URL(page.url()).pathname;
+  const company = await recordPath(page, "companies");
   await page.goto("/deals");
   await page.getByTestId("create-pipeline").click();
   const form = page.locator("form.quick-add");
@@ -40,7 +40,7 @@ async function seed(page: Page): Promise<{ contact: string; company: string; dea
   await form.getByLabel(msg("en", "field-value"), { exact: true }).fill("1200");
   await form.getByRole("button", { name: msg("en", "add-deal") }).click();
   await page.getByRole("link", { name: "Big order" }).click();
-  const deal = new URL(page.url()).pathname;
+  const deal = await recordPath(page, "deals");
   return { contact, company, deal };
 }
 

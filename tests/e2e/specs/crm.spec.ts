@@ -2,7 +2,7 @@
 // board (mouse-free too), activities, tasks and the calendar, find-anything, duplicates.
 import type { Page } from "@playwright/test";
 import { join } from "node:path";
-import { ARTIFACTS, ROW_TITLE, appReady, expect, expectEmptyValue, holdIndexedDbOpen, rowTitles, test } from "../support/fixtures";
+import { ARTIFACTS, ROW_TITLE, appReady, expect, expectEmptyValue, holdIndexedDbOpen, recordPath, rowTitles, test } from "../support/fixtures";
 import { msg } from "../support/messages";
 
 const strip = (s: string) => s.replace(/[\u2068\u2069]/g, "");
@@ -224,7 +224,7 @@ test("the record page is kept: another record opened in it shows only that recor
 
   await page.getByRole("link", { name: "Ann Able" }).click();
   await expect(heading).toHaveText("Ann Able");
-  const annPath = new URL(page.url()).pathname;
+  const annPath = await recordPath(page, "contacts");
   await heading.click();
   await page.keyboard.press("l");
   await page.keyboard.press("m");

@@ -69,6 +69,16 @@ export async function appReady(page: Page) {
 
 export { expect };
 
+/**
+ * The path of the record page on view. The app writes a followed link's address into the
+ * history once the new screen's first frame is on screen (src/adapters/history.rs), so it is
+ * awaited rather than read at once.
+ */
+export async function recordPath(page: Page, collection: string): Promise<string> {
+  await page.waitForURL(new RegExp(`/${collection}/[^/]+$`));
+  return new URL(page.url()).pathname;
+}
+
 /** Holds back IndexedDB's open by `ms`, as a slow disk or a busy machine does: the page paints
  * before the workspace has opened. */
 export async function holdIndexedDbOpen(page: Page, ms: number) {
