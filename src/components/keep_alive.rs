@@ -212,7 +212,7 @@ impl Screens {
     }
 }
 
-/// Before the router follows a link inside the main region, focus moves from the link to the
+/// Before the app follows a link inside the main region, focus moves from the link to the
 /// region itself. The link is about to leave the view with its screen (taken out of the
 /// document, or hidden if the screen is kept), and the browser, moving focus off it while the
 /// new screen's style is still to be computed, computes it there and then: a full style and
@@ -221,7 +221,7 @@ impl Screens {
 /// is not lost either: the next Tab goes into the new screen.
 fn focus_main_before_navigating() {
     let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
-        // The router follows plain left clicks on same-origin links (leptos_router's rules).
+        // The app follows plain left clicks on same-origin links (`adapters::history`).
         if ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
             return;
         }
@@ -251,7 +251,8 @@ fn focus_main_before_navigating() {
             let _ = main.focus();
         }
     });
-    // Capture: before the router's own listener, which swaps the screens there and then.
+    // Capture: before the listener that follows the link (`adapters::history`), which swaps
+    // the screens there and then.
     let _ = window().add_event_listener_with_callback_and_bool(
         "click",
         handler.as_ref().unchecked_ref(),
