@@ -7,8 +7,7 @@
 //! new screen and takes a core from it. Leptos' router writes the entry as soon as the new
 //! route's view is built, before its frame. So the app follows its own links (and
 //! [`go`]): the router's address signal changes at once, which is what the routes and pages
-//! read, and the history entry and the title are written once that frame is on screen, in the
-//! order they came.
+//! read, and the history entry and the title are written once that frame is on screen.
 //!
 //! The router keeps a stack of the addresses it wrote and does not write one equal to the
 //! last; it reads them back from `location`, which would be stale here, so the app does not
@@ -172,43 +171,38 @@ pub fn go(path: &str) {
     window.scroll_to_with_x_and_y(0.0, 0.0);
 }
 
-/// The router's rules for a click it follows: a plain left click on a link to this origin that
-/// does not ask for a new window, a download or an external page.
-fn follow_link(ev: web_sys::MouseEvent) {
-    if ev.default_prevented()
-        || ev.button() != 0
-        || ev.meta_key()
-        || ev.alt_key()
-        || ev.ctrl_key()
-        || ev.shift_key()
-    {
-        return;
+/// The address inside the app a click follows, by the router's rules: a plain left click on a
+/// link to this origin that does not ask for a new window, a download or an external page.
+/// Whether an element's own handler prevented the default is left to the caller: a capturing
+/// listener asks before the element has handled the click.
+pub fn link_followed(ev: &web_sys::MouseEvent) -> Option<String> {
+    if ev.button() != 0 || ev.meta_key() || ev.alt_key() || ev.ctrl_key() || ev.shift_key() {
+        return None;
     }
-    let Some(anchor) = ev
+    let anchor = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("a[href]").ok().flatten())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return;
-    };
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())?;
     let external = anchor
         .get_attribute("rel")
         .is_some_and(|rel| rel.split_ascii_whitespace().any(|r| r == "external"));
     if !anchor.target().is_empty() || anchor.has_attribute("download") || external {
+        return None;
+    }
+    let origin = web_sys::window()?.location().origin().ok()?;
+    let url = web_sys::Url::new(&anchor.href()).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+}
+
+fn follow_link(ev: web_sys::MouseEvent) {
+    if ev.default_prevented() {
         return;
     }
-    let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::new(&anchor.href()) else {
-        return;
-    };
-    if url.origin() != origin {
-        return;
+    if let Some(path) = link_followed(&ev) {
+        ev.prevent_default();
+        go(&path);
     }
-    ev.prevent_default();
-    go(&format!("{}{}{}", url.pathname(), url.search(), url.hash()));
 }
 
 /// Sets the tab's title once the next frame is on screen (with the held address, if any).

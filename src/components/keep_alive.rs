@@ -221,21 +221,7 @@ impl Screens {
 /// is not lost either: the next Tab goes into the new screen.
 fn focus_main_before_navigating() {
     let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
-        // The app follows plain left clicks on same-origin links (`adapters::history`).
-        if ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
-            return;
-        }
-        let Some(anchor) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a[href]").ok().flatten())
-        else {
-            return;
-        };
-        let internal = anchor
-            .get_attribute("href")
-            .is_some_and(|h| h.starts_with('/') && !h.starts_with("//"));
-        if !internal || anchor.has_attribute("target") || anchor.has_attribute("download") {
+        if crate::adapters::history::link_followed(&ev).is_none() {
             return;
         }
         let (Some(main), Some(active)) = (
