@@ -118,7 +118,21 @@ export function inputFrames(events, type) {
     // The same tasks' time on the CPU (thread time): the work less the time the thread was
     // ready but another process had the core.
     const cpuMs = busy.length && busy.every((t) => t.tdur !== undefined) ? busy.reduce((sum, t) => sum + t.tdur / 1000, 0) : NaN;
-    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, cpuMs, tasks: tasksSeen });
+    // Thread time by event name, less that of the events nested in each (self time).
+    const selfMs = {};
+    const stack = [];
+    for (const t of busy) {
+      for (const e of all.filter((e) => e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur)) {
+        while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+        const cpu = (x) => (x.tdur ?? x.dur) / 1000;
+        const parent = stack.at(-1);
+        if (parent) selfMs[parent.name] = (selfMs[parent.name] ?? 0) - cpu(e);
+        selfMs[e.name] = (selfMs[e.name] ?? 0) + cpu(e);
+        stack.push(e);
+      }
+      stack.length = 0;
+    }
+    out.push({ start: input.ts, end: paint.ts + paint.dur, workMs, cpuMs, selfMs, tasks: tasksSeen });
   }
   return out;
 }

@@ -75,7 +75,7 @@ await withApp(relayBin, distDir, async (page, context) => {
   if (process.env.TIMELINE) {
     const [a, b] = windows.at(-1);
     const stack = [];
-    for (const e of all.filter((e) => e.ts >= a && e.ts + e.dur <= b && e.dur >= 200)) {
+    for (const e of all.filter((e) => e.ts >= a && e.ts + e.dur <= b && e.dur >= Number(process.env.TIMELINE_MIN ?? 200))) {
       while (stack.length && stack.at(-1) <= e.ts) stack.pop();
       const data = e.args?.data ?? {};
       const what = (data.functionName || data.url?.split("/").at(-1) || data.type || "") + " " + JSON.stringify(e.args?.beginData ?? e.args?.elementCount ?? "").slice(0, 200);

@@ -2,6 +2,7 @@
 // over in the contacts search ("m", "a", "r", then Backspace three times), each traced like
 // `frames.mjs` does, reported per key: the main thread's work and its CPU time from the input
 // to the painted frame (median and max), and with DETAIL=1 what each sample's tasks did.
+// EXTRA_CSS=<rules> and EXTRA_JS=<script> change the page first, to try a change unbuilt.
 //   node bench/search_keys.mjs <relay binary> <dist dir> <workspace file> [rounds]
 // The keys that change every row on view (the first letter, and deleting back to it or to
 // nothing) are the ones that set the keystroke's 95th percentile in `frames.mjs`.
@@ -23,6 +24,10 @@ await withApp(relayBin, distDir, async (page, context) => {
   const cdp = await context.newCDPSession(page);
   await navLink(page, "Contacts").click();
   await settle(page);
+  // EXTRA_CSS and EXTRA_JS: added to the page with the list on view (the workspace's import
+  // and the screens' warm-up load the page afresh), to try a change without a build.
+  if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
+  if (process.env.EXTRA_JS) await page.evaluate(process.env.EXTRA_JS);
   await shown(page, "list-search").focus();
   const samples = KEYS.map(() => []);
   for (let r = 0; r < Number(rounds); r++) {
@@ -52,6 +57,15 @@ await withApp(relayBin, distDir, async (page, context) => {
     const s = samples[k];
     console.log(`| ${label} | ${cells(s.map((f) => f.workMs))} | ${cells(s.map((f) => f.cpuMs))} | ${s.length} |`);
   }
+  // The keys that change every row on view, pooled: the median self CPU time of each kind of
+  // main-thread event, to see which part of the frame a change moves.
+  const heavy = [0, 4, 5].flatMap((k) => samples[k]);
+  const names = [...new Set(heavy.flatMap((f) => Object.keys(f.selfMs)))];
+  const rowsOf = names
+    .map((n) => [n, median(heavy.map((f) => f.selfMs[n] ?? 0))])
+    .filter(([, ms]) => ms >= 0.1)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(`\nkeys changing every row, median self CPU ms: ${rowsOf.map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", ")}`);
   if (process.env.DETAIL) {
     for (const [k, [, label]] of KEYS.entries()) {
       console.log(`\n${label}`);

@@ -95,10 +95,30 @@ fn choices(ws: &Workspace, target: Target) -> Vec<String> {
 struct Shown {
     ty: Signal<FieldType>,
     label: Signal<String>,
-    value: Memo<Option<String>>,
+    value: Signal<Option<String>>,
 }
 
-fn shown(kind: Kind, id: Signal<Id>, target: Target) -> Shown {
+/// The field's value as shown (None when it has none), formatted for the reader.
+pub fn shown_value(
+    ws: &Workspace,
+    i18n: &crate::i18n::I18n,
+    kind: Kind,
+    id: Id,
+    target: Target,
+) -> Option<String> {
+    target
+        .value(ws, kind, id)
+        .map(|v| display(ws, i18n, target.ty(ws), &v))
+}
+
+/// `value`: the value as shown when the caller computes it (a table row, for all its cells at
+/// once); otherwise the field computes its own.
+fn shown(
+    kind: Kind,
+    id: Signal<Id>,
+    target: Target,
+    value: Option<Signal<Option<String>>>,
+) -> Shown {
     let session = use_session();
     let i18n = use_i18n();
     // A built-in field's type is fixed by the schema; only a custom field's needs the workspace.
@@ -117,16 +137,19 @@ fn shown(kind: Kind, id: Signal<Id>, target: Target) -> Shown {
         })
         .into(),
     };
-    // Per cell of a kept list: one recompute when it is back, not one per change while away.
-    let value = super::keep_alive::screen_memo(move || {
-        let id = id.get();
-        session
-            .with_reads(|ws| {
-                target
-                    .value(ws, kind, id)
-                    .map(|v| display(ws, &i18n, ty.get(), &v))
-            })
-            .flatten()
+    let value = value.unwrap_or_else(|| {
+        // On a kept page: one recompute when it is back, not one per change while away.
+        super::keep_alive::screen_memo(move || {
+            let id = id.get();
+            session
+                .with_reads(|ws| {
+                    target
+                        .value(ws, kind, id)
+                        .map(|v| display(ws, &i18n, ty.get(), &v))
+                })
+                .flatten()
+        })
+        .into()
     });
     Shown { ty, label, value }
 }
@@ -139,23 +162,59 @@ fn shown(kind: Kind, id: Signal<Id>, target: Target) -> Shown {
 /// an `aria-label` written on every change: a search keystroke changes the value of every
 /// cell on view, and the label's effect (formatting it and setting the attribute) was a
 /// quarter of the keystroke's script (BENCHMARKS.md, issue 4).
-fn value_button(shown: Shown, label_id: &str, start: impl Fn() + 'static) -> impl IntoView {
+///
+/// `written_by`: the button's text is the value when it is built, and later written by the
+/// caller through this reference (a table row writes all its cells in one effect); without
+/// it the button follows the value by an effect of its own.
+fn value_button(
+    shown: Shown,
+    label_id: &str,
+    written_by: Option<NodeRef<leptos::html::Button>>,
+    start: impl Fn() + 'static,
+) -> impl IntoView {
     let value = shown.value;
     let id = format!("v-{}", super::unique_id());
     let labelled_by = format!("{label_id} {id}");
-    view! {
-        // `dir="auto"`: a value takes its own direction (an email or a Latin name in a Persian
-        // table reads from its start, and is cut at its end), aligned by the stylesheet.
-        <button
-            type="button"
-            class="field-value"
-            dir="auto"
-            id=id
-            aria-labelledby=labelled_by
-            on:click=move |_| start()
-        >
-            {move || value.get().unwrap_or_default()}
-        </button>
+    // `dir="auto"`: a value takes its own direction (an email or a Latin name in a Persian
+    // table reads from its start, and is cut at its end), aligned by the stylesheet.
+    match written_by {
+        Some(node) => view! {
+            <button
+                type="button"
+                class="field-value"
+                dir="auto"
+                id=id
+                aria-labelledby=labelled_by
+                node_ref=node
+                on:click=move |_| start()
+            >
+                {value.get_untracked().unwrap_or_default()}
+            </button>
+        }
+        .into_any(),
+        None => view! {
+            <button
+                type="button"
+                class="field-value"
+                dir="auto"
+                id=id
+                aria-labelledby=labelled_by
+                on:click=move |_| start()
+            >
+                {move || value.get().unwrap_or_default()}
+            </button>
+        }
+        .into_any(),
+    }
+}
+
+/// Sets an element's text to `text`, changing its text node in place when it has one.
+pub fn write_text(el: &web_sys::HtmlElement, text: &str) {
+    match el.first_child() {
+        Some(node) if node.node_type() == web_sys::Node::TEXT_NODE => {
+            node.set_node_value(Some(text))
+        }
+        _ => el.set_text_content(Some(text)),
     }
 }
 
@@ -164,12 +223,21 @@ fn value_button(shown: Shown, label_id: &str, start: impl Fn() + 'static) -> imp
 /// value until it is used; then it becomes a `FieldEditor` for that record, already editing,
 /// until the row shows another record.
 ///
-/// `header`: the id of the element in the column's header that names the field.
+/// `header`: the id of the element in the column's header that names the field; `value`: the
+/// field's value as shown (`shown_value`), which the row computes for all its cells at once;
+/// `text`: the value's button, whose text the row writes when the value changes.
 #[component]
-pub fn FieldCell(kind: Kind, id: Signal<Id>, target: Target, header: String) -> impl IntoView {
+pub fn FieldCell(
+    kind: Kind,
+    id: Signal<Id>,
+    target: Target,
+    header: String,
+    value: Signal<Option<String>>,
+    text: NodeRef<leptos::html::Button>,
+) -> impl IntoView {
     view! {
         <div role="cell" class="cell" data-field=target.name()>
-            {value_until_used(kind, id, target, Some(header))}
+            {value_until_used(kind, id, target, Some((header, value, text)))}
         </div>
     }
 }
@@ -182,20 +250,30 @@ pub fn FieldRow(kind: Kind, id: Signal<Id>, target: Target) -> impl IntoView {
     value_until_used(kind, id, target, None)
 }
 
-/// The field's value (with its label, unless a column's `header` names it) until it is
-/// clicked; then an editor for the record shown at that moment, open, until `id` names
-/// another record.
+/// The field's value (with its label, unless it is a table `cell`) until it is clicked; then
+/// an editor for the record shown at that moment, open, until `id` names another record.
+///
+/// `cell`: the id of the column header's label, which names the field, the value as the row
+/// shows it, and the value button the row writes to (`FieldCell`).
 fn value_until_used(
     kind: Kind,
     id: Signal<Id>,
     target: Target,
-    header: Option<String>,
+    cell: Option<(
+        String,
+        Signal<Option<String>>,
+        NodeRef<leptos::html::Button>,
+    )>,
 ) -> impl IntoView {
-    let compact = header.is_some();
+    let compact = cell.is_some();
+    let (header, value, written_by) = match cell {
+        Some((header, value, node)) => (Some(header), Some(value), Some(node)),
+        None => (None, None, None),
+    };
     // The label's id: the column's header, or the label shown beside the value.
     let label_id = header.unwrap_or_else(|| format!("l-{}", super::unique_id()));
     let used = RwSignal::new(None::<Id>);
-    let shown = shown(kind, id, target);
+    let shown = shown(kind, id, target, value);
     let editing = Memo::new(move |_| used.get().is_some_and(|used| used == id.get()));
     move || {
         if editing.get() {
@@ -211,7 +289,9 @@ fn value_until_used(
             }
             .into_any()
         } else {
-            let button = value_button(shown, &label_id, move || used.set(Some(id.get_untracked())));
+            let button = value_button(shown, &label_id, written_by, move || {
+                used.set(Some(id.get_untracked()))
+            });
             if compact {
                 button.into_any()
             } else {
@@ -251,7 +331,7 @@ pub fn FieldEditor(
     let uid = super::unique_id();
     let field_id = format!("f-{uid}");
 
-    let shown = shown(kind, Signal::stored(id), target);
+    let shown = shown(kind, Signal::stored(id), target, None);
     let (ty, label) = (shown.ty, shown.label);
 
     // Saving may run while the editor is being taken away: a table row that shows another
@@ -481,7 +561,7 @@ pub fn FieldEditor(
                 if is_editing.get() {
                     editor().into_any()
                 } else {
-                    value_button(shown, &label_id, start).into_any()
+                    value_button(shown, &label_id, None, start).into_any()
                 }
             }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

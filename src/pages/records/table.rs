@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::adapters::files::download;
 use crate::adapters::prefs;
 use crate::adapters::workspace_store::random_bytes;
-use crate::components::field_editor::{FieldCell, Target};
+use crate::components::field_editor::{FieldCell, Target, shown_value, write_text};
 use crate::components::keep_alive::screen_memo;
 use crate::components::menu::Menu;
 use crate::components::toast::use_toasts;
@@ -242,13 +242,46 @@ pub fn RecordTable(
     let record_cells = move |id: Signal<Id>| {
         let link_id = format!("t{table_id}-r{}", crate::components::unique_id());
         let select_by = format!("{} {link_id} {}", select_word_id("a"), select_word_id("b"));
-        let title = screen_memo(move || {
+        // Everything the row shows of its record, in one memo: the record, its title and each
+        // column's value; and one effect that writes what changed into the row's link and
+        // value buttons. A search keystroke gives every row on view another record: a memo and
+        // an effect per cell were nodes for the reactive graph to mark, wake, check and
+        // re-subscribe, 150 of them for the rows on view (BENCHMARKS.md, issue 4).
+        let shown = screen_memo(move || {
             let id = id.get();
-            session
-                .with_reads(|ws| ws.get(kind, id).map(|r| r.title().to_owned()))
-                .flatten()
-                .unwrap_or_default()
+            targets.with(|ts| {
+                session
+                    .with_reads(|ws| {
+                        let title = ws.get(kind, id).map(|r| r.title().to_owned());
+                        let values = ts
+                            .iter()
+                            .map(|t| shown_value(ws, &i18n, kind, id, *t))
+                            .collect::<Vec<_>>();
+                        RowShown {
+                            id,
+                            title: title.unwrap_or_default(),
+                            values,
+                        }
+                    })
+                    .unwrap_or(RowShown {
+                        id,
+                        title: String::new(),
+                        values: Vec::new(),
+                    })
+            })
         });
+        let link = NodeRef::<leptos::html::A>::new();
+        // The value buttons of the cells built for the columns now shown.
+        let buttons = StoredValue::new(Vec::<NodeRef<leptos::html::Button>>::new());
+        // The first run only notes what the row was built with. Kept as long as the row.
+        StoredValue::new(RenderEffect::new(move |before: Option<RowShown>| {
+            let now = shown.get();
+            if let Some(before) = before {
+                write_row(kind, &before, &now, link, &buttons.get_value());
+            }
+            now
+        }));
+        let first = shown.get_untracked();
         view! {
             <div role="cell" class="cell check">
                 // autocomplete="off": on each navigation's pushState Chromium saves into the
@@ -273,13 +306,26 @@ pub fn RecordTable(
                 />
             </div>
             <div role="cell" class="cell title-cell">
-                <a id=link_id href=move || href(kind, id.get()).unwrap_or_default()>{move || title.get()}</a>
+                <a id=link_id node_ref=link href=href(kind, first.id).unwrap_or_default()>{first.title}</a>
             </div>
             {move || {
-                targets
+                let cells = targets
                     .get()
                     .into_iter()
-                    .map(|t| view! { <FieldCell kind=kind id=id target=t header=header_id(t) /> })
+                    .enumerate()
+                    .map(|(j, t)| {
+                        let value = Signal::derive(move || {
+                            shown.with(|s| s.values.get(j).cloned().flatten())
+                        });
+                        (t, value, NodeRef::new())
+                    })
+                    .collect::<Vec<_>>();
+                buttons.set_value(cells.iter().map(|c| c.2).collect());
+                cells
+                    .into_iter()
+                    .map(|(t, value, text)| {
+                        view! { <FieldCell kind=kind id=id target=t header=header_id(t) value=value text=text /> }
+                    })
                     .collect_view()
             }}
         }
@@ -527,6 +573,44 @@ fn ids_in(groups: &[crm_core::Group]) -> BTreeSet<Id> {
 }
 
 /// What a list shows before anyone filters it: every live record by its title.
+/// What a table row shows of its record.
+#[derive(Debug, Clone, PartialEq)]
+struct RowShown {
+    id: Id,
+    title: String,
+    /// Each column's value as shown, in the order of the columns.
+    values: Vec<Option<String>>,
+}
+
+/// Writes into a row's link and value buttons what changed from `before` to `now`. The
+/// buttons were built showing the values of their moment, which `before` may not know of (a
+/// column added, an editor closed); what `now` shows differently from `before` is written to
+/// them all the same.
+fn write_row(
+    kind: Kind,
+    before: &RowShown,
+    now: &RowShown,
+    link: NodeRef<leptos::html::A>,
+    buttons: &[NodeRef<leptos::html::Button>],
+) {
+    if let Some(a) = link.get_untracked() {
+        if before.id != now.id {
+            a.set_href(&href(kind, now.id).unwrap_or_default());
+        }
+        if before.title != now.title {
+            write_text(&a, &now.title);
+        }
+    }
+    for (j, button) in buttons.iter().enumerate() {
+        let value = now.values.get(j).cloned().flatten();
+        if before.values.get(j).cloned().flatten() != value
+            && let Some(b) = button.get_untracked()
+        {
+            write_text(&b, value.as_deref().unwrap_or_default());
+        }
+    }
+}
+
 fn default_query(kind: Kind) -> Query {
     Query {
         sort: vec![Sort {
