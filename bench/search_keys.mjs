@@ -2,7 +2,8 @@
 // over in the contacts search ("m", "a", "r", then Backspace three times), each traced like
 // `frames.mjs` does, reported per key: the main thread's work and its CPU time from the input
 // to the painted frame (median and max), and with DETAIL=1 what each sample's tasks did.
-// EXTRA_CSS=<rules> and EXTRA_JS=<script> change the page first, to try a change unbuilt.
+// EXTRA_CSS=<rules> and EXTRA_JS=<script> change the page first, to try a change unbuilt;
+// ALTERNATE=1 turns EXTRA_CSS on in every other round and reports both halves.
 //   node bench/search_keys.mjs <relay binary> <dist dir> <workspace file> [rounds]
 // The keys that change every row on view (the first letter, and deleting back to it or to
 // nothing) are the ones that set the keystroke's 95th percentile in `frames.mjs`.
@@ -26,11 +27,17 @@ await withApp(relayBin, distDir, async (page, context) => {
   await settle(page);
   // EXTRA_CSS and EXTRA_JS: added to the page with the list on view (the workspace's import
   // and the screens' warm-up load the page afresh), to try a change without a build.
-  if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
+  // With ALTERNATE=1 the style sheet is on in odd rounds only, and both halves are reported:
+  // a comparison within one page and one stretch of time, out of reach of the VM's drift.
+  const extra = process.env.EXTRA_CSS ? await page.addStyleTag({ content: process.env.EXTRA_CSS }) : null;
+  const alternate = Boolean(extra && process.env.ALTERNATE);
   if (process.env.EXTRA_JS) await page.evaluate(process.env.EXTRA_JS);
   await shown(page, "list-search").focus();
-  const samples = KEYS.map(() => []);
+  const halves = [KEYS.map(() => []), KEYS.map(() => [])];
   for (let r = 0; r < Number(rounds); r++) {
+    const on = !alternate || r % 2 === 1;
+    if (alternate) await extra.evaluate((el, off) => (el.sheet.disabled = off), !on);
+    const samples = halves[on ? 1 : 0];
     for (const [k, [key]] of KEYS.entries()) {
       const events = [];
       const collect = (d) => events.push(...d.value);
@@ -51,6 +58,9 @@ await withApp(relayBin, distDir, async (page, context) => {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cells = (xs) => `${median(xs).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
+  for (const [half, samples] of halves.entries()) {
+  if (!samples[0].length) continue;
+  if (alternate) console.log(`\n${half ? "with EXTRA_CSS" : "without EXTRA_CSS"}`);
   console.log("| keystroke | work median / max | CPU time median / max | samples |");
   console.log("|---|---:|---:|---:|");
   for (const [k, [, label]] of KEYS.entries()) {
@@ -71,5 +81,6 @@ await withApp(relayBin, distDir, async (page, context) => {
       console.log(`\n${label}`);
       for (const f of samples[k]) console.log(`  ${f.cpuMs.toFixed(1)} ms CPU: ${f.tasks.map((t) => t.events.join(", ")).join(" | ")}`);
     }
+  }
   }
 });

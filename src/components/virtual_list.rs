@@ -9,7 +9,10 @@
 //!
 //! Slots outlive a shorter list: when the items no longer reach a slot (a search narrowed to
 //! three records), it is hidden with its last item rather than dropped, and shown again when
-//! the list grows back (the next Backspace), so the slots a viewport needs are built once.
+//! the list grows back (the next Backspace), so the slots a viewport needs are built once. A
+//! hidden slot keeps its box below the list's end, out of sight, with its contents skipped
+//! (`content-visibility`, style/main.css): showing it again restyles and lays out nothing
+//! that did not change.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -104,13 +107,18 @@ where
                                 .or_else(|| prev.cloned().flatten())
                         });
                         let filled = Memo::new(move |_| item.with(Option::is_some));
+                        let past_end = Memo::new(move |_| len.get() <= i);
                         view! {
                             <div
                                 class="virtual-row"
                                 // A table's row is the grid its cells are laid out in.
                                 class:table-row=table
                                 role=if table { "row" } else { "listitem" }
-                                hidden=move || len.get() <= i
+                                // Hidden by the stylesheet without display: none, so the
+                                // `hidden` attribute alone would leave it to assistive
+                                // technology as an empty row.
+                                hidden=move || past_end.get()
+                                aria-hidden=move || past_end.get().then_some("true")
                                 aria-posinset=(!table).then_some(i + 1)
                                 aria-setsize=move || (!table).then(|| len.get())
                                 // Header row is 1, so the first record is row 2.

@@ -300,8 +300,31 @@ test("the contact list searches by prefix, ignoring case, accents and letter var
     await expect.poll(() => listed(page)).toEqual(expected);
     // Each result is drawn in its place: rows are not left where an earlier result had them.
     expect(await drawn(page)).toEqual(expected);
-    // Rows kept past the end of a shorter result are hidden, from assistive technology too.
+    // Rows kept past the end of a shorter result are hidden, from assistive technology too,
+    // out of the keyboard's reach, and the list does not scroll past its last row.
     await expect(page.getByTestId("contact-table").getByRole("row")).toHaveCount(expected.length + 1);
+    const kept = await page
+      .getByTestId("contact-table")
+      .locator(".virtual-list")
+      .evaluate((list) => {
+        const hidden = [...list.querySelectorAll(".virtual-row[hidden]")];
+        const reachable = hidden.flatMap((row) => [...row.querySelectorAll<HTMLElement>("a, button, input")]).filter((el) => {
+          el.focus();
+          return document.activeElement === el;
+        });
+        return { hidden: hidden.length, reachable: reachable.length, scrollable: list.scrollHeight, space: list.querySelector(".virtual-list-space")!.getBoundingClientRect().height };
+      });
+    expect(kept.reachable).toBe(0);
+    expect(kept.scrollable).toBeLessThanOrEqual(Math.ceil(kept.space));
+    if (kept.hidden > 0) {
+      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      const found = await page.evaluate(async () => {
+        // @ts-expect-error injected above
+        const result = await window.axe.run(document.querySelector("[data-testid=contact-table]"), { resultTypes: ["violations"] });
+        return result.violations.map((v: { id: string }) => v.id);
+      });
+      expect(found).toEqual([]);
+    }
   }
   await expect(page.getByTestId("contact-table").locator(".field-editor input")).toHaveCount(0);
   await search.fill("nobody");
