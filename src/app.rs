@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", locale.tag());
             let _ = html.set_attribute("dir", locale.dir().as_str());
-            // What an empty field's dash is read as (style/main.css, `.field-value:empty`):
+            // What an empty field's dash is read as (style/main.css, `.field-value.empty`):
             // one property here instead of a label on each of hundreds of value buttons.
             if let Some(html) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&html) {
                 let _ = html

@@ -155,8 +155,10 @@ fn shown(
 }
 
 /// The value as a button that starts editing, named by the element `label_id` (the field's
-/// label, or its column's header) and its value. An empty field's button has no text: the
-/// stylesheet draws a dash there, read as "empty" (`.field-value:empty`).
+/// label, or its column's header) and its value. An empty field's button has no text and the
+/// class `empty`: the stylesheet draws a dash there, read as "empty". A class rather than
+/// `:empty`, which restyled every value button whose text changed (a search keystroke changes
+/// them all) instead of those whose emptiness did.
 ///
 /// The name is put together by `aria-labelledby`, fixed when the button is built, rather than
 /// an `aria-label` written on every change: a search keystroke changes the value of every
@@ -186,6 +188,7 @@ fn value_button(
                 id=id
                 aria-labelledby=labelled_by
                 node_ref=node
+                class:empty=value.with_untracked(Option::is_none)
                 on:click=move |_| start()
             >
                 {value.get_untracked().unwrap_or_default()}
@@ -199,12 +202,23 @@ fn value_button(
                 dir="auto"
                 id=id
                 aria-labelledby=labelled_by
+                class:empty=move || value.with(Option::is_none)
                 on:click=move |_| start()
             >
                 {move || value.get().unwrap_or_default()}
             </button>
         }
         .into_any(),
+    }
+}
+
+/// Writes a value into a value button built with `written_by` (`value_button`).
+pub fn write_value(button: &web_sys::HtmlElement, before: Option<&str>, now: Option<&str>) {
+    write_text(button, now.unwrap_or_default());
+    if before.is_none() != now.is_none() {
+        let _ = button
+            .class_list()
+            .toggle_with_force("empty", now.is_none());
     }
 }
 

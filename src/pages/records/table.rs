@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::adapters::files::download;
 use crate::adapters::prefs;
 use crate::adapters::workspace_store::random_bytes;
-use crate::components::field_editor::{FieldCell, Target, shown_value, write_text};
+use crate::components::field_editor::{FieldCell, Target, shown_value, write_text, write_value};
 use crate::components::keep_alive::screen_memo;
 use crate::components::menu::Menu;
 use crate::components::toast::use_toasts;
@@ -601,12 +601,15 @@ fn write_row(
             write_text(&a, &now.title);
         }
     }
+    fn value(row: &RowShown, j: usize) -> Option<&str> {
+        row.values.get(j).and_then(|v| v.as_deref())
+    }
     for (j, button) in buttons.iter().enumerate() {
-        let value = now.values.get(j).cloned().flatten();
-        if before.values.get(j).cloned().flatten() != value
+        let (was, is) = (value(before, j), value(now, j));
+        if was != is
             && let Some(b) = button.get_untracked()
         {
-            write_text(&b, value.as_deref().unwrap_or_default());
+            write_value(&b, was, is);
         }
     }
 }
