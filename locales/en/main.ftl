@@ -187,6 +187,14 @@ bulk-trashed = { $count ->
    *[other] Moved { $count } records to the trash
 }
 search-list = Search this list
+list-no-match-search = No records match “{ $search }”.
+list-no-match = No records match these filters.
+list-trash-empty = The trash is empty.
+list-all-trashed = Every record of this list is in the trash.
+list-clear-search = Clear the search
+list-clear-filters = Clear the filters
+list-leave-trash = Back to the records
+list-open-trash = Show the trash
 anyone = Anyone
 nobody = Nobody
 me-name = { $name } (me)

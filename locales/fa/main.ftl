@@ -181,6 +181,14 @@ bulk-trashed = { $count ->
    *[other] { $count } رکورد به سطل زباله منتقل شد
 }
 search-list = جست‌وجو در این فهرست
+list-no-match-search = هیچ موردی با «{ $search }» پیدا نشد.
+list-no-match = هیچ موردی با این فیلترها پیدا نشد.
+list-trash-empty = سطل زباله خالی است.
+list-all-trashed = همهٔ موارد این فهرست در سطل زباله‌اند.
+list-clear-search = پاک کردن جست‌وجو
+list-clear-filters = پاک کردن فیلترها
+list-leave-trash = بازگشت به فهرست
+list-open-trash = نمایش سطل زباله
 anyone = همه
 nobody = هیچ‌کس
 me-name = { $name } (من)

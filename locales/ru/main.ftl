@@ -200,6 +200,14 @@ bulk-trashed = { $count ->
    *[other] { $count } записи перемещено в корзину
 }
 search-list = Поиск по списку
+list-no-match-search = По запросу «{ $search }» ничего не найдено.
+list-no-match = Под эти фильтры ничего не подходит.
+list-trash-empty = Корзина пуста.
+list-all-trashed = Все записи этого списка в корзине.
+list-clear-search = Очистить поиск
+list-clear-filters = Сбросить фильтры
+list-leave-trash = Вернуться к записям
+list-open-trash = Показать корзину
 anyone = Любой
 nobody = Никто
 me-name = { $name } (я)

@@ -437,6 +437,38 @@ pub fn RecordTable(
         );
     };
 
+    // Why the list shows nothing, with the search text, and the way back to records (read
+    // only while it is empty). One memo: the message read the search text beside a memo that
+    // read it too, and reactive_graph then left the message as it was when the text changed.
+    let no_match = Memo::new(move |_| {
+        let searched = query.with(|q| q.search.as_deref().unwrap_or_default().trim().to_owned());
+        let why = if !searched.is_empty() {
+            NoMatch::Search
+        } else if query.with(|q| !q.filters.is_empty())
+            || !owner.get().is_empty()
+            || !territory.get().is_empty()
+        {
+            NoMatch::Filters
+        } else if trashed.get() {
+            NoMatch::TrashEmpty
+        } else {
+            NoMatch::AllTrashed
+        };
+        (why, searched)
+    });
+    let clear = move || match no_match.with_untracked(|n| n.0) {
+        NoMatch::Search => query.update(|q| q.search = None),
+        NoMatch::Filters => {
+            query.update(|q| q.filters.clear());
+            owner.set(String::new());
+            territory.set(String::new());
+        }
+        NoMatch::TrashEmpty | NoMatch::AllTrashed => {
+            selected.set(BTreeSet::new());
+            query.update(|q| q.trashed = !q.trashed);
+        }
+    };
+
     let members = Memo::new(move |_| options_of(session, Kind::Member));
     let territories = Memo::new(move |_| options_of(session, Kind::Territory));
 
@@ -457,7 +489,11 @@ pub fn RecordTable(
                 />
                 <label class="inline">
                     <span>{move || i18n.field(owner_field(kind))}</span>
-                    <select data-testid="filter-owner" on:change=move |ev| owner.set(event_target_value(&ev))>
+                    <select
+                        data-testid="filter-owner"
+                        prop:value=move || owner.get()
+                        on:change=move |ev| owner.set(event_target_value(&ev))
+                    >
                         <option value="">{move || i18n.t(Msg::Anyone)}</option>
                         <option value="none">{move || i18n.t(Msg::Nobody)}</option>
                         {move || {
@@ -479,7 +515,11 @@ pub fn RecordTable(
                 </label>
                 <label class="inline">
                     <span>{move || i18n.field("territory")}</span>
-                    <select data-testid="filter-territory" on:change=move |ev| territory.set(event_target_value(&ev))>
+                    <select
+                        data-testid="filter-territory"
+                        prop:value=move || territory.get()
+                        on:change=move |ev| territory.set(event_target_value(&ev))
+                    >
                         <option value="">{move || i18n.t(Msg::AnyTerritory)}</option>
                         {option_list(territories)}
                     </select>
@@ -529,6 +569,14 @@ pub fn RecordTable(
                     testid="table-rows"
                 />
             </div>
+            <Show when=move || count.get() == 0>
+                <div class="empty-state" data-testid="list-empty">
+                    <p>{move || no_match.with(|(why, text)| i18n.t_with(why.message(), &[("search", text)]))}</p>
+                    <button type="button" class="button" data-testid="list-way-back" on:click=move |_| clear()>
+                        {move || i18n.t(no_match.with(|n| n.0.way_back()))}
+                    </button>
+                </div>
+            </Show>
             // After the table, so rows never move under the pointer as it appears.
             <Show when=move || !selected.with(BTreeSet::is_empty)>
                 <div class="bulk-bar" role="region" aria-label=move || i18n.t(Msg::BulkActions) data-testid="bulk-bar">
@@ -573,6 +621,40 @@ fn ids_in(groups: &[crm_core::Group]) -> BTreeSet<Id> {
 }
 
 /// What a list shows before anyone filters it: every live record by its title.
+/// Why a list shows no record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoMatch {
+    /// Nothing matches the search text (filters may narrow it too).
+    Search,
+    /// Nothing matches the filters (the owner, the territory or added ones).
+    Filters,
+    /// The trash is on view and empty.
+    TrashEmpty,
+    /// Every record of the list is in the trash.
+    AllTrashed,
+}
+
+impl NoMatch {
+    fn message(self) -> Msg {
+        match self {
+            NoMatch::Search => Msg::ListNoMatchSearch,
+            NoMatch::Filters => Msg::ListNoMatch,
+            NoMatch::TrashEmpty => Msg::ListTrashEmpty,
+            NoMatch::AllTrashed => Msg::ListAllTrashed,
+        }
+    }
+
+    /// What the button that leads back to records says.
+    fn way_back(self) -> Msg {
+        match self {
+            NoMatch::Search => Msg::ListClearSearch,
+            NoMatch::Filters => Msg::ListClearFilters,
+            NoMatch::TrashEmpty => Msg::ListLeaveTrash,
+            NoMatch::AllTrashed => Msg::ListOpenTrash,
+        }
+    }
+}
+
 /// What a table row shows of its record.
 #[derive(Debug, Clone, PartialEq)]
 struct RowShown {

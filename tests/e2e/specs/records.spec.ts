@@ -337,6 +337,36 @@ test("the contact list searches by prefix, ignoring case, accents and letter var
   await search.fill("nobody");
   await expect.poll(() => listed(page)).toEqual([]);
   await expect(page.getByTestId("list-count")).toHaveText("\u20680\u2069 records");
+  // An empty result says why and leads back: the search is cleared, the rows come back.
+  const all = ["José Müller", "Фёдор Петров", "علی کریمی"];
+  const empty = page.getByTestId("list-empty");
+  const isolated = (key: string, search: string) => msg("en", key).replace("{ $search }", `\u2068${search}\u2069`);
+  await expect(empty).toHaveText(new RegExp(`^${isolated("list-no-match-search", "nobody")}`));
+  // The message follows the search text while the list stays empty.
+  await search.press("End");
+  await search.press("x");
+  await expect(empty).toHaveText(new RegExp(`^${isolated("list-no-match-search", "nobodyx")}`));
+  await empty.getByRole("button", { name: msg("en", "list-clear-search") }).click();
+  await expect(search).toHaveValue("");
+  await expect.poll(() => listed(page)).toEqual(all);
+  await expect(empty).toHaveCount(0);
+  // Filters that leave nothing are cleared the same way, the owner's picker with them.
+  await page.locator("summary").filter({ hasText: msg("en", "add-filter") }).click();
+  await page.getByTestId("filter-field").selectOption("name");
+  await page.getByTestId("filter-value").fill("zzz");
+  await page.getByRole("button", { name: msg("en", "apply") }).click();
+  await page.getByTestId("filter-owner").selectOption("none");
+  await expect(empty).toContainText(msg("en", "list-no-match"));
+  await empty.getByRole("button", { name: msg("en", "list-clear-filters") }).click();
+  await expect(page.getByTestId("filter-owner")).toHaveValue("");
+  await expect(page.locator(".chips .chip")).toHaveCount(0);
+  await expect.poll(() => listed(page)).toEqual(all);
+  // The trash of a list with nothing trashed says so and leads back.
+  await page.getByTestId("show-trash").check();
+  await expect(empty).toContainText(msg("en", "list-trash-empty"));
+  await empty.getByRole("button", { name: msg("en", "list-leave-trash") }).click();
+  await expect(page.getByTestId("show-trash")).not.toBeChecked();
+  await expect.poll(() => listed(page)).toEqual(all);
 });
 
 test("a device chooses who it is, and its changes are signed with that teammate", async ({ page }) => {
