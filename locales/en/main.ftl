@@ -191,6 +191,7 @@ list-no-match-search = No records match “{ $search }”.
 list-no-match = No records match these filters.
 list-trash-empty = The trash is empty.
 list-all-trashed = Every record of this list is in the trash.
+list-nothing = Nothing here yet.
 list-clear-search = Clear the search
 list-clear-filters = Clear the filters
 list-leave-trash = Back to the records

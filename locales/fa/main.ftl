@@ -185,6 +185,7 @@ list-no-match-search = هیچ موردی با «{ $search }» پیدا نشد.
 list-no-match = هیچ موردی با این فیلترها پیدا نشد.
 list-trash-empty = سطل زباله خالی است.
 list-all-trashed = همهٔ موارد این فهرست در سطل زباله‌اند.
+list-nothing = هنوز چیزی اینجا نیست.
 list-clear-search = پاک کردن جست‌وجو
 list-clear-filters = پاک کردن فیلترها
 list-leave-trash = بازگشت به فهرست

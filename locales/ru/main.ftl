@@ -204,6 +204,7 @@ list-no-match-search = По запросу «{ $search }» ничего не н�
 list-no-match = Под эти фильтры ничего не подходит.
 list-trash-empty = Корзина пуста.
 list-all-trashed = Все записи этого списка в корзине.
+list-nothing = Здесь пока ничего нет.
 list-clear-search = Очистить поиск
 list-clear-filters = Сбросить фильтры
 list-leave-trash = Вернуться к записям

@@ -109,6 +109,8 @@ pub fn shown_value(
     target
         .value(ws, kind, id)
         .map(|v| display(ws, i18n, target.ty(ws), &v))
+        // Shown as nothing (a link to a record without a title): marked empty like no value.
+        .filter(|s| !s.is_empty())
 }
 
 /// `value`: the value as shown when the caller computes it (a table row, for all its cells at
@@ -146,6 +148,7 @@ fn shown(
                     target
                         .value(ws, kind, id)
                         .map(|v| display(ws, &i18n, ty.get(), &v))
+                        .filter(|s| !s.is_empty())
                 })
                 .flatten()
         })

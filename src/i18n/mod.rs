@@ -321,6 +321,7 @@ messages! {
     ListNoMatch = "list-no-match",
     ListTrashEmpty = "list-trash-empty",
     ListAllTrashed = "list-all-trashed",
+    ListNothing = "list-nothing",
     ListClearSearch = "list-clear-search",
     ListClearFilters = "list-clear-filters",
     ListLeaveTrash = "list-leave-trash",

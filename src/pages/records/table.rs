@@ -441,31 +441,58 @@ pub fn RecordTable(
     // only while it is empty). One memo: the message read the search text beside a memo that
     // read it too, and reactive_graph then left the message as it was when the text changed.
     let no_match = Memo::new(move |_| {
-        let searched = query.with(|q| q.search.as_deref().unwrap_or_default().trim().to_owned());
+        let (searched, filtered, in_trash) = query.with(|q| {
+            let text = q.search.as_deref().unwrap_or_default().trim().to_owned();
+            (text, !q.filters.is_empty(), q.trashed)
+        });
         let why = if !searched.is_empty() {
             NoMatch::Search
-        } else if query.with(|q| !q.filters.is_empty())
-            || !owner.get().is_empty()
-            || !territory.get().is_empty()
-        {
+        } else if filtered || !owner.get().is_empty() || !territory.get().is_empty() {
             NoMatch::Filters
-        } else if trashed.get() {
+        } else if in_trash {
             NoMatch::TrashEmpty
         } else {
-            NoMatch::AllTrashed
+            // Nothing live: the trash holds the list's records, or it has none yet.
+            let mut trash = effective.get();
+            trash.trashed = true;
+            let any = session
+                .with(|ws| ws.query(&trash).iter().any(|g| !g.ids.is_empty()))
+                .unwrap_or(false);
+            if any {
+                NoMatch::AllTrashed
+            } else {
+                NoMatch::Nothing
+            }
         };
         (why, searched)
     });
-    let clear = move || match no_match.with_untracked(|n| n.0) {
-        NoMatch::Search => query.update(|q| q.search = None),
-        NoMatch::Filters => {
-            query.update(|q| q.filters.clear());
-            owner.set(String::new());
-            territory.set(String::new());
-        }
-        NoMatch::TrashEmpty | NoMatch::AllTrashed => {
-            selected.set(BTreeSet::new());
-            query.update(|q| q.trashed = !q.trashed);
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    let trash_box = NodeRef::<leptos::html::Input>::new();
+    // The button goes with the message once records show again: focus moves to the control
+    // the way back changed, not to the page's start.
+    let clear = move || {
+        let focus = |node: NodeRef<leptos::html::Input>| {
+            if let Some(el) = node.get_untracked() {
+                let _ = el.focus();
+            }
+        };
+        match no_match.with_untracked(|n| n.0) {
+            NoMatch::Search => {
+                query.update(|q| q.search = None);
+                focus(search_box);
+            }
+            NoMatch::Filters => {
+                query.update(|q| q.filters.clear());
+                owner.set(String::new());
+                territory.set(String::new());
+                focus(search_box);
+            }
+            NoMatch::TrashEmpty | NoMatch::AllTrashed => {
+                selected.set(BTreeSet::new());
+                query.update(|q| q.trashed = !q.trashed);
+                focus(trash_box);
+            }
+            NoMatch::Nothing => {}
         }
     };
 
@@ -478,6 +505,7 @@ pub fn RecordTable(
                 <input
                     type="search"
                     class="search"
+                    node_ref=search_box
                     data-testid="list-search"
                     aria-label=move || i18n.t(Msg::SearchList)
                     placeholder=move || i18n.t(Msg::SearchList)
@@ -529,6 +557,7 @@ pub fn RecordTable(
                     <input
                         type="checkbox"
                         data-testid="show-trash"
+                        node_ref=trash_box
                         prop:checked=move || trashed.get()
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -572,9 +601,17 @@ pub fn RecordTable(
             <Show when=move || count.get() == 0>
                 <div class="empty-state" data-testid="list-empty">
                     <p>{move || no_match.with(|(why, text)| i18n.t_with(why.message(), &[("search", text)]))}</p>
-                    <button type="button" class="button" data-testid="list-way-back" on:click=move |_| clear()>
-                        {move || i18n.t(no_match.with(|n| n.0.way_back()))}
-                    </button>
+                    {move || {
+                        no_match
+                            .with(|n| n.0.way_back())
+                            .map(|label| {
+                                view! {
+                                    <button type="button" class="button" data-testid="list-way-back" on:click=move |_| clear()>
+                                        {move || i18n.t(label)}
+                                    </button>
+                                }
+                            })
+                    }}
                 </div>
             </Show>
             // After the table, so rows never move under the pointer as it appears.
@@ -620,7 +657,6 @@ fn ids_in(groups: &[crm_core::Group]) -> BTreeSet<Id> {
     groups.iter().flat_map(|g| g.ids.iter().copied()).collect()
 }
 
-/// What a list shows before anyone filters it: every live record by its title.
 /// Why a list shows no record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NoMatch {
@@ -632,6 +668,8 @@ enum NoMatch {
     TrashEmpty,
     /// Every record of the list is in the trash.
     AllTrashed,
+    /// The list has no record yet (a pipeline without deals).
+    Nothing,
 }
 
 impl NoMatch {
@@ -641,16 +679,18 @@ impl NoMatch {
             NoMatch::Filters => Msg::ListNoMatch,
             NoMatch::TrashEmpty => Msg::ListTrashEmpty,
             NoMatch::AllTrashed => Msg::ListAllTrashed,
+            NoMatch::Nothing => Msg::ListNothing,
         }
     }
 
-    /// What the button that leads back to records says.
-    fn way_back(self) -> Msg {
+    /// What the button that leads back to records says, if there is a way back.
+    fn way_back(self) -> Option<Msg> {
         match self {
-            NoMatch::Search => Msg::ListClearSearch,
-            NoMatch::Filters => Msg::ListClearFilters,
-            NoMatch::TrashEmpty => Msg::ListLeaveTrash,
-            NoMatch::AllTrashed => Msg::ListOpenTrash,
+            NoMatch::Search => Some(Msg::ListClearSearch),
+            NoMatch::Filters => Some(Msg::ListClearFilters),
+            NoMatch::TrashEmpty => Some(Msg::ListLeaveTrash),
+            NoMatch::AllTrashed => Some(Msg::ListOpenTrash),
+            NoMatch::Nothing => None,
         }
     }
 }
@@ -696,6 +736,7 @@ fn write_row(
     }
 }
 
+/// What a list shows before anyone filters it: every live record by its title.
 fn default_query(kind: Kind) -> Query {
     Query {
         sort: vec![Sort {

@@ -694,3 +694,13 @@ test("in Persian a long email in the table reads from its start and lines up wit
   expect(box.textLeft).toBeGreaterThanOrEqual(box.cellLeft);
   await page.screenshot({ path: join(ARTIFACTS, "fa-desktop-contacts-long-email.png") });
 });
+
+test("the list of a pipeline without deals says there is nothing yet, with no way back to offer", async ({ page }) => {
+  await page.goto("/deals");
+  await appReady(page);
+  await page.getByTestId("create-pipeline").click();
+  await page.getByTestId("deals-as-list").click();
+  const empty = page.getByTestId("deal-table").getByTestId("list-empty");
+  await expect(empty).toHaveText(msg("en", "list-nothing"));
+  await expect(empty.getByRole("button")).toHaveCount(0);
+});
