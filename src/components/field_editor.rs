@@ -144,12 +144,7 @@ fn shown(
         super::keep_alive::screen_memo(move || {
             let id = id.get();
             session
-                .with_reads(|ws| {
-                    target
-                        .value(ws, kind, id)
-                        .map(|v| display(ws, &i18n, ty.get(), &v))
-                        .filter(|s| !s.is_empty())
-                })
+                .with_reads(|ws| shown_value(ws, &i18n, kind, id, target))
                 .flatten()
         })
         .into()
