@@ -6,6 +6,12 @@ use super::icons::{Icon, Svg};
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_session;
 
+/// The document title for a screen called `name` ("Contacts · Hearth"), written with the
+/// history entry after the screen's first frame (`adapters::history`).
+pub fn set_document_title(i18n: &crate::i18n::I18n, name: &str) {
+    crate::adapters::history::set_title(&format!("{name} · {}", i18n.t(Msg::AppName)));
+}
+
 #[component]
 pub fn Page(title: Msg, children: Children) -> impl IntoView {
     let i18n = use_i18n();
@@ -14,11 +20,7 @@ pub fn Page(title: Msg, children: Children) -> impl IntoView {
     let shown = super::keep_alive::use_shown();
     Effect::new(move |_| {
         if shown.get() {
-            crate::adapters::history::set_title(&format!(
-                "{} · {}",
-                i18n.t(title),
-                i18n.t(Msg::AppName)
-            ));
+            set_document_title(&i18n, &i18n.t(title));
         }
     });
     // Until the workspace has opened (a moment after the first paint; longer on a slow disk) a

@@ -127,11 +127,7 @@ fn RecordView(kind: Kind, id: Signal<Id>) -> impl IntoView {
     // A kept page sets the title again each time it is shown, and never while away.
     Effect::new(move |_| {
         if shown.get() {
-            crate::adapters::history::set_title(&format!(
-                "{} · {}",
-                title.get(),
-                i18n.t(Msg::AppName)
-            ));
+            crate::components::page::set_document_title(&i18n, &title.get());
         }
     });
     let trash = move |_| {
